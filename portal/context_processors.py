@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from .roles import MANAGE_CREDENTIALS, MANAGE_USERS, OPERATE, VIEW, role_of
+
+# (label, url name, permission). Sections whose app is not installed yet simply don't show.
+NAV_SECTIONS = (
+    ("Dashboard", "dashboard", VIEW),
+    ("Tenants", "tenants:list", VIEW),
+    ("Usage", "usage:dashboard", VIEW),
+    ("Operations", "operations:index", VIEW),
+    ("Audit", "audit_log", VIEW),
+    ("Admin", "staff_list", MANAGE_USERS),
+)
+
+
+def _nav(request, user) -> list[dict]:
+    sections = []
+    for label, name, permission in NAV_SECTIONS:
+        if not user.has_perm(permission):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        active = request.path == url if url == "/" else request.path.startswith(url)
+        sections.append({"label": label, "url": url, "active": active})
+    return sections
+
+
+def portal(request) -> dict:
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "portal_sandbox": settings.PORTAL_SANDBOX,
+        "current_role": role_of(user) if signed_in else None,
+        "nav_sections": _nav(request, user) if signed_in else [],
+        "can_operate": signed_in and user.has_perm(OPERATE),
+        "can_manage_credentials": signed_in and user.has_perm(MANAGE_CREDENTIALS),
+        "can_manage_users": signed_in and user.has_perm(MANAGE_USERS),
+    }

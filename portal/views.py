@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from . import selectors, services
+from .forms import AuditFilterForm, InviteForm, RoleForm
+from .invitations import user_for_invitation
+from .models import User
+from .roles import MANAGE_USERS, VIEW, Role
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/dashboard.html")
+
+
+@require_GET
+@login_not_required
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Unauthenticated liveness: database and broker. Says nothing secret, only ok/error."""
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    healthy = all(result == "ok" for result in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return "error"
+    return "ok"
+
+
+def _check_broker() -> str:
+    from .celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception:
+        return "error"
+    return "ok"
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    events = selectors.audit_events()
+    if form.is_bound and form.is_valid():
+        events = selectors.audit_events(**form.cleaned_data)
+    page = Paginator(events.select_related("actor"), 50).get_page(request.GET.get("page"))
+    template = (
+        "portal/audit.html#results"
+        if request.htmx and not request.htmx.boosted
+        else "portal/audit.html"
+    )
+    return render(request, template, {"form": form, "page": page})
+
+
+@require_GET
+@permission_required(MANAGE_USERS, raise_exception=True)
+def staff_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "portal/staff.html", {"users": selectors.staff_users(), "roles": list(Role)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE_USERS, raise_exception=True)
+def staff_invite(request: HttpRequest) -> HttpResponse:
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_invite(
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                role=Role(form.cleaned_data["role"]),
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error) if not hasattr(error, "error_dict") else _add_errors(
+                form, error
+            )
+        else:
+            messages.success(request, f"Invitation sent to {user.email}.")
+            return redirect("staff_list")
+    return render(request, "portal/staff_invite.html", {"form": form})
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@require_POST
+@permission_required(MANAGE_USERS, raise_exception=True)
+def staff_set_role(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(User, pk=pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the roles viewer, operator or admin.")
+    else:
+        try:
+            services.user_set_role(
+                actor=request.user, user=user, role=Role(form.cleaned_data["role"])
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{user.email} is now {form.cleaned_data['role']}.")
+    return _back_to_staff(request)
+
+
+@require_POST
+@permission_required(MANAGE_USERS, raise_exception=True)
+def staff_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(User, pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_set_active(actor=request.user, user=user, active=active)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{user.email} is {'active again' if active else 'deactivated'}.")
+    return _back_to_staff(request)
+
+
+@require_POST
+@permission_required(MANAGE_USERS, raise_exception=True)
+def staff_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(User, pk=pk)
+    try:
+        services.user_resend_invitation(
+            actor=request.user, user=user, base_url=request.build_absolute_uri("/")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"A new invitation link was sent to {user.email}.")
+    return _back_to_staff(request)
+
+
+def _back_to_staff(request: HttpRequest) -> HttpResponse:
+    if request.htmx:
+        return HttpResponseClientRefresh()
+    return redirect("staff_list")
+
+
+@require_http_methods(["GET", "POST"])
+@login_not_required
+@never_cache
+def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    user = user_for_invitation(uidb64, token)
+    if user is None:
+        return render(request, "portal/invitation_invalid.html", status=400)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.user_accept_invitation(user=user, password=form.cleaned_data["new_password1"])
+        messages.success(
+            request, "Your password is set. Sign in with your email address and new password."
+        )
+        return redirect(settings.LOGIN_URL)
+    return render(request, "portal/invitation_accept.html", {"form": form, "invited": user})
