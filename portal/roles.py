@@ -25,12 +25,6 @@ OPERATE = "portal.operate"
 MANAGE_CREDENTIALS = "portal.manage_credentials"
 MANAGE_USERS = "portal.manage_users"
 
-ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
-    Role.VIEWER: ("view_portal",),
-    Role.OPERATOR: ("view_portal", "operate"),
-    Role.ADMIN: ("view_portal", "operate", "manage_credentials", "manage_users"),
-}
-
 # Strongest first, so a user in several groups is shown by the strongest.
 ROLE_ORDER = (Role.ADMIN, Role.OPERATOR, Role.VIEWER)
 

@@ -48,6 +48,18 @@ def _check_database() -> str:
     return "ok"
 
 
+def _worker_seen() -> str | None:
+    """When a worker last ran the heartbeat task (informational: a stopped worker is not a 503)."""
+    from django.core.cache import cache
+
+    from .tasks import WORKER_HEARTBEAT_KEY
+
+    try:
+        return cache.get(WORKER_HEARTBEAT_KEY)
+    except Exception:
+        return None
+
+
 def _check_broker() -> str:
     from .celery import app
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from portal.roles import Role
+
 
 @pytest.fixture(scope="session")
 def sandbox_server():
@@ -19,3 +21,35 @@ def sandbox(sandbox_server):
     """The session's sandbox, reset to its seeded demo world before the test."""
     sandbox_server.reset()
     return sandbox_server
+
+
+@pytest.fixture
+def viewer(db):
+    from tests.factories import make_user
+
+    return make_user(Role.VIEWER, email="viewer@isv.example")
+
+
+@pytest.fixture
+def operator(db):
+    from tests.factories import make_user
+
+    return make_user(Role.OPERATOR, email="operator@isv.example")
+
+
+@pytest.fixture
+def admin(db):
+    from tests.factories import make_user
+
+    return make_user(Role.ADMIN, email="admin@isv.example")
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> the test client, signed in as that user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -6,7 +6,17 @@ from django.db import migrations
 ROLE_PERMISSIONS = {
     "viewer": ["view_portal"],
     "operator": ["view_portal", "operate"],
-    "admin": ["view_portal", "operate", "manage_credentials", "manage_users"],
+    "admin": [
+        "view_portal",
+        "operate",
+        "manage_credentials",
+        "manage_users",
+        # the Django admin's own model permissions
+        "view_auditevent",
+        "view_user",
+        "add_user",
+        "change_user",
+    ],
 }
 
 

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from portal import audit
+from portal.models import AuditEvent
+from portal.request_context import current_ip
+
+pytestmark = pytest.mark.django_db
+
+
+def _record(**kwargs):
+    with transaction.atomic():
+        return audit.record(**kwargs)
+
+
+def test_an_event_names_actor_target_details_and_address(admin):
+    token = current_ip.set("203.0.113.9")
+    try:
+        event = _record(
+            actor=admin, action="user.invited", target=admin, details={"role": "viewer"}
+        )
+    finally:
+        current_ip.reset(token)
+    event.refresh_from_db()
+    assert event.actor == admin
+    assert event.actor_label == "admin@isv.example"
+    assert (event.target_type, event.target_id) == ("portal.user", str(admin.pk))
+    assert event.details == {"role": "viewer"}
+    assert event.ip_address == "203.0.113.9"
+
+
+@pytest.mark.parametrize(
+    "details",
+    [
+        {"client_secret": "abc"},
+        {"changes": {"password": "abc"}},
+        {"rows": [{"access_token": "abc"}]},
+        {"API-Key": "abc"},
+    ],
+)
+def test_details_that_look_like_secrets_are_refused(admin, details):
+    with pytest.raises(audit.SecretInAuditDetails):
+        _record(actor=admin, action="test", details=details)
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_changed_secret_is_recorded_by_name_only(admin):
+    event = _record(actor=admin, action="apiclient.updated", details={"changed": ["client_secret"]})
+    assert event.details == {"changed": ["client_secret"]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recording_outside_a_transaction_is_a_programming_error(admin):
+    with pytest.raises(RuntimeError, match="inside the change's transaction"):
+        audit.record(actor=admin, action="oops")
+
+
+def test_events_are_append_only(admin):
+    event = _record(actor=admin, action="user.invited")
+    event.action = "something.else"
+    with pytest.raises(TypeError):
+        event.save()
+    with pytest.raises(TypeError):
+        event.delete()
+    with pytest.raises(TypeError):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(TypeError):
+        AuditEvent.objects.update(action="x")
+    assert AuditEvent.objects.get().action == "user.invited"
+
+
+def test_the_admin_shows_events_read_only(client_for, admin):
+    event = _record(actor=admin, action="user.invited", target=admin)
+    client = client_for(admin)
+    page = client.get(f"/admin/portal/auditevent/{event.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="action"' not in page.content  # no editable field
+    assert (
+        client.post(f"/admin/portal/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert client.get("/admin/portal/auditevent/add/").status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_the_audit_page_filters(client_for, viewer, admin):
+    _record(actor=admin, action="user.invited", target=admin, target_label="first")
+    _record(actor=admin, action="user.role_changed", target=admin, target_label="second")
+    client = client_for(viewer)
+    everything = client.get("/audit/")
+    assert everything.status_code == 200
+    assert b"user.invited" in everything.content and b"user.role_changed" in everything.content
+    only = client.get("/audit/", {"action": "user.role_changed"})
+    assert b"user.role_changed" in only.content
+    assert b"<code>user.invited</code>" not in only.content
+
+
+def test_the_audit_page_answers_htmx_with_the_results_only(client_for, viewer, admin):
+    _record(actor=admin, action="user.invited", target=admin)
+    response = client_for(viewer).get("/audit/", {"q": "invited"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    assert b"user.invited" in response.content
+
+
+def test_a_bad_date_range_is_explained_and_shows_nothing_wrong(client_for, viewer):
+    response = client_for(viewer).get("/audit/", {"since": "2026-05-02", "until": "2026-05-01"})
+    assert response.status_code == 200
+    assert b"The start date is after the end date." in response.content
+    response = client_for(viewer).get("/audit/", {"since": "not-a-date"})
+    assert b"Enter a valid date." in response.content

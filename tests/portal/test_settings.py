@@ -1,0 +1,69 @@
+"""The settings refuse an unsafe production start and pass Django's deployment checks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.smoke
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "DATABASE_URL"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _manage("check", DJANGO_ENV="production", ALLOWED_HOSTS="portal.example.com")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_refuses_to_start_without_encryption_keys():
+    result = _manage(
+        "check", DJANGO_ENV="production", SECRET_KEY="x" * 64, ALLOWED_HOSTS="portal.example.com"
+    )
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS is not set" in result.stderr
+
+
+def test_an_unknown_profile_is_named_in_the_error():
+    result = _manage("check", DJANGO_ENV="staging")
+    assert result.returncode != 0
+    assert "DJANGO_ENV must be development, test or production" in result.stderr
+
+
+def test_production_profile_passes_check_deploy_without_warnings():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_ENV="production",
+        SECRET_KEY="k" + "s3cr3t-production-key-" * 4,
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        ALLOWED_HOSTS="portal.example.com",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_development_defaults_to_the_sandbox_erp(settings):
+    # The test run itself is a development profile.
+    assert settings.PORTAL_SANDBOX is True
+    assert settings.VISMA_CONNECT_URL == settings.ERP_API_URL == settings.SANDBOX_URL
