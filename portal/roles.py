@@ -37,3 +37,31 @@ def role_of(user) -> Role | None:
         if role.value in names:
             return role
     return None
+
+
+# Permission codenames of each role. The Django admin's own model permissions ride along with admin.
+ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
+    Role.VIEWER: ("view_portal",),
+    Role.OPERATOR: ("view_portal", "operate"),
+    Role.ADMIN: (
+        "view_portal",
+        "operate",
+        "manage_credentials",
+        "manage_users",
+        "view_auditevent",
+        "view_user",
+        "add_user",
+        "change_user",
+    ),
+}
+
+
+def sync_role_groups(group_model, permission_model) -> None:
+    """Create or repair the three groups. Takes the models so a migration can pass its own."""
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role.value)
+        group.permissions.set(
+            permission_model.objects.filter(
+                content_type__app_label="portal", codename__in=codenames
+            )
+        )

@@ -3,41 +3,22 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-ROLE_PERMISSIONS = {
-    "viewer": ["view_portal"],
-    "operator": ["view_portal", "operate"],
-    "admin": [
-        "view_portal",
-        "operate",
-        "manage_credentials",
-        "manage_users",
-        # the Django admin's own model permissions
-        "view_auditevent",
-        "view_user",
-        "add_user",
-        "change_user",
-    ],
-}
+ROLES = ("viewer", "operator", "admin")
 
 
 def create_roles(apps, schema_editor):
+    from portal.roles import sync_role_groups
+
     # Permissions are normally created after all migrations; the groups need them now.
     app_config = apps.get_app_config("portal")
     app_config.models_module = True
     create_permissions(app_config, apps=apps, verbosity=0)
     app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="portal", codename__in=codenames)
-        )
+    sync_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=ROLE_PERMISSIONS).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
 
 
 class Migration(migrations.Migration):

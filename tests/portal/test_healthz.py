@@ -16,15 +16,14 @@ def test_healthz_reports_database_and_broker_without_login(client):
 
 
 @pytest.mark.django_db
-def test_healthz_is_503_when_the_broker_is_unreachable(client, settings):
+def test_healthz_is_503_when_the_broker_is_unreachable(client, monkeypatch):
     from portal.celery import app
 
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = original
+    unreachable = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    # Celery lets the environment variable win over its configuration; set both.
+    monkeypatch.setenv("CELERY_BROKER_URL", unreachable)
+    monkeypatch.setattr(app.conf, "broker_url", unreachable)
+    response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"] == "error"
     assert response.json()["database"] == "ok"

@@ -1,0 +1,141 @@
+"""Signing in: email + password, no sign-up, rate limits, TOTP, and MFA made mandatory for staff."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal import auth as totp
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    # allauth counts attempts in the cache; each test gets an empty private one.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def _current_code(secret: str) -> str:
+    counter = int(time.time()) // 30
+    return totp.format_hotp_value(totp.hotp_value(secret, counter))
+
+
+def _enrol_totp(user) -> str:
+    secret = totp.generate_totp_secret()
+    totp.TOTP.activate(user, secret)
+    return secret
+
+
+@pytest.mark.smoke
+def test_signing_in_with_email_and_password(client, viewer):
+    response = client.post("/accounts/login/", {"login": viewer.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_a_wrong_password_is_explained_and_signs_nobody_in(client, viewer):
+    response = client.post(
+        "/accounts/login/", {"login": viewer.email, "password": "wrong-password"}
+    )
+    assert response.status_code == 200
+    assert b"The email address and/or password you specified are not correct." in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_repeated_failures_are_rate_limited(client, viewer):
+    for _ in range(5):
+        client.post("/accounts/login/", {"login": viewer.email, "password": "wrong-password"})
+    response = client.post("/accounts/login/", {"login": viewer.email, "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert b"Too many failed login attempts" in response.content or response.status_code == 429
+
+
+def test_there_is_no_public_sign_up(client):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "intruder@evil.example",
+            "password1": "a-long-password!",
+            "password2": "a-long-password!",
+        },
+    )
+    assert b"Sign Up Closed" in response.content or b"closed" in response.content.lower()
+    from portal.models import User
+
+    assert not User.objects.filter(email="intruder@evil.example").exists()
+
+
+def test_totp_is_asked_after_the_password_and_a_bad_code_is_refused(client, operator):
+    secret = _enrol_totp(operator)
+    response = client.post("/accounts/login/", {"login": operator.email, "password": PASSWORD})
+    assert response.status_code == 302 and "/accounts/2fa/authenticate/" in response["Location"]
+    assert "_auth_user_id" not in client.session
+
+    bad = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    assert bad.status_code == 200
+    assert b"Incorrect code." in bad.content
+    assert "_auth_user_id" not in client.session
+
+    good = client.post("/accounts/2fa/authenticate/", {"code": _current_code(secret)})
+    assert good.status_code == 302
+    assert client.session["_auth_user_id"] == str(operator.pk)
+
+
+def test_mfa_is_mandatory_for_operators_when_the_setting_is_on(client, operator, settings):
+    settings.PORTAL_MFA_REQUIRED_FOR_STAFF = True
+    client.post("/accounts/login/", {"login": operator.email, "password": PASSWORD})
+    response = client.get("/audit/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/totp/activate/"
+    # The enrolment page stays reachable (allauth asks for the password again first).
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    assert client.get("/accounts/2fa/totp/activate/").status_code == 200
+
+
+def test_mfa_is_not_forced_on_viewers(client_for, viewer, settings):
+    settings.PORTAL_MFA_REQUIRED_FOR_STAFF = True
+    assert client_for(viewer).get("/audit/").status_code == 200
+
+
+def test_an_enrolled_operator_passes_the_mfa_rule(client_for, operator, settings):
+    settings.PORTAL_MFA_REQUIRED_FOR_STAFF = True
+    _enrol_totp(operator)
+    assert Authenticator.objects.filter(user=operator).exists()
+    assert client_for(operator).get("/audit/").status_code == 200
+
+
+def test_htmx_requests_are_redirected_as_a_whole_page(client):
+    response = client.get("/audit/", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith("/accounts/login/")
+
+
+def test_admin_site_sign_in_goes_through_allauth(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    follow = client.get(response["Location"])
+    assert follow.status_code == 302
+    assert follow["Location"].startswith("/accounts/login/")
+
+
+def test_a_non_admin_gets_403_from_the_admin(client_for, operator):
+    assert client_for(operator).get("/admin/").status_code == 403
+
+
+def test_every_page_sends_a_self_only_content_security_policy(client_for, viewer):
+    response = client_for(viewer).get("/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_the_layout_sends_the_csrf_token_with_every_htmx_request(client_for, viewer):
+    content = client_for(viewer).get("/").content.decode()
+    assert 'hx-headers=\'{"X-CSRFToken": "' in content
+    assert 'src="/static/vendor/htmx/htmx.min.js"' in content
