@@ -1,0 +1,130 @@
+"""Remember identical requests, because the ERP punishes repeating them.
+
+The ERP's documented policies (facts file, section 5): ``SameRequestLimit``, 5 identical requests a
+minute, and ``ClientErrorLimit``, the same request failing twice in 5 minutes. Sending a request the
+ERP will throttle only burns the company's hourly budget, so the client asks this guard first:
+
+- a request that failed twice in the last 5 minutes is refused until the older failure is 5 minutes
+  old;
+- a sixth identical request within a minute is held back until the oldest of the five is a minute
+  old.
+
+"Failed" means a 4xx answer other than 429 (the ERP's client-error policy); 5xx and connection
+failures are the ERP's side and are not counted. Bookkeeping is O(1) per request: a bounded deque
+per request and an ordered map pruned from its old end.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+SAME_REQUEST_LIMIT = 5
+SAME_REQUEST_WINDOW_SECONDS = 60.0
+FAILED_REQUEST_LIMIT = 2
+FAILED_REQUEST_WINDOW_SECONDS = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatVerdict:
+    """Why a request may not go now, and how long until it may. ``refused`` is final for now;
+    otherwise it is a hold the client may sleep through."""
+
+    refused: bool
+    wait_seconds: float
+    reason: str
+
+
+@runtime_checkable
+class RepeatGuard(Protocol):
+    def check(self, key: str) -> RepeatVerdict | None: ...
+
+    def sent(self, key: str) -> None: ...
+
+    def failed(self, key: str, summary: str) -> None: ...
+
+
+@dataclass(slots=True)
+class _History:
+    sends: deque[float] = field(default_factory=lambda: deque(maxlen=SAME_REQUEST_LIMIT))
+    failures: deque[float] = field(default_factory=lambda: deque(maxlen=FAILED_REQUEST_LIMIT))
+    last_failure: str = ""
+    touched: float = 0.0
+
+
+class InMemoryRepeatGuard:
+    """The guard for one process. Keys are strings so a shared implementation can use them too."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._histories: OrderedDict[str, _History] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._histories)
+
+    def _prune(self, now: float) -> None:
+        # Nothing older than the longest window matters; the oldest-touched entries sit in front.
+        horizon = now - FAILED_REQUEST_WINDOW_SECONDS
+        histories = self._histories
+        while histories:
+            key, history = next(iter(histories.items()))
+            if history.touched > horizon:
+                break
+            del histories[key]
+
+    def check(self, key: str) -> RepeatVerdict | None:
+        history = self._histories.get(key)
+        if history is None:
+            return None
+        now = self._clock()
+        failures = history.failures
+        if len(failures) == FAILED_REQUEST_LIMIT:
+            wait = failures[0] + FAILED_REQUEST_WINDOW_SECONDS - now
+            if wait > 0:
+                return RepeatVerdict(
+                    refused=True,
+                    wait_seconds=wait,
+                    reason=(
+                        "the same request failed twice in the last 5 minutes "
+                        f"(last: {history.last_failure}); the ERP would throttle it"
+                    ),
+                )
+        sends = history.sends
+        if len(sends) == SAME_REQUEST_LIMIT:
+            wait = sends[0] + SAME_REQUEST_WINDOW_SECONDS - now
+            if wait > 0:
+                return RepeatVerdict(
+                    refused=False,
+                    wait_seconds=wait,
+                    reason="the same request was sent 5 times in the last minute",
+                )
+        return None
+
+    def sent(self, key: str) -> None:
+        now = self._clock()
+        with self._lock:
+            history = self._histories.get(key)
+            if history is None:
+                history = self._histories[key] = _History()
+            else:
+                self._histories.move_to_end(key)
+            history.sends.append(now)
+            history.touched = now
+            self._prune(now)
+
+    def failed(self, key: str, summary: str) -> None:
+        now = self._clock()
+        with self._lock:
+            history = self._histories.get(key)
+            if history is None:
+                history = self._histories[key] = _History()
+            else:
+                self._histories.move_to_end(key)
+            history.failures.append(now)
+            history.last_failure = summary
+            history.touched = now

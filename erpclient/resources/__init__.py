@@ -1,0 +1,1 @@
+"""Resource objects hung on the clients (``client.supplier_invoices`` and so on)."""

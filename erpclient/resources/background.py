@@ -1,0 +1,240 @@
+"""``client.background``: follow a Background API operation to its end.
+
+``wait()`` polls ``/v1/background/{id}`` with growing pauses, never more than 5 times a minute
+(the ERP throttles the sixth identical request), until the state is Finished or Failed.
+
+Security rule of the project: a ``stateLocation`` (from a 202 or a webhook) is only followed when
+it points at the configured ERP host and at a background state path; anything else raises
+``UntrustedLocation`` and nothing is sent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urljoin, urlsplit
+
+import httpx
+
+from .. import errors
+from .._operation import Operation, build_path
+from ..config import Service
+from ..models.background import BackgroundAccepted, BackgroundContent, BackgroundState
+from ..ratelimit import RateLimitInfo
+from ..repeat_guard import SAME_REQUEST_LIMIT, SAME_REQUEST_WINDOW_SECONDS
+from ._common import json_object
+
+if TYPE_CHECKING:
+    from .._client import AsyncErpClient, ErpClient
+
+FAMILY = "background"
+STATE = "/v1/background/{requestId}"
+CONTENT = "/v1/background/{requestId}/content"
+# The legacy host prefixed paths with /API/controller/api; the id is always the last segment.
+_STATE_PATH = re.compile(r"/v1/background/([^/]+)/?$", re.IGNORECASE)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+DEFAULT_WAIT_TIMEOUT = 120.0
+DEFAULT_FIRST_INTERVAL = 1.0
+DEFAULT_MAX_INTERVAL = 15.0
+DEFAULT_MAX_POLLS = 40
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS.get(scheme)
+
+
+def request_id_from_location(location: str, erp_url: str) -> str:
+    """The request id in a state URL, if (and only if) the URL is on the ERP host."""
+    absolute = urljoin(erp_url + "/", location)
+    if _origin(absolute) != _origin(erp_url):
+        raise errors.UntrustedLocation(
+            f"refusing to follow {location!r}: it is not on the configured ERP host {erp_url}"
+        )
+    match = _STATE_PATH.search(urlsplit(absolute).path)
+    if not match:
+        raise errors.UntrustedLocation(
+            f"refusing to follow {location!r}: it is not a background state address"
+        )
+    return unquote(match.group(1))
+
+
+def resolve_request_id(target: str | BackgroundAccepted, erp_url: str) -> str:
+    if isinstance(target, BackgroundAccepted):
+        if target.state_location:
+            found = request_id_from_location(target.state_location, erp_url)
+            if target.id and found != target.id:
+                raise errors.UntrustedLocation(
+                    f"stateLocation names request {found!r} but the 202 said {target.id!r}"
+                )
+            return found
+        if target.id:
+            return target.id
+        raise ValueError("this BackgroundAccepted has neither an id nor a state location")
+    if not isinstance(target, str) or not target.strip():
+        raise ValueError("give a background request id or the BackgroundAccepted of the call")
+    if "/" in target:
+        return request_id_from_location(target, erp_url)
+    return target.strip()
+
+
+def _read_state(response: httpx.Response, ratelimit: RateLimitInfo | None) -> BackgroundState:
+    return BackgroundState.from_dict(json_object(response), ratelimit=ratelimit)
+
+
+def _read_content(response: httpx.Response, ratelimit: RateLimitInfo | None) -> BackgroundContent:
+    data = None
+    if response.content:
+        try:
+            data = json.loads(response.content)
+        except ValueError:
+            data = None
+    return BackgroundContent(
+        status=response.status_code,
+        content=response.content,
+        content_type=response.headers.get("content-type"),
+        data=data,
+        ratelimit=ratelimit,
+    )
+
+
+def state_operation(request_id: str) -> Operation[BackgroundState]:
+    path = build_path(STATE, requestId=request_id)
+    return Operation("GET", Service.ERP, STATE, path, FAMILY, _read_state)
+
+
+def content_operation(request_id: str) -> Operation[BackgroundContent]:
+    path = build_path(CONTENT, requestId=request_id)
+    return Operation("GET", Service.ERP, CONTENT, path, FAMILY, _read_content)
+
+
+@dataclass(slots=True)
+class PollSchedule:
+    """Pauses between polls: doubling from ``first`` up to ``maximum``, no more than the ERP's
+    same-request limit per minute, within ``timeout`` seconds of pausing. Time is counted from the
+    pauses themselves, so the schedule is the same on any machine (and never shorter than real
+    time, which keeps it on the safe side of the ERP's per-minute limit)."""
+
+    first: float = DEFAULT_FIRST_INTERVAL
+    maximum: float = DEFAULT_MAX_INTERVAL
+    timeout: float = DEFAULT_WAIT_TIMEOUT
+    elapsed: float = 0.0
+    polls: deque[float] = field(default_factory=lambda: deque(maxlen=SAME_REQUEST_LIMIT))
+    _next: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.first <= 0 or self.maximum < self.first:
+            raise ValueError("poll intervals must be positive, and maximum at least first")
+        if self.timeout <= 0:
+            raise ValueError("timeout must be a positive number of seconds")
+        self._next = self.first
+
+    def polled(self) -> None:
+        self.polls.append(self.elapsed)
+
+    def next_delay(self) -> float | None:
+        """The pause before the next poll, or ``None`` when the time is spent."""
+        delay = self._next
+        self._next = min(self._next * 2, self.maximum)
+        if len(self.polls) == SAME_REQUEST_LIMIT:
+            allowed_at = self.polls[0] + SAME_REQUEST_WINDOW_SECONDS
+            delay = max(delay, allowed_at - self.elapsed)
+        if self.elapsed + delay > self.timeout:
+            return None
+        self.elapsed += delay
+        return delay
+
+
+class BackgroundOperations:
+    def __init__(self, client: ErpClient) -> None:
+        self._client = client
+
+    def state(self, target: str | BackgroundAccepted) -> BackgroundState:
+        request_id = resolve_request_id(target, self._client.erp_url)
+        return self._client._request(state_operation(request_id))
+
+    def content(self, target: str | BackgroundAccepted) -> BackgroundContent:
+        """The stored response of the operation (404 none, 410 removed after 24 hours)."""
+        request_id = resolve_request_id(target, self._client.erp_url)
+        return self._client._request(content_operation(request_id))
+
+    def wait(
+        self,
+        target: str | BackgroundAccepted,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        first_interval: float = DEFAULT_FIRST_INTERVAL,
+        max_interval: float = DEFAULT_MAX_INTERVAL,
+        max_polls: int = DEFAULT_MAX_POLLS,
+    ) -> BackgroundState:
+        """Poll until Finished or Failed; ``BackgroundWaitTimeout`` (with the last state) if the
+        time or the polls run out. The action's own result is then in ``content()``, and the
+        document's real state in a GET of the document."""
+        request_id = resolve_request_id(target, self._client.erp_url)
+        if max_polls < 1:
+            raise ValueError("max_polls must be at least 1")
+        schedule = PollSchedule(first_interval, max_interval, timeout)
+        polls = 0
+        while True:
+            state = self._client._request(state_operation(request_id))
+            schedule.polled()
+            polls += 1
+            if state.done:
+                return state
+            delay = schedule.next_delay() if polls < max_polls else None
+            if delay is None:
+                raise _timed_out(request_id, state, polls)
+            self._client._sleep(delay)
+
+
+class AsyncBackgroundOperations:
+    def __init__(self, client: AsyncErpClient) -> None:
+        self._client = client
+
+    async def state(self, target: str | BackgroundAccepted) -> BackgroundState:
+        request_id = resolve_request_id(target, self._client.erp_url)
+        return await self._client._request(state_operation(request_id))
+
+    async def content(self, target: str | BackgroundAccepted) -> BackgroundContent:
+        request_id = resolve_request_id(target, self._client.erp_url)
+        return await self._client._request(content_operation(request_id))
+
+    async def wait(
+        self,
+        target: str | BackgroundAccepted,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        first_interval: float = DEFAULT_FIRST_INTERVAL,
+        max_interval: float = DEFAULT_MAX_INTERVAL,
+        max_polls: int = DEFAULT_MAX_POLLS,
+    ) -> BackgroundState:
+        request_id = resolve_request_id(target, self._client.erp_url)
+        if max_polls < 1:
+            raise ValueError("max_polls must be at least 1")
+        schedule = PollSchedule(first_interval, max_interval, timeout)
+        polls = 0
+        while True:
+            state = await self._client._request(state_operation(request_id))
+            schedule.polled()
+            polls += 1
+            if state.done:
+                return state
+            delay = schedule.next_delay() if polls < max_polls else None
+            if delay is None:
+                raise _timed_out(request_id, state, polls)
+            await self._client._sleep(delay)
+
+
+def _timed_out(request_id: str, state: BackgroundState, polls: int) -> errors.BackgroundWaitTimeout:
+    return errors.BackgroundWaitTimeout(
+        f"background operation {request_id} still {state.status or 'unknown'} after {polls} polls",
+        state=state,
+        method="GET",
+        path=build_path(STATE, requestId=request_id),
+        ratelimit=state.ratelimit,
+    )

@@ -1,0 +1,82 @@
+"""``client.context``: which company the token works on (``/resources/v1/context``).
+
+A Visma Connect token is for one tenant, which is one ERP company, so ``get()`` expects exactly
+one context (or the configured ``company_id``). It is also the cheapest health check there is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import httpx
+
+from .. import errors
+from .._operation import Operation
+from ..config import Service
+from ..models.context import CompanyContext
+from ..ratelimit import RateLimitInfo
+from ._common import json_list
+
+if TYPE_CHECKING:
+    from .._client import AsyncErpClient, ErpClient
+
+PATH = "/resources/v1/context"
+FAMILY = "context"
+
+
+def _parse(response: httpx.Response, ratelimit: RateLimitInfo | None) -> list[CompanyContext]:
+    return [CompanyContext.from_dict(item, ratelimit=ratelimit) for item in json_list(response)]
+
+
+def list_operation() -> Operation[list[CompanyContext]]:
+    return Operation("GET", Service.ERP, PATH, PATH, FAMILY, _parse)
+
+
+def choose(contexts: list[CompanyContext], company_id: str | None) -> CompanyContext:
+    """The token's company: the configured one, else the only one."""
+    if company_id is not None:
+        for context in contexts:
+            if str(context.id) == company_id:
+                return context
+        raise errors.CompanyContextError(
+            f"the token gives no access to company {company_id}", method="GET", path=PATH
+        )
+    if len(contexts) == 1:
+        return contexts[0]
+    if not contexts:
+        raise errors.CompanyContextError(
+            "the token gives access to no company", method="GET", path=PATH
+        )
+    raise errors.CompanyContextError(
+        f"the token gives access to {len(contexts)} companies; set company_id",
+        method="GET",
+        path=PATH,
+    )
+
+
+class Context:
+    def __init__(self, client: ErpClient) -> None:
+        self._client = client
+
+    def list(self) -> list[CompanyContext]:
+        """Every company the token may use (one, with Visma Connect)."""
+        return self._client._request(list_operation())
+
+    def get(self) -> CompanyContext:
+        """The company for the token; its id is then sent as ``ipp-company-id``."""
+        context = choose(self.list(), self._client._settings.company_id)
+        self._client._learn_company(context.id)
+        return context
+
+
+class AsyncContext:
+    def __init__(self, client: AsyncErpClient) -> None:
+        self._client = client
+
+    async def list(self) -> list[CompanyContext]:
+        return await self._client._request(list_operation())
+
+    async def get(self) -> CompanyContext:
+        context = choose(await self.list(), self._client._settings.company_id)
+        self._client._learn_company(context.id)
+        return context

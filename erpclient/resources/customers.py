@@ -1,0 +1,98 @@
+"""``client.customers``: customer lookups for order forms (SalesOrders v3 ``/api/v3/Customers``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import httpx
+
+from .._operation import Operation, build_path
+from ..config import Service
+from ..models.customers import Customer, CustomerLocation
+from ..pagination import AsyncPage, Page
+from ..ratelimit import RateLimitInfo
+from ._common import check_paging, json_list
+from .sales_orders import read_paged
+
+if TYPE_CHECKING:
+    from .._client import AsyncErpClient, ErpClient
+
+FAMILY = "customers"
+LIST = "/api/v3/Customers"
+LOCATIONS = "/api/v3/Customers/{customerId}/locations"
+DEFAULT_PAGE_SIZE = 100
+
+
+def list_operation(
+    search: str | None, page_index: int, page_size: int
+) -> Operation[Page[Customer]]:
+    check_paging(page_index, page_size)
+
+    def read(response: httpx.Response, ratelimit: RateLimitInfo | None) -> Page[Customer]:
+        return read_paged(response, ratelimit, Customer, page_index, page_size)
+
+    params = {"filter": search or None, "pageIndex": page_index, "pageSize": page_size}
+    return Operation("GET", Service.SALESORDER, LIST, LIST, FAMILY, read, params=params)
+
+
+def _read_locations(
+    response: httpx.Response, ratelimit: RateLimitInfo | None
+) -> list[CustomerLocation]:
+    return [CustomerLocation.from_dict(row, ratelimit=ratelimit) for row in json_list(response)]
+
+
+def locations_operation(customer_id: str) -> Operation[list[CustomerLocation]]:
+    path = build_path(LOCATIONS, customerId=customer_id)
+    return Operation("GET", Service.SALESORDER, LOCATIONS, path, FAMILY, _read_locations)
+
+
+class Customers:
+    def __init__(self, client: ErpClient) -> None:
+        self._client = client
+
+    def list(
+        self, search: str | None = None, *, page_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> Page[Customer]:
+        """Customers whose id, name, GLN or tax registration id match ``search``."""
+
+        def fetch(index: int) -> Page[Customer]:
+            page = self._client._request(list_operation(search, index, page_size))
+            return Page(
+                page.items,
+                page.page_index,
+                page.page_size,
+                page.total_count,
+                page.has_next,
+                page.ratelimit,
+                fetch,
+            )
+
+        return fetch(page_index)
+
+    def locations(self, customer_id: str) -> list[CustomerLocation]:
+        return self._client._request(locations_operation(customer_id))
+
+
+class AsyncCustomers:
+    def __init__(self, client: AsyncErpClient) -> None:
+        self._client = client
+
+    async def list(
+        self, search: str | None = None, *, page_index: int = 0, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncPage[Customer]:
+        async def fetch(index: int) -> AsyncPage[Customer]:
+            page = await self._client._request(list_operation(search, index, page_size))
+            return AsyncPage(
+                page.items,
+                page.page_index,
+                page.page_size,
+                page.total_count,
+                page.has_next,
+                page.ratelimit,
+                fetch,
+            )
+
+        return await fetch(page_index)
+
+    async def locations(self, customer_id: str) -> list[CustomerLocation]:
+        return await self._client._request(locations_operation(customer_id))
