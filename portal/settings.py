@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "portal.apps.PortalConfig",
+    "usage.apps.UsageConfig",
+    "tenants.apps.TenantsConfig",
 ]
 
 MIDDLEWARE = [
@@ -313,3 +315,13 @@ LOGGING = {
 # --- the portal ---------------------------------------------------------------------------------
 PORTAL_NAME = "Visma.net ISV portal"
 DEMO_LOGIN_EMAIL = "admin@demo.example"
+# Callables (dotted paths) that `manage.py seed_demo` runs after the demo staff; each returns how
+# many objects it created. Each app appends its own below.
+PORTAL_DEMO_SEEDERS: list[str] = []
+# Callables (dotted paths) taking the request and returning (template name, context) or None;
+# the dashboard shows them in order. Each app appends its own below.
+PORTAL_DASHBOARD_PANELS: list[str] = []
+
+# --- usage (ledger, limiter, metrics) -----------------------------------------------------------
+
+# --- tenants (API clients, onboarding, health) --------------------------------------------------

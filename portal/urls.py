@@ -13,6 +13,8 @@ urlpatterns = [
     path("staff/<int:pk>/active/", views.staff_set_active, name="staff_set_active"),
     path("staff/<int:pk>/resend/", views.staff_resend_invitation, name="staff_resend_invitation"),
     path("invitation/<uidb64>/<token>/", views.invitation_accept, name="invitation_accept"),
+    path("tenants/", include("tenants.urls")),
+    path("usage/", include("usage.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
@@ -23,7 +25,13 @@ from .roles import MANAGE_USERS, VIEW, Role
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/dashboard.html")
+    panels = []
+    for dotted in settings.PORTAL_DASHBOARD_PANELS:
+        panel = import_string(dotted)(request)
+        if panel is not None:
+            template_name, context = panel
+            panels.append(render_to_string(template_name, context, request=request))
+    return render(request, "portal/dashboard.html", {"dashboard_panels": panels})
 
 
 @require_GET
@@ -61,10 +69,12 @@ def _worker_seen() -> str | None:
 
 
 def _check_broker() -> str:
-    from .celery import app
+    # A fresh connection, not Celery's pool: the probe must not leave state behind.
+    from kombu import Connection
 
+    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
     try:
-        with app.connection_for_write() as conn:
+        with Connection(settings.CELERY_BROKER_URL, transport_options=options) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception:
         return "error"

@@ -16,13 +16,8 @@ def test_healthz_reports_database_and_broker_without_login(client):
 
 
 @pytest.mark.django_db
-def test_healthz_is_503_when_the_broker_is_unreachable(client, monkeypatch):
-    from portal.celery import app
-
-    unreachable = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    # Celery lets the environment variable win over its configuration; set both.
-    monkeypatch.setenv("CELERY_BROKER_URL", unreachable)
-    monkeypatch.setattr(app.conf, "broker_url", unreachable)
+def test_healthz_is_503_when_the_broker_is_unreachable(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"] == "error"
