@@ -165,7 +165,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- the ERP ------------------------------------------------------------------------------------
 PORTAL_SANDBOX = env.bool("PORTAL_SANDBOX", default=not PRODUCTION)
-SANDBOX_URL = env.str("SANDBOX_URL", default="http://127.0.0.1:8765")
+SANDBOX_URL = env.str(
+    "SANDBOX_URL", default=f"http://127.0.0.1:{env.int('SANDBOX_PORT', default=8765)}"
+)
 _erp_default = (
     {"connect": SANDBOX_URL, "erp": SANDBOX_URL, "salesorder": SANDBOX_URL}
     if PORTAL_SANDBOX
