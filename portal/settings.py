@@ -324,6 +324,6 @@ PORTAL_DEMO_SEEDERS: list[str] = []
 # the dashboard shows them in order. Each app appends its own below.
 PORTAL_DASHBOARD_PANELS: list[str] = []
 
-# --- usage (ledger, limiter, metrics) -----------------------------------------------------------
-
 # --- tenants (API clients, onboarding, health) --------------------------------------------------
+
+# --- usage (ledger, limiter, metrics; after tenants so its demo seeder sees the seeded tenants) --
