@@ -325,7 +325,9 @@ class ErpClient(_ClientBase):
         )
         self.limiter: Limiter = limiter if limiter is not None else InMemoryLimiter()
         self.recorder: Recorder = recorder if recorder is not None else InMemoryRecorder()
-        self._guard: RepeatGuard = repeat_guard or InMemoryRepeatGuard()
+        self._guard: RepeatGuard = (
+            repeat_guard if repeat_guard is not None else InMemoryRepeatGuard()
+        )
         self._sleep = sleep
         sinks = [self.recorder.record]
         # A limiter that also records (like InMemoryLimiter) learns the ERP's figures this way.
@@ -539,7 +541,9 @@ class AsyncErpClient(_ClientBase):
         )
         self.limiter: AsyncLimiter = _async_limiter(limiter)
         self.recorder: AsyncRecorder = _async_recorder(recorder)
-        self._guard: RepeatGuard = repeat_guard or InMemoryRepeatGuard()
+        self._guard: RepeatGuard = (
+            repeat_guard if repeat_guard is not None else InMemoryRepeatGuard()
+        )
         self._sleep = sleep
         sinks = [self.recorder.record]
         limiter_record = getattr(self.limiter, "record", None)
