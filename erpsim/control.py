@@ -1,0 +1,338 @@
+"""``/_sandbox/``: the control API for tests, benchmarks and the demo (JSON in, JSON out).
+
+Bad input gets 400 ``{"error": ...}`` and changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from erpsim.call import Call
+from erpsim.errors import ApiError
+from erpsim.faults import FAULT_FIELDS, parse_fault_config
+from erpsim.financials.supplier_invoices import DOCUMENT_TYPES, etag_of, touch
+from erpsim.replies import Reply, json_reply
+from erpsim.state import Client, Tenant
+from erpsim.world import ALL_SCOPES, SCENARIOS
+
+if TYPE_CHECKING:
+    from erpsim.app import SandboxApp
+
+
+def _refuse(message: str, status: int = 400) -> ApiError:
+    return ApiError(json_reply(status, {"error": message}))
+
+
+def _body(call: Call, allowed: set[str], required: set[str] = frozenset()) -> dict[str, Any]:
+    if call.content_type != "application/json":
+        raise _refuse("Send the body as application/json.", 415)
+    try:
+        data = call.json_body() if call.body else {}
+    except (ValueError, UnicodeDecodeError) as error:
+        raise _refuse(f"The body is not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise _refuse("The body must be a JSON object.")
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise _refuse(
+            f"Unknown field(s): {', '.join(unknown)}. Allowed: {', '.join(sorted(allowed))}."
+        )
+    missing = sorted(required - set(data))
+    if missing:
+        raise _refuse(f"Missing field(s): {', '.join(missing)}.")
+    return data
+
+
+def _text(data: dict[str, Any], name: str, *, optional: bool = False) -> str | None:
+    value = data.get(name)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise _refuse(f"{name} must be a non-empty string.")
+    return value.strip()
+
+
+def _tenant(app: SandboxApp, tenant_id: str) -> Tenant:
+    tenant = app.sandbox.tenant(tenant_id)
+    if tenant is None:
+        raise _refuse(f"No tenant {tenant_id}.", 404)
+    return tenant
+
+
+def _url(value: Any, name: str) -> str | None:
+    if value is None:
+        return None
+    if (
+        not isinstance(value, str)
+        or urlsplit(value).scheme not in ("http", "https")
+        or not urlsplit(value).netloc
+    ):
+        raise _refuse(f"{name} must be an http(s) URL or null.")
+    return value
+
+
+# -- handlers ----------------------------------------------------------------------------------
+
+
+def health(call: Call, app: SandboxApp) -> Reply:
+    options = app.sandbox.options
+    return json_reply(200, {"status": "ok", "world": options.world, "seed": options.seed})
+
+
+def reset(call: Call, app: SandboxApp) -> Reply:
+    app.sandbox.reset()
+    return json_reply(200, {"status": "reset"})
+
+
+def list_clients(call: Call, app: SandboxApp) -> Reply:
+    options = app.sandbox.options
+    return json_reply(200, [c.public(options) for c in app.sandbox.clients.values()])
+
+
+def add_client(call: Call, app: SandboxApp) -> Reply:
+    data = _body(
+        call,
+        {
+            "client_id",
+            "client_secret",
+            "type",
+            "scopes",
+            "webhook_url",
+            "webhook_secret",
+            "name",
+            "hourly_limit",
+        },
+        {"client_id", "client_secret"},
+    )
+    client_id = _text(data, "client_id")
+    secret = _text(data, "client_secret")
+    kind = data.get("type", "test")
+    if kind not in ("test", "production"):
+        raise _refuse("type must be 'test' or 'production'.")
+    scopes = data.get("scopes", list(ALL_SCOPES))
+    if not isinstance(scopes, list) or not all(isinstance(s, str) and s for s in scopes):
+        raise _refuse("scopes must be a list of scope names.")
+    limit = data.get("hourly_limit")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise _refuse("hourly_limit must be a whole number of 0 or more.")
+    webhook_secret = data.get("webhook_secret", f"sandbox-webhook-key-{client_id}")
+    if not isinstance(webhook_secret, str):
+        raise _refuse("webhook_secret must be a string.")
+    assert client_id is not None and secret is not None
+    client = Client(
+        client_id=client_id,
+        client_secret=secret,
+        type=kind,
+        scopes=frozenset(scopes),
+        name=str(data.get("name") or client_id),
+        webhook_url=_url(data.get("webhook_url"), "webhook_url"),
+        webhook_secret=webhook_secret,
+        hourly_limit=limit,
+    )
+    app.sandbox.add_client(client)
+    return json_reply(201, client.public(app.sandbox.options))
+
+
+def list_tenants(call: Call, app: SandboxApp) -> Reply:
+    return json_reply(200, [t.public() for t in app.sandbox.tenants.values()])
+
+
+def add_tenant(call: Call, app: SandboxApp) -> Reply:
+    data = _body(
+        call,
+        {
+            "tenant_id",
+            "client_ids",
+            "company_id",
+            "name",
+            "scenario",
+            "country",
+            "customer_name",
+            "customer_tenant_id",
+            "with_demo_documents",
+        },
+        {"tenant_id", "company_id"},
+    )
+    tenant_id = _text(data, "tenant_id")
+    company_id = data["company_id"]
+    if isinstance(company_id, bool) or not isinstance(company_id, int) or company_id <= 0:
+        raise _refuse("company_id must be a positive whole number.")
+    scenario = data.get("scenario", "healthy")
+    if scenario not in SCENARIOS:
+        raise _refuse(f"scenario must be one of: {', '.join(SCENARIOS)}.")
+    client_ids = data.get("client_ids", [])
+    if not isinstance(client_ids, list) or not all(isinstance(c, str) for c in client_ids):
+        raise _refuse("client_ids must be a list of client ids.")
+    unknown = sorted(set(client_ids) - set(app.sandbox.clients))
+    if unknown:
+        raise _refuse(f"Unknown client(s): {', '.join(unknown)}. Register them first.")
+    country = data.get("country", "NO")
+    if country not in ("NO", "SE", "DK", "FI"):
+        raise _refuse("country must be NO, SE, DK or FI.")
+    assert tenant_id is not None
+    tenant = Tenant(
+        tenant_id=tenant_id,
+        company_id=company_id,
+        name=_text(data, "name", optional=True) or f"Company {company_id}",
+        scenario=scenario,
+        client_ids=set(client_ids),
+        country=country,
+        customer_name=str(data.get("customer_name") or ""),
+        customer_tenant_id=_text(data, "customer_tenant_id", optional=True),
+    )
+    app.sandbox.add_tenant(tenant, with_documents=bool(data.get("with_demo_documents", False)))
+    return json_reply(201, tenant.public())
+
+
+def set_scenario(call: Call, app: SandboxApp) -> Reply:
+    data = _body(call, {"scenario"}, {"scenario"})
+    if data["scenario"] not in SCENARIOS:
+        raise _refuse(f"scenario must be one of: {', '.join(SCENARIOS)}.")
+    with app.sandbox.lock:
+        tenant = _tenant(app, call.params["tenant_id"])
+        tenant.scenario = data["scenario"]
+    return json_reply(200, tenant.public())
+
+
+def get_faults(call: Call, app: SandboxApp) -> Reply:
+    sandbox = app.sandbox
+    return json_reply(
+        200,
+        {
+            "global": sandbox.global_faults.as_dict(),
+            "tenants": {
+                t.tenant_id: t.faults.as_dict() for t in sandbox.tenants.values() if t.faults
+            },
+        },
+    )
+
+
+def set_faults(call: Call, app: SandboxApp) -> Reply:
+    data = _body(call, {"tenant_id", *FAULT_FIELDS})
+    try:
+        config = parse_fault_config(data)
+    except ValueError as error:
+        raise _refuse(str(error)) from None
+    tenant_id = data.get("tenant_id")
+    with app.sandbox.lock:
+        if tenant_id is None:
+            app.sandbox.global_faults = config
+            return json_reply(200, {"global": config.as_dict()})
+        tenant = _tenant(app, str(tenant_id))
+        tenant.faults = config
+    return json_reply(200, {"tenant_id": tenant.tenant_id, **config.as_dict()})
+
+
+def get_clock(call: Call, app: SandboxApp) -> Reply:
+    clock = app.sandbox.clock
+    return json_reply(200, {"now": clock.utcnow().isoformat(), "offset_seconds": clock.offset})
+
+
+async def advance_clock(call: Call, app: SandboxApp) -> Reply:
+    data = _body(call, {"advance_seconds"}, {"advance_seconds"})
+    seconds = data["advance_seconds"]
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+        raise _refuse(
+            "advance_seconds must be a number of 0 or more (the clock only moves forward)."
+        )
+    app.sandbox.clock.advance(float(seconds))
+    # Background work that is now due runs before we answer, so tests see its result at once.
+    await app.run_due_background()
+    return get_clock(call, app)
+
+
+def requests(call: Call, app: SandboxApp) -> Reply:
+    entries = app.sandbox.requests.entries()
+    tenant_id = call.arg("tenant_id")
+    if tenant_id:
+        entries = [e for e in entries if (e.get("tenant_id") or "").lower() == tenant_id.lower()]
+    since = call.arg("since")
+    if since:
+        if not since.isdigit():
+            raise _refuse("since must be a sequence number.")
+        entries = [e for e in entries if e["seq"] > int(since)]
+    limit = call.arg("limit")
+    if limit:
+        if not limit.isdigit():
+            raise _refuse("limit must be a whole number.")
+        entries = entries[-int(limit) :] if int(limit) else []
+    return json_reply(200, entries)
+
+
+def get_usage(call: Call, app: SandboxApp) -> Reply:
+    sandbox = app.sandbox
+    rows = []
+    for (client_id, company_id), used in sorted(sandbox.budget.usage().items()):
+        client = sandbox.clients.get(client_id)
+        limit = client.budget(sandbox.options) if client else None
+        rows.append(
+            {"client_id": client_id, "company_id": company_id, "used": used, "limit": limit}
+        )
+    return json_reply(200, rows)
+
+
+def set_usage(call: Call, app: SandboxApp) -> Reply:
+    data = _body(call, {"tenant_id", "client_id", "used"}, {"tenant_id", "client_id", "used"})
+    used = data["used"]
+    if isinstance(used, bool) or not isinstance(used, int) or used < 0:
+        raise _refuse("used must be a whole number of 0 or more.")
+    sandbox = app.sandbox
+    tenant = _tenant(app, str(data["tenant_id"]))
+    client = sandbox.clients.get(str(data["client_id"]))
+    if client is None:
+        raise _refuse(f"No client {data['client_id']}.", 404)
+    key = (client.client_id, tenant.company_id)
+    sandbox.budget.set_used(key, used)
+    verdict = sandbox.budget.peek(key, client.budget(sandbox.options))
+    return json_reply(
+        200,
+        {
+            "client_id": client.client_id,
+            "company_id": tenant.company_id,
+            "used": used,
+            "limit": verdict.limit,
+            "remaining": verdict.remaining,
+            "reset_seconds": verdict.reset_seconds,
+        },
+    )
+
+
+def touch_invoice(call: Call, app: SandboxApp) -> Reply:
+    """Someone else edits the document: its version moves on, so a stale If-Match gets 412."""
+    sandbox = app.sandbox
+    with sandbox.lock:
+        tenant = _tenant(app, call.params["tenant_id"])
+        company = sandbox.companies[tenant.company_id]
+        raw_type = call.params["documentType"]
+        document_type = next((t for t in DOCUMENT_TYPES if t.lower() == raw_type.lower()), None)
+        if document_type is None:
+            raise _refuse(f"Unknown document type {raw_type}.")
+        invoice = company.invoices.get((document_type, call.params["number"]))
+        if invoice is None:
+            raise _refuse(f"No supplier invoice {document_type} {call.params['number']}.", 404)
+        old = etag_of(invoice)
+        invoice["description"] = f"{invoice['description']} (changed by someone else)"[:255]
+        new = touch(app, invoice)
+    return json_reply(200, {"previous_timeStamp": old, "timeStamp": new, "etag": f'"{new}"'})
+
+
+def background_operations(call: Call, app: SandboxApp) -> Reply:
+    rows = []
+    for op in app.sandbox.background.all():
+        rows.append(
+            {
+                **op.state_document(op.base_url),
+                "method": op.method,
+                "path": op.path,
+                "client_id": op.client_id,
+                "tenant_id": op.tenant_id,
+                "company_id": op.company_id,
+                "expired": op.expired,
+            }
+        )
+    return json_reply(200, rows)
+
+
+def webhooks(call: Call, app: SandboxApp) -> Reply:
+    return json_reply(200, app.sandbox.webhooks.entries())

@@ -1,0 +1,1 @@
+"""The Visma.net Financials API (api.finance.visma.net): context, supplier invoices, background."""

@@ -1,0 +1,154 @@
+"""Query parsing and error helpers shared by the Financials handlers (IPPException on bad input)."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from erpsim import errors
+from erpsim.call import Call
+from erpsim.errors import ApiError
+from erpsim.replies import Reply
+
+CONDITIONS: dict[str, Callable[[Any, Any], bool]] = {
+    ">": operator.gt,
+    "<": operator.lt,
+    ">=": operator.ge,
+    "<=": operator.le,
+}
+
+
+def bad_request(call: Call, message: str) -> ApiError:
+    return ApiError(
+        errors.ipp_exception(
+            400, errors.visma_id_message(call.request_id, message), call.request_id
+        )
+    )
+
+
+def failure(call: Call, status: int, message: str) -> ApiError:
+    return ApiError(
+        errors.ipp_exception(
+            status, errors.visma_id_message(call.request_id, message), call.request_id
+        )
+    )
+
+
+def int_arg(call: Call, name: str, *, default: int | None, minimum: int = 1) -> int | None:
+    raw = call.arg(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise bad_request(
+            call, f"The value '{raw}' is not valid for {name}: a whole number is expected."
+        ) from None
+    if value < minimum:
+        raise bad_request(call, f"{name} must be {minimum} or more.")
+    return value
+
+
+def bool_arg(call: Call, name: str) -> bool:
+    raw = call.arg(name)
+    if raw is None or raw == "":
+        return False
+    lowered = raw.lower()
+    if lowered not in ("true", "false"):
+        raise bad_request(call, f"The value '{raw}' is not valid for {name}: use true or false.")
+    return lowered == "true"
+
+
+def enum_arg(call: Call, name: str, allowed: tuple[str, ...]) -> str | None:
+    raw = call.arg(name)
+    if raw is None or raw == "":
+        return None
+    for value in allowed:
+        if value.lower() == raw.lower():
+            return value
+    raise bad_request(
+        call, f"The value '{raw}' is not valid for {name}. Accepted values: {', '.join(allowed)}."
+    )
+
+
+@lru_cache(maxsize=65_536)
+def parse_moment(text: str) -> datetime:
+    """ISO 8601 date or date-time; naive values are taken as UTC. Raises ValueError."""
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def date_filter(call: Call, name: str) -> tuple[Callable[[Any, Any], bool], datetime] | None:
+    """``name`` plus ``nameCondition`` (mutually inclusive, KB "DateTime parameters")."""
+    raw = call.arg(name)
+    condition = call.arg(f"{name}Condition")
+    if (raw in (None, "")) and (condition in (None, "")):
+        return None
+    if raw in (None, "") or condition in (None, ""):
+        raise bad_request(call, f"{name} and {name}Condition are mutually inclusive: send both.")
+    assert raw is not None and condition is not None
+    compare = CONDITIONS.get(condition.strip())
+    if compare is None:
+        raise bad_request(
+            call, f"The value '{condition}' is not valid for {name}Condition. Use >, <, >= or <=."
+        )
+    try:
+        moment = parse_moment(raw)
+    except ValueError:
+        raise bad_request(
+            call,
+            f"The value '{raw}' is not a valid date for {name}. "
+            "Use yyyy-MM-dd or yyyy-MM-ddTHH:mm:ss.",
+        ) from None
+    return compare, moment
+
+
+def number_filter(call: Call, name: str) -> tuple[Callable[[Any, Any], bool], float] | None:
+    raw = call.arg(name)
+    condition = call.arg(f"{name}Condition")
+    if raw in (None, "") and condition in (None, ""):
+        return None
+    if raw in (None, "") or condition in (None, ""):
+        raise bad_request(call, f"{name} and {name}Condition are mutually inclusive: send both.")
+    assert raw is not None and condition is not None
+    compare = CONDITIONS.get(condition.strip())
+    if compare is None:
+        raise bad_request(call, f"The value '{condition}' is not valid for {name}Condition.")
+    try:
+        return compare, float(raw)
+    except ValueError:
+        raise bad_request(call, f"The value '{raw}' is not a valid number for {name}.") from None
+
+
+def etag_matches(if_match: str, current: str) -> bool:
+    """RFC 7232 If-Match: ``*``, a list, quoted or bare values, weak prefixes tolerated."""
+    for candidate in if_match.split(","):
+        value = candidate.strip()
+        if value == "*":
+            return True
+        if value.startswith("W/"):
+            value = value[2:]
+        if value.strip('"') == current:
+            return True
+    return False
+
+
+def quoted(etag: str) -> str:
+    return f'"{etag}"'
+
+
+def precondition_failed(call: Call) -> ApiError:
+    return failure(call, 412, "Supplier invoice version does not match with If-Match header")
+
+
+def with_etag(reply: Reply, etag: str) -> Reply:
+    reply.headers.append(("ETag", quoted(etag)))
+    return reply

@@ -1,0 +1,363 @@
+"""Supplier invoices: list with filters and paging, GET with ETag, PUT with If-Match (OAS-2025)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from erpsim.call import Call
+from erpsim.demo_documents import iso, iso_date
+from erpsim.financials.common import (
+    bad_request,
+    bool_arg,
+    date_filter,
+    enum_arg,
+    etag_matches,
+    failure,
+    int_arg,
+    number_filter,
+    parse_moment,
+    precondition_failed,
+    with_etag,
+)
+from erpsim.replies import Reply, empty_reply, json_reply
+from erpsim.specs import FINANCIALS, schema
+from erpsim.state import Company, timestamp_of
+
+if TYPE_CHECKING:
+    from erpsim.app import SandboxApp
+
+DOCUMENT_TYPES = (
+    "Check",
+    "CreditAdj",
+    "DebitAdj",
+    "Invoice",
+    "Prepayment",
+    "QuickCheck",
+    "Refund",
+    "VoidCheck",
+    "VoidQuickCheck",
+)
+# The list filter's own enum (OAS-2025 GET /v1/supplierInvoice, parameter documentType).
+FILTER_DOCUMENT_TYPES = ("Invoice", "CreditAdj", "DebitAdj", "Prepayment", "Refund", "Payment")
+STATUSES = (
+    "Hold",
+    "Balanced",
+    "Voided",
+    "Scheduled",
+    "Open",
+    "Closed",
+    "Printed",
+    "Prebooked",
+    "Reserved",
+)
+RELEASED_STATUSES = frozenset({"Open", "Closed"})
+JSON_TYPES = ("application/json", "text/json")
+
+_UPDATE_FIELDS = frozenset(schema(FINANCIALS, "SupplierInvoiceUpdateDto")["properties"])
+_STRING_UPDATES = {
+    "description": "description",
+    "supplierReference": "supplierReference",
+    "note": "note",
+    "paymentRefNo": "paymentRefNo",
+    "paymentMessage": "paymentMessage",
+    "cashAccount": "cashAccount",
+}
+_DATE_UPDATES = ("date", "dueDate", "cashDiscountDate", "payDate", "origInvoiceDate")
+# Parts a list leaves out unless asked for (expand* parameters of the list operation).
+_LIST_EXPANDS = {
+    "expandAttachment": "attachments",
+    "expandApproval": "approvalDetails",
+    "expandNote": "note",
+    "expandLandedCosts": "landedCosts",
+}
+
+
+def canonical_type(call: Call, raw: str) -> str:
+    for value in DOCUMENT_TYPES:
+        if value.lower() == raw.lower():
+            return value
+    raise bad_request(
+        call,
+        f"The value '{raw}' is not a valid document type. Accepted: {', '.join(DOCUMENT_TYPES)}.",
+    )
+
+
+def find_invoice(
+    call: Call, company: Company, number: str, document_type: str | None
+) -> dict[str, Any]:
+    if document_type is not None:
+        invoice = company.invoices.get((canonical_type(call, document_type), number))
+    else:
+        invoice = next(
+            (inv for (_t, n), inv in company.invoices.items() if n == number and _t == "Invoice"),
+            None,
+        ) or next((inv for (_t, n), inv in company.invoices.items() if n == number), None)
+    if invoice is None:
+        kind = f"{document_type} " if document_type else ""
+        raise failure(call, 404, f"Supplier invoice {kind}'{number}' was not found.")
+    return invoice
+
+
+def etag_of(invoice: dict[str, Any]) -> str:
+    return timestamp_of(invoice["_rowversion"])
+
+
+def to_dto(
+    invoice: dict[str, Any],
+    *,
+    leave_out: frozenset[str] = frozenset(),
+    line_prebook: bool = True,
+    total_count: int = 1,
+    max_page_size: int = 100,
+) -> dict[str, Any]:
+    dto = {k: v for k, v in invoice.items() if k[0] != "_" and k not in leave_out}
+    if not line_prebook:
+        dto["invoiceLines"] = [
+            {k: v for k, v in line.items() if k not in ("prebookAccount", "prebookSubaccount")}
+            for line in invoice["invoiceLines"]
+        ]
+    dto["timeStamp"] = etag_of(invoice)
+    dto["metadata"] = {"totalCount": total_count, "maxPageSize": max_page_size}
+    return dto
+
+
+def touch(app: SandboxApp, invoice: dict[str, Any]) -> str:
+    """Record a change: new rowversion (ETag), version number and modification time."""
+    sandbox = app.sandbox
+    invoice["_rowversion"] = sandbox.next_rowversion()
+    invoice["documentVersionNumber"] = invoice.get("documentVersionNumber", 0) + 1
+    invoice["lastModifiedDateTime"] = iso(sandbox.clock.utcnow())
+    return etag_of(invoice)
+
+
+# -- handlers ----------------------------------------------------------------------------------
+
+
+def get_invoice(call: Call, app: SandboxApp) -> Reply:
+    assert call.company is not None
+    with app.sandbox.lock:
+        invoice = find_invoice(
+            call, call.company, call.params["invoiceNumber"], call.params.get("documentType")
+        )
+        leave_out = (
+            frozenset() if bool_arg(call, "expandLandedCosts") else frozenset({"landedCosts"})
+        )
+        dto = to_dto(
+            invoice,
+            leave_out=leave_out,
+            line_prebook=bool_arg(call, "expandLinePrebookAccounts"),
+            max_page_size=app.sandbox.options.max_page_size,
+        )
+    return with_etag(json_reply(200, dto), dto["timeStamp"])
+
+
+def list_invoices(call: Call, app: SandboxApp) -> Reply:
+    assert call.company is not None
+    options = app.sandbox.options
+    matches = _filters(call)
+    page_number, page_size, skip, take = _paging(call, options.max_page_size)
+    leave_out = frozenset(
+        field for flag, field in _LIST_EXPANDS.items() if not bool_arg(call, flag)
+    )
+    line_prebook = bool_arg(call, "expandLinePrebookAccounts")
+    with app.sandbox.lock:
+        found = [inv for inv in call.company.invoices.values() if all(m(inv) for m in matches)]
+        if skip is None:
+            start = (page_number - 1) * page_size
+            window = found[start : start + page_size]
+        else:
+            window = found[skip : skip + (take or options.max_page_size)]
+        body = [
+            to_dto(
+                inv,
+                leave_out=leave_out,
+                line_prebook=line_prebook,
+                total_count=len(found),
+                max_page_size=options.max_page_size,
+            )
+            for inv in window
+        ]
+    return json_reply(200, body)
+
+
+def _paging(call: Call, max_page_size: int) -> tuple[int, int, int | None, int | None]:
+    page_number = int_arg(call, "pageNumber", default=1)
+    page_size = int_arg(call, "pageSize", default=max_page_size)
+    assert page_number is not None and page_size is not None
+    skip = int_arg(call, "skipRecords", default=None, minimum=0)
+    take = int_arg(call, "numberToRead", default=None)
+    if (skip is not None or take is not None) and (call.arg("pageNumber") or call.arg("pageSize")):
+        raise bad_request(
+            call,
+            "pageNumber and pageSize do not work with numberToRead and skipRecords; use one pair.",
+        )
+    if take is not None and skip is None:
+        skip = 0
+    # Larger pages are silently capped at maxPageSize (OAS-2025 list summary).
+    return page_number, min(page_size, max_page_size), skip, take
+
+
+def _filters(call: Call) -> list[Any]:
+    matches: list[Any] = []
+    status = enum_arg(call, "status", STATUSES)
+    if status:
+        matches.append(lambda inv: inv["status"] == status)
+    document_type = enum_arg(call, "documentType", FILTER_DOCUMENT_TYPES)
+    if document_type:
+        matches.append(lambda inv: inv["documentType"] == document_type)
+    supplier = call.arg("supplier")
+    if supplier:
+        matches.append(lambda inv: inv["supplier"]["number"] == supplier)
+    branch = call.arg("branch")
+    if branch:
+        matches.append(lambda inv: inv["branchNumber"]["number"] == branch)
+    period = call.arg("financialPeriod")
+    if period:
+        if len(period) != 6 or not period.isdigit():
+            raise bad_request(
+                call, f"The value '{period}' is not valid for financialPeriod (YYYYPP)."
+            )
+        matches.append(lambda inv: inv["financialPeriod"] == period)
+    released = call.arg("released")
+    if released not in (None, ""):
+        if released not in ("0", "1"):
+            raise bad_request(call, "released must be 0 or 1.")
+        want = released == "1"
+        matches.append(lambda inv: (inv["status"] in RELEASED_STATUSES) == want)
+    item = call.arg("item")
+    if item:
+        matches.append(
+            lambda inv: any(line.get("inventoryNumber") == item for line in inv["invoiceLines"])
+        )
+    project = call.arg("project")
+    if project:
+        matches.append(
+            lambda inv: any(
+                (line.get("project") or {}).get("id") == project for line in inv["invoiceLines"]
+            )
+        )
+    for name, field in (
+        ("dueDate", "dueDate"),
+        ("docDate", "date"),
+        ("lastModifiedDateTime", "lastModifiedDateTime"),
+        ("createdDateTime", "createdDateTime"),
+    ):
+        condition = date_filter(call, name)
+        if condition:
+            compare, moment = condition
+            matches.append(
+                lambda inv, f=field, c=compare, m=moment: f in inv and c(parse_moment(inv[f]), m)
+            )
+    balance = number_filter(call, "balance")
+    if balance:
+        compare_balance, amount = balance
+        matches.append(lambda inv: compare_balance(inv["balance"], amount))
+    return matches
+
+
+def put_invoice(call: Call, app: SandboxApp) -> Reply:
+    assert call.company is not None
+    changes = _parse_update(call)
+    with app.sandbox.lock:
+        invoice = find_invoice(
+            call, call.company, call.params["invoiceNumber"], call.params.get("documentType")
+        )
+        if_match = call.header("if-match")
+        if if_match is not None and not etag_matches(if_match, etag_of(invoice)):
+            raise precondition_failed(call)
+        if invoice["status"] in ("Closed", "Voided"):
+            raise bad_request(call, f"A {invoice['status'].lower()} document cannot be changed.")
+        _apply(invoice, changes)
+        etag = touch(app, invoice)
+    return with_etag(empty_reply(204), etag)
+
+
+def _parse_update(call: Call) -> dict[str, Any]:
+    if call.content_type not in JSON_TYPES:
+        raise failure(call, 415, "The request must be sent as application/json.")
+    try:
+        body = call.json_body()
+    except (ValueError, UnicodeDecodeError) as error:
+        raise bad_request(call, f"The request body is not valid JSON: {error}") from None
+    if not isinstance(body, dict):
+        raise bad_request(
+            call, "The request body must be a JSON object (SupplierInvoiceUpdateDto)."
+        )
+    unknown = sorted(set(body) - _UPDATE_FIELDS)
+    if unknown:
+        raise bad_request(
+            call, f"Unknown field(s) for SupplierInvoiceUpdateDto: {', '.join(unknown)}."
+        )
+    changes: dict[str, Any] = {}
+    for name, wrapper in body.items():
+        if name in (
+            "invoiceLines",
+            "taxDetailLines",
+            "landedCosts",
+            "addPOReceiptLines",
+            "addPurchaseOrders",
+        ):
+            if not isinstance(wrapper, list):
+                raise bad_request(call, f"{name} must be an array.")
+            continue  # accepted but not simulated: the sandbox keeps the lines as they are
+        if name == "approvalDetails":
+            if not isinstance(wrapper, dict):
+                raise bad_request(call, "approvalDetails must be an object.")
+            continue
+        if not isinstance(wrapper, dict) or set(wrapper) - {"value"}:
+            raise bad_request(call, f'{name} must be written as {{"value": ...}}.')
+        value = wrapper.get("value")
+        changes[name] = _checked_value(call, name, value)
+    return changes
+
+
+def _checked_value(call: Call, name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in _DATE_UPDATES:
+        if not isinstance(value, str):
+            raise bad_request(call, f"{name}.value must be a date-time string.")
+        try:
+            return iso_date(parse_moment(value))
+        except ValueError:
+            raise bad_request(
+                call, f"The value '{value}' is not a valid date for {name}."
+            ) from None
+    if name in (
+        "hold",
+        "overrideNumberSeries",
+        "applyRetainage",
+        "paySelected",
+        "validateLineDetails",
+    ):
+        if not isinstance(value, bool):
+            raise bad_request(call, f"{name}.value must be true or false.")
+        return value
+    if name in ("exchangeRate", "amount", "vatAmount", "roundingDiffInCurrency"):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise bad_request(call, f"{name}.value must be a number.")
+        return float(value)
+    if not isinstance(value, str):
+        raise bad_request(call, f"{name}.value must be a string.")
+    if name in _STRING_UPDATES and len(value) > 255 and name != "note":
+        raise bad_request(call, f"{name} is longer than 255 characters.")
+    return value
+
+
+def _apply(invoice: dict[str, Any], changes: dict[str, Any]) -> None:
+    for name, value in changes.items():
+        if name in _STRING_UPDATES:
+            invoice[_STRING_UPDATES[name]] = value or ""
+        elif name in _DATE_UPDATES and value is not None:
+            invoice[name] = value
+        elif name == "hold" and value is not None:
+            if value and invoice["status"] == "Balanced":
+                invoice["status"], invoice["hold"] = "Hold", True
+            elif not value and invoice["status"] == "Hold":
+                invoice["status"], invoice["hold"] = "Balanced", False
+        elif name == "exchangeRate" and value is not None:
+            invoice["exchangeRate"] = value
+        elif name == "creditTermsId" and value:
+            invoice["creditTerms"] = {"id": value, "description": value}
+        elif name == "locationId" and value:
+            invoice["location"] = {**invoice["location"], "id": value}

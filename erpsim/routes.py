@@ -1,0 +1,98 @@
+"""Every endpoint the sandbox serves, in one table."""
+
+from __future__ import annotations
+
+from erpsim import connect, control
+from erpsim.financials import background_api, context
+from erpsim.financials import supplier_invoice_actions as actions
+from erpsim.financials import supplier_invoices as invoices
+from erpsim.routing import Router
+from erpsim.salesorders import lookups, orders
+
+FINANCIALS = "financials"
+SALESORDERS = "salesorders"
+
+_SI = "/v1/supplierInvoice"
+_V3 = "/api/v3"
+
+
+def build_router() -> Router:
+    router = Router()
+
+    def erp(method: str, template: str, handler: object) -> None:
+        # Both ERP services match paths case-insensitively (ASP.NET routing).
+        api = SALESORDERS if template.startswith(_V3) else FINANCIALS
+        router.add(api, method, template, handler, ignore_case=True)  # type: ignore[arg-type]
+
+    router.add("connect", "POST", "/connect/token", connect.token)
+    router.add("connect", "GET", "/.well-known/openid-configuration", connect.discovery)
+
+    erp("GET", "/resources/v1/context", context.companies)
+    erp("GET", "/resources/v1/context/{companyId}", context.company_details)
+    erp("GET", "/security/api/v1/token/usercontexts", context.companies)
+
+    erp("GET", _SI, invoices.list_invoices)
+    erp("GET", f"{_SI}/{{invoiceNumber}}", invoices.get_invoice)
+    erp("PUT", f"{_SI}/{{invoiceNumber}}", invoices.put_invoice)
+    erp("GET", f"{_SI}/{{documentType}}/{{invoiceNumber}}", invoices.get_invoice)
+    erp("PUT", f"{_SI}/{{documentType}}/{{invoiceNumber}}", invoices.put_invoice)
+    erp("POST", f"{_SI}/{{invoiceNumber}}/action/release", actions.release)
+    erp("POST", f"{_SI}/{{invoiceNumber}}/action/correct", actions.correct)
+    erp("POST", f"{_SI}/{{documentType}}/{{invoiceNumber}}/action/release", actions.release)
+    erp("POST", f"{_SI}/{{documentType}}/{{invoiceNumber}}/action/prebook", actions.prebook)
+    erp(
+        "POST", f"{_SI}/{{documentType}}/{{invoiceNumber}}/action/voidinvoice", actions.void_invoice
+    )
+    erp(
+        "POST",
+        f"{_SI}/{{documentType}}/{{invoiceNumber}}/action/sendtoapproval",
+        actions.send_to_approval,
+    )
+    erp("POST", f"{_SI}/{{documentType}}/{{invoiceNumber}}/action/reverse", actions.reverse)
+    erp("POST", f"{_SI}/documentType/{{documentType}}/{{invoiceNumber}}/attachment", actions.attach)
+    erp(
+        "POST",
+        f"{_SI}/documentType/{{documentType}}/{{invoiceNumber}}/{{lineNumber}}/attachment",
+        actions.attach,
+    )
+    erp("POST", f"{_SI}/{{invoiceNumber}}/attachment", actions.attach)
+    erp("POST", f"{_SI}/{{invoiceNumber}}/{{lineNumber}}/attachment", actions.attach)
+
+    erp("GET", "/v1/background/{requestId}", background_api.state)
+    erp("GET", "/v1/background/{requestId}/content", background_api.content)
+
+    erp("POST", f"{_V3}/SalesOrders", orders.create_order)
+    erp("GET", f"{_V3}/SalesOrders", orders.list_orders)
+    erp("GET", f"{_V3}/SalesOrders/{{type}}", orders.list_orders)
+    erp("GET", f"{_V3}/SalesOrders/{{type}}/{{orderId}}", orders.get_order)
+    erp("DELETE", f"{_V3}/SalesOrders/{{type}}/{{orderId}}", orders.delete_order)
+    erp("GET", f"{_V3}/SalesOrders/{{type}}/{{orderId}}/lines", orders.list_lines)
+    erp("GET", f"{_V3}/SalesOrders/{{type}}/{{orderId}}/lines/{{lineId}}", orders.get_line)
+    erp("GET", f"{_V3}/Customers", lookups.list_customers)
+    erp("GET", f"{_V3}/Customers/{{customerId}}/locations", lookups.customer_locations)
+    erp("GET", f"{_V3}/Inventory", lookups.list_inventory)
+
+    sb = "/_sandbox"
+    router.add("control", "GET", f"{sb}/health", control.health)
+    router.add("control", "POST", f"{sb}/reset", control.reset)
+    router.add("control", "GET", f"{sb}/clients", control.list_clients)
+    router.add("control", "POST", f"{sb}/clients", control.add_client)
+    router.add("control", "GET", f"{sb}/tenants", control.list_tenants)
+    router.add("control", "POST", f"{sb}/tenants", control.add_tenant)
+    router.add("control", "POST", f"{sb}/tenants/{{tenant_id}}/scenario", control.set_scenario)
+    router.add(
+        "control",
+        "POST",
+        f"{sb}/tenants/{{tenant_id}}/supplier-invoices/{{documentType}}/{{number}}/touch",
+        control.touch_invoice,
+    )
+    router.add("control", "GET", f"{sb}/faults", control.get_faults)
+    router.add("control", "POST", f"{sb}/faults", control.set_faults)
+    router.add("control", "GET", f"{sb}/clock", control.get_clock)
+    router.add("control", "POST", f"{sb}/clock", control.advance_clock)
+    router.add("control", "GET", f"{sb}/requests", control.requests)
+    router.add("control", "GET", f"{sb}/usage", control.get_usage)
+    router.add("control", "POST", f"{sb}/usage", control.set_usage)
+    router.add("control", "GET", f"{sb}/background", control.background_operations)
+    router.add("control", "GET", f"{sb}/webhooks", control.webhooks)
+    return router

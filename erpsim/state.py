@@ -1,0 +1,258 @@
+"""Everything the sandbox remembers, in memory, behind one lock, rebuilt from the seed on reset."""
+
+from __future__ import annotations
+
+import base64
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from erpsim.background import BackgroundStore
+from erpsim.clock import VirtualClock
+from erpsim.config import SandboxOptions
+from erpsim.demo_documents import supplier_invoices
+from erpsim.faults import NO_FAULTS, FaultConfig, FaultDice
+from erpsim.ids import IdFactory
+from erpsim.recorder import RequestLog
+from erpsim.salesorders.builder import seed_orders
+from erpsim.throttle import (
+    FAILED_REQUEST_POLICY,
+    SAME_REQUEST_POLICY,
+    BudgetKey,
+    HourlyBudget,
+    RepeatRule,
+)
+from erpsim.tokens import TokenService
+from erpsim.webhooks import WebhookLog
+from erpsim.world import COUNTRY_CURRENCY, DEMO_CLIENTS, DEMO_TENANTS
+
+# SQL Server rowversions look like this one (the KB's example ETag is AAAAAE0YIiI=).
+_FIRST_ROWVERSION = 0x4D182222
+
+
+def timestamp_of(rowversion: int) -> str:
+    """``timeStamp`` / ETag text: the 8-byte rowversion in base64."""
+    return base64.b64encode(rowversion.to_bytes(8, "big")).decode()
+
+
+@dataclass
+class Client:
+    client_id: str
+    client_secret: str
+    type: str
+    scopes: frozenset[str]
+    name: str = ""
+    webhook_url: str | None = None
+    webhook_secret: str = ""
+    hourly_limit: int | None = None
+
+    def budget(self, options: SandboxOptions) -> int:
+        if self.hourly_limit is not None:
+            return self.hourly_limit
+        if self.type == "production":
+            return options.production_hourly_limit
+        return options.test_hourly_limit
+
+    def public(self, options: SandboxOptions) -> dict[str, Any]:
+        return {
+            "client_id": self.client_id,
+            "client_secret": "***",
+            "type": self.type,
+            "scopes": sorted(self.scopes),
+            "name": self.name,
+            "webhook_url": self.webhook_url,
+            "webhook_secret": "***" if self.webhook_secret else "",
+            "hourly_limit": self.budget(options),
+        }
+
+
+@dataclass
+class Tenant:
+    tenant_id: str
+    company_id: int
+    name: str
+    scenario: str
+    client_ids: set[str]
+    country: str = "NO"
+    customer_name: str = ""
+    customer_tenant_id: str | None = None
+    faults: FaultConfig | None = None
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "tenant_id": self.tenant_id,
+            "company_id": self.company_id,
+            "name": self.name,
+            "scenario": self.scenario,
+            "client_ids": sorted(self.client_ids),
+            "country": self.country,
+            "customer_name": self.customer_name,
+            "customer_tenant_id": self.customer_tenant_id,
+            "faults": self.faults.as_dict() if self.faults else None,
+        }
+
+
+@dataclass
+class Company:
+    company_id: int
+    name: str
+    country: str
+    invoices: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    next_invoice_number: int = 100001
+    orders: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    next_order_number: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def currency(self) -> str:
+        return COUNTRY_CURRENCY.get(self.country, "EUR")
+
+
+class Sandbox:
+    def __init__(self, options: SandboxOptions) -> None:
+        self.options = options
+        self.lock = threading.RLock()
+        self.clock = VirtualClock()
+        self.ids = IdFactory(options.seed)
+        self.tokens = TokenService(options.seed, self.clock, self.ids)
+        self.budget = HourlyBudget(self.clock, self._initial_usage)
+        self.same_request = RepeatRule(
+            self.clock,
+            options.same_request_limit,
+            options.same_request_window,
+            SAME_REQUEST_POLICY,
+            "Same request made too many times",
+        )
+        self.failed_request = RepeatRule(
+            self.clock,
+            options.failed_request_limit,
+            options.failed_request_window,
+            FAILED_REQUEST_POLICY,
+            "The Same request failed already",
+        )
+        self.dice = FaultDice(options.seed)
+        self.requests = RequestLog(options.request_log_size)
+        self.background = BackgroundStore()
+        self.webhooks = WebhookLog()
+        self.global_faults: FaultConfig = NO_FAULTS
+        self.clients: dict[str, Client] = {}
+        self.tenants: dict[str, Tenant] = {}
+        self.companies: dict[int, Company] = {}
+        self._rowversion = _FIRST_ROWVERSION
+        self.reset()
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Back to the seeded world: data, clock, counters, logs and fault dice."""
+        with self.lock:
+            self.clock.reset()
+            self.ids = IdFactory(self.options.seed)
+            self.tokens = TokenService(self.options.seed, self.clock, self.ids)
+            self.budget.reset()
+            self.same_request.reset()
+            self.failed_request.reset()
+            self.dice.reset()
+            self.requests.reset()
+            self.background.reset()
+            self.webhooks.reset()
+            self.global_faults = NO_FAULTS
+            self.clients = {}
+            self.tenants = {}
+            self.companies = {}
+            self._rowversion = _FIRST_ROWVERSION
+            if self.options.world == "demo":
+                self._load_demo_world()
+
+    def _load_demo_world(self) -> None:
+        for spec in DEMO_CLIENTS:
+            self.add_client(
+                Client(
+                    client_id=spec["client_id"],
+                    client_secret=spec["client_secret"],
+                    type=spec["type"],
+                    scopes=frozenset(spec["scopes"]),
+                    name=spec["name"],
+                    webhook_url=spec.get("webhook_url"),
+                    webhook_secret=spec.get("webhook_secret", ""),
+                )
+            )
+        for spec in DEMO_TENANTS:
+            tenant = Tenant(
+                tenant_id=spec["tenant_id"],
+                company_id=spec["company_id"],
+                name=spec["name"],
+                scenario=spec["scenario"],
+                client_ids=set(spec["client_ids"]),
+                country=spec["country"],
+                customer_name=spec["customer_name"],
+                customer_tenant_id=spec["customer_tenant_id"],
+            )
+            self.add_tenant(tenant, with_documents=True)
+
+    # -- registry --------------------------------------------------------------------------
+
+    def add_client(self, client: Client) -> None:
+        with self.lock:
+            self.clients[client.client_id] = client
+
+    def add_tenant(self, tenant: Tenant, *, with_documents: bool = False) -> None:
+        with self.lock:
+            self.tenants[tenant.tenant_id.lower()] = tenant
+            company = self.companies.get(tenant.company_id)
+            if company is None:
+                company = Company(tenant.company_id, tenant.name, tenant.country)
+                self.companies[tenant.company_id] = company
+                if with_documents:
+                    self._seed_documents(company)
+
+    def _seed_documents(self, company: Company) -> None:
+        for invoice in supplier_invoices(company.company_id, company.country, self.options.seed):
+            invoice["_rowversion"] = self.next_rowversion()
+            company.invoices[(invoice["documentType"], invoice["referenceNumber"])] = invoice
+        company.next_invoice_number = 100001 + len(company.invoices)
+        seed_orders(company, self.options.seed, self.next_rowversion)
+
+    def tenant(self, tenant_id: str | None) -> Tenant | None:
+        if not tenant_id:
+            return None
+        return self.tenants.get(tenant_id.lower())
+
+    def customer_contract_tenants(self, customer_tenant_id: str) -> list[Tenant]:
+        """Company tenants under a customer contract (a customer tenant id authenticates too)."""
+        wanted = customer_tenant_id.lower()
+        return [t for t in self.tenants.values() if (t.customer_tenant_id or "").lower() == wanted]
+
+    def tenant_of_company(self, company_id: int) -> Tenant | None:
+        for tenant in self.tenants.values():
+            if tenant.company_id == company_id and tenant.scenario != "customer_tenant":
+                return tenant
+        return None
+
+    def next_rowversion(self) -> int:
+        with self.lock:
+            self._rowversion += 1
+            return self._rowversion
+
+    # -- throttling and faults -------------------------------------------------------------
+
+    def _initial_usage(self, key: BudgetKey, limit: int) -> int:
+        """A new hour starts empty, except for tenants whose scenario says it is nearly spent."""
+        _client_id, company_id = key
+        tenant = self.tenant_of_company(company_id)
+        if tenant is not None and tenant.scenario == "near_limit":
+            return int(limit * self.options.near_limit_fraction)
+        return 0
+
+    def faults_for(self, tenant: Tenant | None) -> FaultConfig:
+        if tenant is not None and tenant.faults is not None:
+            return tenant.faults
+        scenario = NO_FAULTS
+        if tenant is not None and tenant.scenario == "slow":
+            scenario = FaultConfig(latency_ms=self.options.slow_latency_ms)
+        elif tenant is not None and tenant.scenario == "flaky":
+            scenario = FaultConfig(
+                error_rate=self.options.flaky_error_rate,
+                reset_rate=self.options.flaky_reset_rate,
+                timeout_rate=self.options.flaky_timeout_rate,
+            )
+        return self.global_faults.merged_with(scenario)

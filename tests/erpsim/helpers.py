@@ -1,0 +1,54 @@
+"""Small helpers for talking to the sandbox over real HTTP in tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from erpsim.world import ALL_SCOPES, DEMO_CLIENTS, DEMO_TENANTS
+
+TEST_CLIENT = DEMO_CLIENTS[0]
+PROD_CLIENT = DEMO_CLIENTS[1]
+
+
+def tenant_for(scenario: str, index: int = 0) -> dict[str, Any]:
+    return [t for t in DEMO_TENANTS if t["scenario"] == scenario][index]
+
+
+HEALTHY = tenant_for("healthy")
+
+
+def token_response(
+    server: Any,
+    *,
+    client: dict[str, Any] = TEST_CLIENT,
+    tenant_id: str | None = HEALTHY["tenant_id"],
+    scope: str | None = " ".join(ALL_SCOPES),
+    secret: str | None = None,
+) -> httpx.Response:
+    data = {
+        "grant_type": "client_credentials",
+        "client_id": client["client_id"],
+        "client_secret": secret if secret is not None else client["client_secret"],
+    }
+    if scope is not None:
+        data["scope"] = scope
+    if tenant_id is not None:
+        data["tenant_id"] = tenant_id
+    return httpx.post(f"{server.url}/connect/token", data=data)
+
+
+def token(server: Any, **kwargs: Any) -> str:
+    response = token_response(server, **kwargs)
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+def erp(server: Any, **kwargs: Any) -> httpx.Client:
+    """An httpx client for the ERP APIs with a fresh bearer token."""
+    return httpx.Client(
+        base_url=server.url,
+        headers={"Authorization": f"Bearer {token(server, **kwargs)}"},
+        timeout=30.0,
+    )
