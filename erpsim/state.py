@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import base64
+import json
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from erpsim.background import BackgroundStore
@@ -92,15 +93,68 @@ class Tenant:
         }
 
 
-@dataclass
 class Company:
-    company_id: int
-    name: str
-    country: str
-    invoices: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    next_invoice_number: int = 100001
-    orders: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    next_order_number: dict[str, int] = field(default_factory=dict)
+    """One ERP company and its documents.
+
+    Seeded documents arrive as JSON text and are parsed on first use: a reset costs next to
+    nothing, and a test pays only for the companies it touches.
+    """
+
+    def __init__(self, company_id: int, name: str, country: str, documents: bytes | None = None):
+        self.company_id = company_id
+        self.name = name
+        self.country = country
+        self._documents = documents
+        self._invoices: dict[tuple[str, str], dict[str, Any]] = {}
+        self._orders: dict[tuple[str, str], dict[str, Any]] = {}
+        self._next_invoice_number = 100001
+        self._next_order_number: dict[str, int] = {}
+
+    def _materialize(self) -> None:
+        if self._documents is None:
+            return
+        data = json.loads(self._documents)
+        self._documents = None
+        self._invoices = {(i["documentType"], i["referenceNumber"]): i for i in data["invoices"]}
+        self._orders = {(o["type"], o["orderId"]): o for o in data["orders"]}
+        self._next_invoice_number = data["next_invoice_number"]
+        self._next_order_number = data["next_order_number"]
+
+    def serialized(self) -> bytes:
+        self._materialize()
+        return json.dumps(
+            {
+                "invoices": list(self._invoices.values()),
+                "orders": list(self._orders.values()),
+                "next_invoice_number": self._next_invoice_number,
+                "next_order_number": self._next_order_number,
+            }
+        ).encode()
+
+    @property
+    def invoices(self) -> dict[tuple[str, str], dict[str, Any]]:
+        self._materialize()
+        return self._invoices
+
+    @property
+    def orders(self) -> dict[tuple[str, str], dict[str, Any]]:
+        self._materialize()
+        return self._orders
+
+    @property
+    def next_invoice_number(self) -> int:
+        self._materialize()
+        return self._next_invoice_number
+
+    @next_invoice_number.setter
+    def next_invoice_number(self, value: int) -> None:
+        self._materialize()
+        self._next_invoice_number = value
+
+    @property
+    def next_order_number(self) -> dict[str, int]:
+        self._materialize()
+        return self._next_order_number
 
     @property
     def currency(self) -> str:
@@ -138,6 +192,11 @@ class Sandbox:
         self.tenants: dict[str, Tenant] = {}
         self.companies: dict[int, Company] = {}
         self._rowversion = _FIRST_ROWVERSION
+        # The seeded documents of the demo world, built once and replayed on every reset.
+        self._pristine: dict[int, bytes] = {}
+        self._pristine_rowversion = _FIRST_ROWVERSION
+        if options.world == "demo":
+            self._build_pristine_documents()
         self.reset()
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -159,7 +218,7 @@ class Sandbox:
             self.clients = {}
             self.tenants = {}
             self.companies = {}
-            self._rowversion = _FIRST_ROWVERSION
+            self._rowversion = self._pristine_rowversion
             if self.options.world == "demo":
                 self._load_demo_world()
 
@@ -187,7 +246,14 @@ class Sandbox:
                 customer_name=spec["customer_name"],
                 customer_tenant_id=spec["customer_tenant_id"],
             )
-            self.add_tenant(tenant, with_documents=True)
+            self.add_tenant(tenant)
+
+    def _build_pristine_documents(self) -> None:
+        for spec in DEMO_TENANTS:
+            company = Company(spec["company_id"], spec["name"], spec["country"])
+            self._seed_documents(company)
+            self._pristine[company.company_id] = company.serialized()
+        self._pristine_rowversion = self._rowversion
 
     # -- registry --------------------------------------------------------------------------
 
@@ -200,9 +266,14 @@ class Sandbox:
             self.tenants[tenant.tenant_id.lower()] = tenant
             company = self.companies.get(tenant.company_id)
             if company is None:
-                company = Company(tenant.company_id, tenant.name, tenant.country)
+                company = Company(
+                    tenant.company_id,
+                    tenant.name,
+                    tenant.country,
+                    self._pristine.get(tenant.company_id),
+                )
                 self.companies[tenant.company_id] = company
-                if with_documents:
+                if with_documents and company.company_id not in self._pristine:
                     self._seed_documents(company)
 
     def _seed_documents(self, company: Company) -> None:
