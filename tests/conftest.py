@@ -7,6 +7,17 @@ import pytest
 from portal.roles import Role
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    # Playwright's sync API keeps an event loop running in the main thread once a browser test has
+    # started, and asyncio.run() refuses to start inside it: browser tests therefore run last.
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("browser") is not None or "/browser/" in str(item.path)
+        )
+    )
+
+
 @pytest.fixture(scope="session")
 def sandbox_server():
     """The sandbox ERP (erpsim) on a free port, over real HTTP, for the whole session."""
