@@ -256,6 +256,14 @@ class _ClientBase:
             started_at=attempt.started_at,
         )
 
+    def _retry_blocked(self, prepared: Prepared[Any]) -> bool:
+        """A retry the repeat guard would refuse is not worth waiting for: the caller gets the
+        ERP's own error instead of a refusal."""
+        verdict = self._guard.check(prepared.repeat_key)
+        return verdict is not None and (
+            verdict.refused or verdict.wait_seconds > self._settings.retry.retry_after_cap
+        )
+
     def _note_outcome(self, prepared: Prepared[Any], outcome: Outcome[Any]) -> None:
         if outcome.ratelimit is not None:
             self._state.last_ratelimit = outcome.ratelimit
@@ -434,7 +442,7 @@ class ErpClient(_ClientBase):
             if isinstance(error, errors.Unauthorized):
                 self._tokens.forget(op.service, token)
             delay = settings.retry.delay(error, attempt=attempt, idempotent=prepared.idempotent)
-            if delay is None:
+            if delay is None or self._retry_blocked(prepared):
                 raise error
             self._sleep(delay)
 
@@ -647,6 +655,6 @@ class AsyncErpClient(_ClientBase):
             if isinstance(error, errors.Unauthorized):
                 await self._tokens.forget(op.service, token)
             delay = settings.retry.delay(error, attempt=attempt, idempotent=prepared.idempotent)
-            if delay is None:
+            if delay is None or self._retry_blocked(prepared):
                 raise error
             await self._sleep(delay)

@@ -196,9 +196,13 @@ def read_response(
 
 
 def counts_as_failed(error: errors.ErpError) -> bool:
-    """The ERP's "same failed request" policy is about client errors; 429 is its own answer."""
+    """Whether the ERP's "same request failed already" rule counts this answer.
+
+    Which answers it counts is not published; the client counts every error answer except 429
+    (the throttle's own), 5xx included, because a wrong guess the other way costs a 429 and budget.
+    Connection failures got no answer and are not counted."""
     status = error.status
-    return status is not None and 400 <= status < 500 and status != 429
+    return status is not None and status >= 400 and status != 429
 
 
 def call_record(

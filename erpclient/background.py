@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 HEADER = "erp-api-background"
 
-# Correlation names become HTTP header names on the webhook, so they must be header tokens.
-_TOKEN = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
+# Correlation names become HTTP header names on the webhook: keep to the plainest header names.
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]+$")
 _BAD_VALUE_CHARS = frozenset(",=\r\n\x00")
 
 
@@ -43,7 +43,7 @@ class Background:
             if not _TOKEN.match(name):
                 raise ValueError(
                     f"background correlation name {name!r} must be a plain header name "
-                    "(letters, digits, - _ . and similar, no spaces)"
+                    "(letters, digits, '-' and '_' only)"
                 )
             text = str(value)
             if not text or any(char in _BAD_VALUE_CHARS for char in text):

@@ -9,9 +9,10 @@ ERP will throttle only burns the company's hourly budget, so the client asks thi
 - a sixth identical request within a minute is held back until the oldest of the five is a minute
   old.
 
-"Failed" means a 4xx answer other than 429 (the ERP's client-error policy); 5xx and connection
-failures are the ERP's side and are not counted. Bookkeeping is O(1) per request: a bounded deque
-per request and an ordered map pruned from its old end.
+"Failed" means any error answer except 429, 5xx included: the ERP does not publish which answers its
+``ClientErrorLimit`` counts, and guessing too few costs a 429. Connection failures got no answer
+and are not counted. Bookkeeping is O(1) per request: a bounded deque per request and an ordered
+map pruned from its old end.
 """
 
 from __future__ import annotations

@@ -71,19 +71,25 @@ def test_client_refuses_a_third_try_of_a_request_that_failed_twice():
     client.supplier_invoices.get("000124")
 
 
-def test_throttling_and_server_errors_do_not_count_as_failures():
-    fake = FakeErp().on(
-        PATH,
-        error_json(500, None),
-        error_json(500, None),
-        error_json(500, None),
-        ok_json(INVOICE),
-    )
+def test_throttling_does_not_count_as_a_failure():
+    throttled = error_json(429, None, **{"Retry-After": "1"})
+    fake = FakeErp().on(PATH, throttled, throttled, throttled, ok_json(INVOICE))
     client = make_client(fake, max_retries=0)
     for _ in range(3):
-        with pytest.raises(errors.ServerError):
+        with pytest.raises(errors.RateLimited):
             client.supplier_invoices.get("000123")
     assert client.supplier_invoices.get("000123").reference_number == "000123"
+
+
+def test_server_errors_count_and_a_blocked_retry_raises_the_erps_own_error():
+    fake = FakeErp().on(PATH, error_json(500, None), error_json(503, None), ok_json(INVOICE))
+    client = make_client(fake, max_retries=5)
+    with pytest.raises(errors.ServerError) as caught:
+        client.supplier_invoices.get("000123")
+    assert caught.value.status == 503
+    assert len(fake.requests) == 2, "a third identical attempt would be throttled by the ERP"
+    with pytest.raises(errors.RepeatedRequestRefused):
+        client.supplier_invoices.get("000123")
 
 
 def test_client_holds_a_sixth_identical_request_by_sleeping_when_within_the_cap():
