@@ -41,9 +41,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """Unauthenticated liveness: database and broker. Says nothing secret, only ok/error."""
     checks = {"database": _check_database(), "broker": _check_broker()}
     healthy = all(result == "ok" for result in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
-    )
+    body = {"status": "ok" if healthy else "error", **checks, "worker_seen": _worker_seen()}
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _worker_seen() -> str | None:
+    """When a worker last ran the heartbeat task (informational: a stopped worker is not a 503)."""
+    from django.core.cache import cache
+
+    from .tasks import WORKER_HEARTBEAT_KEY
+
+    try:
+        return cache.get(WORKER_HEARTBEAT_KEY)
+    except Exception:
+        return None
 
 
 def _check_database() -> str:

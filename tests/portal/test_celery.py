@@ -27,3 +27,8 @@ def test_a_worker_runs_the_heartbeat_task():
         result = heartbeat.delay()
         stamp = result.get(timeout=30)
     assert cache.get(WORKER_HEARTBEAT_KEY) == stamp
+
+
+def test_healthz_says_when_a_worker_was_last_seen(client):
+    cache.set(WORKER_HEARTBEAT_KEY, "2026-11-26T12:00:00+00:00")
+    assert client.get("/healthz").json()["worker_seen"] == "2026-11-26T12:00:00+00:00"
