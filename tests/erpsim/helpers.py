@@ -52,3 +52,51 @@ def erp(server: Any, **kwargs: Any) -> httpx.Client:
         headers={"Authorization": f"Bearer {token(server, **kwargs)}"},
         timeout=30.0,
     )
+
+
+class WebhookReceiver:
+    """A real HTTP listener on a free port that records every POST it gets."""
+
+    def __init__(self, status: int = 200) -> None:
+        import http.server
+        import threading
+
+        received: list[dict[str, Any]] = []
+        answer = status
+        arrived = threading.Event()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                received.append(
+                    {
+                        "path": self.path,
+                        "headers": dict(self.headers),
+                        "body": self.rfile.read(length),
+                    }
+                )
+                self.send_response(answer)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                arrived.set()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.received = received
+        self.arrived = arrived
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/hooks/erp"
+
+    def __enter__(self) -> WebhookReceiver:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
