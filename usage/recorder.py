@@ -1,0 +1,74 @@
+"""The call recorder: erpclient's ``Recorder`` protocol, writing the ledger for every attempt.
+
+It also hands each ERP answer to the shared limiter (``observe``) so the ERP's own
+``X-RateLimit-*`` figures correct our count ("the ERP wins"), a 429 holds the company, and the alert
+rules fire. ``get_recorder()`` is cheap to call; the instance is cached per process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Protocol
+
+from erpclient import CallRecord
+
+from . import alerts, conf, ledger, registry
+from .limiter import SharedLimiter, get_limiter
+
+logger = logging.getLogger(__name__)
+
+
+class UsageRecorder(Protocol):
+    def record(self, call: CallRecord) -> None: ...
+
+    def flush(self) -> int: ...
+
+
+def learn(limiter: SharedLimiter, call: CallRecord) -> None:
+    """Feed one ERP answer to the limiter and fire the alert rules it reports."""
+    if call.endpoint_family == ledger.CONNECT_FAMILY:
+        return
+    events = limiter.observe(call)
+    if events:
+        config = registry.config_for(call.client_id, call.tenant_id)
+        state = limiter.state(call.client_id, call.tenant_id)
+        alerts.fire(call, events, state, config.limit)
+
+
+class DatabaseRecorder:
+    """Writes each call straight into the database (the embedded default, no Redis)."""
+
+    def __init__(self, limiter: SharedLimiter) -> None:
+        self.limiter = limiter
+
+    def record(self, call: CallRecord) -> None:
+        learn(self.limiter, call)
+        company_pk = registry.company_pk_for(
+            call.client_id,
+            call.tenant_id,
+            company_id=call.company_id,
+            limit=call.ratelimit.limit if call.ratelimit else None,
+        )
+        ledger.write([(company_pk, call)])
+
+    def flush(self) -> int:
+        return 0
+
+
+_recorders: dict[str, UsageRecorder] = {}
+_lock = threading.Lock()
+
+
+def get_recorder() -> UsageRecorder:
+    """The process's recorder, paired with ``get_limiter()``."""
+    url = conf.redis_url()
+    recorder = _recorders.get(url)
+    if recorder is not None:
+        return recorder
+    with _lock:
+        recorder = _recorders.get(url)
+        if recorder is None:
+            recorder = DatabaseRecorder(get_limiter())
+            _recorders[url] = recorder
+    return recorder

@@ -1,0 +1,103 @@
+"""Per-process cache of what the limiter and recorder need to know about a metered company.
+
+Looking a company up on every ERP call would cost a query each time; the figures change rarely
+(``metered_company_sync`` clears the cache in its own process, others pick changes up within
+``TTL_SECONDS``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from . import conf
+from .models import ClientType, MeteredCompany
+
+TTL_SECONDS = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyConfig:
+    pk: int | None
+    limit: int
+    reserve: float
+    client_type: str
+
+
+_cache: dict[tuple[str, str], tuple[float, CompanyConfig]] = {}
+_lock = threading.Lock()
+
+
+def _unknown() -> CompanyConfig:
+    # Not registered yet (for example while onboarding checks a new tenant): assume the smaller
+    # test-client budget, so an unknown company can never overrun a real one.
+    return CompanyConfig(
+        pk=None,
+        limit=conf.hourly_limit_for(ClientType.TEST),
+        reserve=conf.reserve_for(ClientType.TEST),
+        client_type="",
+    )
+
+
+def _config_of(company: MeteredCompany) -> CompanyConfig:
+    return CompanyConfig(
+        pk=company.pk,
+        limit=company.hourly_limit,
+        reserve=company.effective_reserve,
+        client_type=company.client_type,
+    )
+
+
+def config_for(client_id: str, tenant_id: str) -> CompanyConfig:
+    key = (client_id, tenant_id)
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    company = MeteredCompany.objects.filter(client_id=client_id, tenant_id=tenant_id).first()
+    config = _config_of(company) if company is not None else _unknown()
+    with _lock:
+        _cache[key] = (now + TTL_SECONDS, config)
+    return config
+
+
+def company_pk_for(
+    client_id: str, tenant_id: str, *, company_id: str | None, limit: int | None
+) -> int:
+    """The MeteredCompany pk for a call's ledger rows, registering an inactive placeholder the
+    first time a (client, tenant) pair is seen that nobody registered (the ledger keeps every
+    attempt; the tenants app fills in the rest with ``metered_company_sync``)."""
+    config = config_for(client_id, tenant_id)
+    if config.pk is not None:
+        return config.pk
+    client_type = (
+        ClientType.TEST
+        if limit is not None and limit <= conf.hourly_limit_for(ClientType.TEST)
+        else ClientType.PRODUCTION
+    )
+    defaults = {
+        "client_type": client_type,
+        "hourly_limit": limit or conf.hourly_limit_for(client_type),
+        "company_id": int(company_id) if company_id and company_id.isdigit() else None,
+        "active": False,
+    }
+    try:
+        with transaction.atomic():
+            company, _ = MeteredCompany.objects.get_or_create(
+                client_id=client_id, tenant_id=tenant_id, defaults=defaults
+            )
+    except IntegrityError:
+        company = MeteredCompany.objects.get(client_id=client_id, tenant_id=tenant_id)
+    forget(client_id, tenant_id)
+    return company.pk
+
+
+def forget(client_id: str | None = None, tenant_id: str | None = None) -> None:
+    with _lock:
+        if client_id is None:
+            _cache.clear()
+        else:
+            _cache.pop((client_id, tenant_id or ""), None)
