@@ -1,6 +1,7 @@
 """Cut a large OpenAPI / Swagger document down to some paths and the schemas they reference.
 
-Usage: python -m erpsim.specs.trim SOURCE DEST --keep REGEX [--keep REGEX ...] [--yaml]
+Usage: python -m erpsim.specs.trim SOURCE DEST --keep REGEX [--keep REGEX ...] [--schema NAME ...]
+[--yaml]
 The result keeps every other top-level key (info, servers, securitySchemes, x-* extensions) and is
 written as sorted, indented JSON so diffs stay readable.
 """
@@ -37,11 +38,13 @@ def _resolve(spec: dict[str, Any], ref: str) -> Any:
     return node
 
 
-def trim(spec: dict[str, Any], keep: list[str]) -> dict[str, Any]:
+def trim(spec: dict[str, Any], keep: list[str], schemas: list[str] | None = None) -> dict[str, Any]:
     patterns = [re.compile(k) for k in keep]
     paths = {p: v for p, v in spec["paths"].items() if any(r.search(p) for r in patterns)}
     wanted: set[str] = set()
     pending = _refs(paths)
+    section = "#/components/schemas/" if "components" in spec else "#/definitions/"
+    pending |= {section + name for name in schemas or []}
     while pending:
         ref = pending.pop()
         if ref in wanted:
@@ -72,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("source", type=Path)
     parser.add_argument("dest", type=Path)
     parser.add_argument("--keep", action="append", default=[], help="regex for paths to keep")
+    parser.add_argument(
+        "--schema", action="append", default=[], help="a schema to keep even if no path uses it"
+    )
     parser.add_argument("--yaml", action="store_true", help="the source is YAML")
     args = parser.parse_args(argv)
     text = args.source.read_text(encoding="utf-8")
@@ -81,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         spec = yaml.safe_load(text)
     else:
         spec = json.loads(text)
-    trimmed = trim(spec, args.keep) if args.keep else spec
+    trimmed = trim(spec, args.keep, args.schema) if args.keep else spec
     args.dest.write_text(
         json.dumps(trimmed, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )
