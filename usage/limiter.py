@@ -169,5 +169,8 @@ def get_limiter() -> SharedLimiter:
 
 
 def _build(url: str) -> SharedLimiter:
-    # The Redis limiter lands next; until then every process shares the database one.
+    if url:
+        from .redis_limiter import RedisLimiter
+
+        return RedisLimiter.from_url(url, prefix=conf.get("USAGE_REDIS_PREFIX"))
     return DatabaseLimiter()

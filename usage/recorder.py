@@ -15,6 +15,7 @@ from erpclient import CallRecord
 
 from . import alerts, conf, ledger, registry
 from .limiter import SharedLimiter, get_limiter
+from .redis_limiter import FLUSH_BATCH, RedisLimiter, decode, encode
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,49 @@ class DatabaseRecorder:
         return 0
 
 
+class RedisRecorder:
+    """Buffers each call in Redis with the limiter's learning step (one round trip); ``flush``
+    writes the buffer into the database ledger (a beat task every few seconds)."""
+
+    def __init__(self, limiter: RedisLimiter) -> None:
+        self.limiter = limiter
+
+    def record(self, call: CallRecord) -> None:
+        learn = call.endpoint_family != ledger.CONNECT_FAMILY
+        events, state = self.limiter.record(call, encode(call), learn=learn)
+        if events:
+            config = registry.config_for(call.client_id, call.tenant_id)
+            alerts.fire(call, events, state, config.limit)
+
+    def flush(self) -> int:
+        written = 0
+        while True:
+            entries = self.limiter.take(FLUSH_BATCH)
+            if not entries:
+                return written
+            try:
+                calls = [decode(entry) for entry in entries]
+                ledger.write(
+                    (
+                        registry.company_pk_for(
+                            call.client_id,
+                            call.tenant_id,
+                            company_id=call.company_id,
+                            limit=call.ratelimit.limit if call.ratelimit else None,
+                        ),
+                        call,
+                    )
+                    for call in calls
+                )
+            except Exception:
+                # Nothing is lost: the calls go back to the buffer for the next flush.
+                self.limiter.give_back(entries)
+                raise
+            written += len(entries)
+            if len(entries) < FLUSH_BATCH:
+                return written
+
+
 _recorders: dict[str, UsageRecorder] = {}
 _lock = threading.Lock()
 
@@ -69,6 +113,11 @@ def get_recorder() -> UsageRecorder:
     with _lock:
         recorder = _recorders.get(url)
         if recorder is None:
-            recorder = DatabaseRecorder(get_limiter())
+            limiter = get_limiter()
+            recorder = (
+                RedisRecorder(limiter)
+                if isinstance(limiter, RedisLimiter)
+                else DatabaseRecorder(limiter)
+            )
             _recorders[url] = recorder
     return recorder
