@@ -23,7 +23,7 @@ _DEFAULTS: dict[str, Any] = {
     "USAGE_ALERT_SHARE": 0.8,
     "USAGE_TEST_CLIENT_HEAVY_SHARE": 0.5,
     "USAGE_TEST_CLIENT_AVERAGE_HOURS": 24,
-    "USAGE_REDIS_URL": "",
+    "USAGE_REDIS_URL": None,
     "USAGE_REDIS_PREFIX": "usage:",
     "USAGE_METRICS_TOKEN": "",
     "USAGE_METRICS_EXTRA": [],
@@ -50,5 +50,7 @@ def reserve_for(client_type: str) -> float:
 
 
 def redis_url() -> str:
-    """The limiter's Redis: ``USAGE_REDIS_URL`` if set, else the project's ``REDIS_URL``."""
-    return get("USAGE_REDIS_URL") or getattr(settings, "REDIS_URL", "")
+    """The limiter's Redis: ``USAGE_REDIS_URL`` when set (an empty string means "use the
+    database"), else the project's ``REDIS_URL``."""
+    own = get("USAGE_REDIS_URL")
+    return own if own is not None else getattr(settings, "REDIS_URL", "")

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
 
-from . import registry
-from .models import ClientType, MeteredCompany
+from portal import audit
+
+from . import conf, registry
+from .models import CallLog, ClientType, HourlyFamilyUsage, HourlyUsage, MeteredCompany
+from .signals import send_throttling
 
 
 def _validate(*, client_id: str, tenant_id: str, client_type: str, hourly_limit: int) -> None:
@@ -65,3 +72,86 @@ def metered_company_sync(
     transaction.on_commit(lambda: registry.forget(client_id, tenant_id))
     registry.forget(client_id, tenant_id)
     return company
+
+
+def metered_company_set_reserve(
+    *, actor, company: MeteredCompany, reserve: float | None
+) -> MeteredCompany:
+    """Set (or clear, with None) the share of the hour background work leaves to staff."""
+    if reserve is not None and not 0.0 <= reserve < 1.0:
+        raise ValidationError(
+            {"background_reserve": "The reserve is a share from 0 % up to (not including) 100 %."}
+        )
+    before = company.background_reserve
+    with transaction.atomic():
+        company.background_reserve = reserve
+        company.save(update_fields=["background_reserve", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="usage.reserve_changed",
+            target=company,
+            target_label=company.label,
+            details={"before": before, "after": reserve, "client_id": company.client_id},
+        )
+    transaction.on_commit(lambda: registry.forget(company.client_id, company.tenant_id))
+    return company
+
+
+def _delete_in_batches(queryset, batch: int = 5000) -> int:
+    """Delete without one huge statement holding locks for minutes."""
+    deleted = 0
+    while True:
+        ids = list(queryset.values_list("pk", flat=True)[:batch])
+        if not ids:
+            return deleted
+        count, _ = queryset.model.objects.filter(pk__in=ids).delete()
+        deleted += count
+
+
+def ledger_prune(*, now: datetime | None = None) -> dict[str, int]:
+    """Drop raw calls older than ``USAGE_CALL_LOG_DAYS`` and rollups older than
+    ``USAGE_ROLLUP_DAYS``. The running totals behind the Prometheus counters stay."""
+    now = now or timezone.now()
+    calls_before = now - timedelta(days=conf.get("USAGE_CALL_LOG_DAYS"))
+    rollups_before = now - timedelta(days=conf.get("USAGE_ROLLUP_DAYS"))
+    return {
+        "calls": _delete_in_batches(CallLog.objects.filter(started_at__lt=calls_before)),
+        "hours": _delete_in_batches(HourlyUsage.objects.filter(hour__lt=rollups_before)),
+        "families": _delete_in_batches(HourlyFamilyUsage.objects.filter(hour__lt=rollups_before)),
+    }
+
+
+def heavy_test_clients_alert(*, now: datetime | None = None) -> list[MeteredCompany]:
+    """The third alert rule: a test client averaging above ``USAGE_TEST_CLIENT_HEAVY_SHARE`` of
+    its hourly limit over the last ``USAGE_TEST_CLIENT_AVERAGE_HOURS`` hours (a test client is
+    probably doing production work and will soon hit its small budget)."""
+    now = now or timezone.now()
+    hours = conf.get("USAGE_TEST_CLIENT_AVERAGE_HOURS")
+    share = conf.get("USAGE_TEST_CLIENT_HEAVY_SHARE")
+    since = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(
+        hours=hours - 1
+    )
+    heavy = []
+    companies = MeteredCompany.objects.filter(
+        active=True, client_type=ClientType.TEST, hours__hour__gte=since
+    ).annotate(recent_calls=Sum("hours__calls"))
+    for company in companies:
+        average = company.recent_calls / hours
+        if average > share * company.hourly_limit:
+            heavy.append(company)
+            send_throttling(
+                client_id=company.client_id,
+                tenant_id=company.tenant_id,
+                kind="test_client_heavy",
+                details={
+                    "average_calls_per_hour": round(average, 1),
+                    "limit": company.hourly_limit,
+                    "hours": hours,
+                    "summary": (
+                        f"This test client averaged {average:.0f} calls an hour over the last "
+                        f"{hours} hours, above {share:.0%} of its {company.hourly_limit}-call "
+                        "limit."
+                    ),
+                },
+            )
+    return heavy
