@@ -327,3 +327,32 @@ PORTAL_DASHBOARD_PANELS: list[str] = []
 # --- tenants (API clients, onboarding, health) --------------------------------------------------
 
 # --- usage (ledger, limiter, metrics; after tenants so its demo seeder sees the seeded tenants) --
+# Hourly budgets per company and the share background work leaves to staff, per client type.
+USAGE_HOURLY_LIMITS = {
+    "test": env.int("USAGE_LIMIT_TEST", default=500),
+    "production": env.int("USAGE_LIMIT_PRODUCTION", default=15_000),
+}
+USAGE_BACKGROUND_RESERVE = {
+    "test": env.float("USAGE_RESERVE_TEST", default=0.2),
+    "production": env.float("USAGE_RESERVE_PRODUCTION", default=0.2),
+}
+for _type, _share in USAGE_BACKGROUND_RESERVE.items():
+    if not 0.0 <= _share < 1.0:
+        raise ImproperlyConfigured(
+            f"USAGE_RESERVE_{_type.upper()} is a share of the hour from 0 up to (not) 1, "
+            f"e.g. 0.2 for 20 %; got {_share!r}."
+        )
+# Alert when an hour crosses this share of its budget.
+USAGE_ALERT_SHARE = env.float("USAGE_ALERT_SHARE", default=0.8)
+USAGE_CALL_LOG_DAYS = env.int("USAGE_CALL_LOG_DAYS", default=14)
+USAGE_ROLLUP_DAYS = env.int("USAGE_ROLLUP_DAYS", default=400)
+USAGE_REDIS_PREFIX = env.str("USAGE_REDIS_PREFIX", default="usage:")
+# Bearer token Prometheus sends to /metrics; empty turns the endpoint off.
+USAGE_METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "usage-flush": {"task": "usage.flush", "schedule": 5.0},
+        "usage-prune": {"task": "usage.prune", "schedule": 6 * 3600.0},
+        "usage-check-test-clients": {"task": "usage.check_test_clients", "schedule": 900.0},
+    }
+)
