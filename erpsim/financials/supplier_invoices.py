@@ -50,6 +50,7 @@ STATUSES = (
     "Prebooked",
     "Reserved",
 )
+_LOOKUP_ORDER = ("Invoice", *(t for t in DOCUMENT_TYPES if t != "Invoice"))
 RELEASED_STATUSES = frozenset({"Open", "Closed"})
 JSON_TYPES = ("application/json", "text/json")
 
@@ -88,10 +89,15 @@ def find_invoice(
     if document_type is not None:
         invoice = company.invoices.get((canonical_type(call, document_type), number))
     else:
+        # By number alone: an Invoice first, then the other types (keyed lookups, no scan).
         invoice = next(
-            (inv for (_t, n), inv in company.invoices.items() if n == number and _t == "Invoice"),
+            (
+                company.invoices[(kind, number)]
+                for kind in _LOOKUP_ORDER
+                if (kind, number) in company.invoices
+            ),
             None,
-        ) or next((inv for (_t, n), inv in company.invoices.items() if n == number), None)
+        )
     if invoice is None:
         kind = f"{document_type} " if document_type else ""
         raise failure(call, 404, f"Supplier invoice {kind}'{number}' was not found.")
