@@ -121,7 +121,7 @@ class SandboxApp:
         if call.api in ERP_APIS:
             return await self._erp_call(call, match.route.handler, send)
         reply = await self._run_handler(call, match.route.handler)
-        return self._finish(call, reply, record=call.api != "control")
+        return self._finish(call, reply)
 
     # -- the ERP pipeline ------------------------------------------------------------------
 
@@ -408,12 +408,12 @@ class SandboxApp:
         call: Call,
         reply: Reply,
         *,
-        record: bool = True,
         fault: str | None = None,
         latency: int = 0,
     ) -> Reply:
         reply.headers.append((REQUEST_ID_HEADER, call.request_id))
-        if record:
+        # The request log is for what callers send to the imitated services, not for the controls.
+        if call.api != "control":
             self._record(call, reply, fault=fault, latency=latency)
         return reply
 
