@@ -13,8 +13,9 @@ import httpx
 
 from . import errors
 from ._error_mapping import request_id_of, token_error_from_response
+from ._reply import Reply, reply_of
 from .config import CONNECT_PATH, Service
-from .ratelimit import RateLimitInfo, parse_ratelimit
+from .ratelimit import RateLimitInfo
 from .retry import RetryPolicy
 from .tokens import AsyncTokenStore, Token, TokenStore, token_key
 
@@ -67,12 +68,11 @@ def token_request(
     )
 
 
-def read_token_response(
-    response: httpx.Response, scopes: tuple[str, ...], ratelimit: RateLimitInfo | None
-) -> Token:
+def read_token_response(response: Reply, scopes: tuple[str, ...]) -> Token:
     """A ``Token`` from a 2xx answer, or raise the typed token error."""
+    ratelimit = response.ratelimit
     if not response.is_success:
-        raise token_error_from_response(response, path=CONNECT_PATH, ratelimit=ratelimit)
+        raise token_error_from_response(response, path=CONNECT_PATH)
     try:
         data = json.loads(response.content)
         access_token = data["access_token"]
@@ -142,10 +142,11 @@ class _TokenProviderBase:
         ratelimit = None
         request_id = None
         if response is not None:
-            ratelimit = parse_ratelimit(response.headers)
-            request_id = request_id_of(response.headers)
+            reply = reply_of(response)
+            ratelimit = reply.ratelimit
+            request_id = request_id_of(reply.headers)
             try:
-                token = read_token_response(response, scopes, ratelimit)
+                token = read_token_response(reply, scopes)
             except errors.ErpError as failure:
                 error = failure
         else:

@@ -14,10 +14,11 @@ import httpx
 from . import errors
 from ._error_mapping import error_from_response, request_id_of
 from ._operation import Operation
+from ._reply import reply_of
 from .background import HEADER as BACKGROUND_HEADER
 from .budget import LimitRequest, Priority
 from .config import Service
-from .ratelimit import RateLimitInfo, parse_ratelimit
+from .ratelimit import RateLimitInfo
 from .recording import CallRecord
 from .retry import RetryPolicy, is_idempotent
 from .tokens import Token
@@ -167,32 +168,32 @@ class Outcome(Generic[T]):
 def read_response(
     prepared: Prepared[T], response: httpx.Response, token: Token, needed: tuple[str, ...]
 ) -> Outcome[T]:
-    ratelimit = parse_ratelimit(response.headers)
-    request_id = request_id_of(response.headers)
+    reply = reply_of(response)
+    ratelimit = reply.ratelimit
+    request_id = request_id_of(reply.headers)
     op = prepared.op
-    if response.is_success:
+    if reply.is_success:
         try:
-            result = op.parse(response, ratelimit)
-            return Outcome(result, None, response.status_code, ratelimit, request_id)
+            result = op.parse(reply)
+            return Outcome(result, None, reply.status_code, ratelimit, request_id)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             error: errors.ErpError = errors.UnexpectedResponse(
-                f"could not read the {response.status_code} answer: {exc}",
-                status=response.status_code,
+                f"could not read the {reply.status_code} answer: {exc}",
+                status=reply.status_code,
                 method=op.method,
                 path=op.path,
                 request_id=request_id,
                 ratelimit=ratelimit,
             )
-            return Outcome(None, error, response.status_code, ratelimit, request_id)
+            return Outcome(None, error, reply.status_code, ratelimit, request_id)
     error = error_from_response(
-        response,
+        reply,
         method=op.method,
         path=op.path,
-        ratelimit=ratelimit,
         token_scopes=token.scopes,
         needed_scopes=needed,
     )
-    return Outcome(None, error, response.status_code, ratelimit, request_id)
+    return Outcome(None, error, reply.status_code, ratelimit, request_id)
 
 
 def counts_as_failed(error: errors.ErpError) -> bool:

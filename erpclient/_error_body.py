@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
+from ._reply import Reply
 
 _VISMA_ID = re.compile(r"^\s*VismaId:\s*([0-9a-fA-F-]{8,})\.?\s*", re.IGNORECASE)
 _LINE_FIELD = re.compile(r"^orderLines\[(\d+)\]\.(.+)$")
@@ -40,18 +40,15 @@ class ErrorBody:
     error_codes: list[tuple[str, str, str | None]] = field(default_factory=list)
 
 
-def decode_body(response: httpx.Response) -> Any:
+def decode_body(reply: Reply) -> Any:
     """The body as JSON when it is JSON, else as text (``None`` when empty)."""
-    content = response.content
+    content = reply.content
     if not content:
         return None
     try:
         return json.loads(content)
     except ValueError:
-        try:
-            return response.text[:_MAX_TEXT]
-        except (UnicodeDecodeError, LookupError):
-            return None
+        return content[:_MAX_TEXT].decode("utf-8", errors="replace")
 
 
 def _lower_keys(data: dict[str, Any]) -> dict[str, Any]:

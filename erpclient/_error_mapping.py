@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
-
-import httpx
 
 from . import errors
 from ._error_body import ErrorBody, decode_body, parse_error_body
-from .ratelimit import RateLimitInfo, parse_retry_after
+from ._reply import Reply
+from .ratelimit import parse_retry_after
 
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-correlation-id", "x-ms-request-id")
 
@@ -41,7 +40,7 @@ _TOKEN_CLASSES: dict[str, type[errors.TokenError]] = {
 }
 
 
-def request_id_of(headers: httpx.Headers) -> str | None:
+def request_id_of(headers: Mapping[str, str]) -> str | None:
     for name in _REQUEST_ID_HEADERS:
         value = headers.get(name)
         if value:
@@ -49,16 +48,16 @@ def request_id_of(headers: httpx.Headers) -> str | None:
     return None
 
 
-def _message(parsed: ErrorBody, response: httpx.Response) -> str:
+def _message(parsed: ErrorBody, response: Reply) -> str:
     if parsed.message:
         return parsed.message
     if parsed.fault_code in _FAULT_MESSAGES:
         return _FAULT_MESSAGES[parsed.fault_code]
-    return response.reason_phrase or f"HTTP {response.status_code}"
+    return response.reason_phrase
 
 
 def _scope_problem(
-    response: httpx.Response,
+    response: Reply,
     parsed: ErrorBody,
     token_scopes: frozenset[str] | None,
     needed_scopes: Iterable[str],
@@ -77,11 +76,10 @@ def _scope_problem(
 
 
 def error_from_response(
-    response: httpx.Response,
+    response: Reply,
     *,
     method: str,
     path: str,
-    ratelimit: RateLimitInfo | None,
     token_scopes: frozenset[str] | None = None,
     needed_scopes: Iterable[str] = (),
 ) -> errors.ErpError:
@@ -96,7 +94,7 @@ def error_from_response(
         "method": method,
         "path": path,
         "request_id": request_id_of(response.headers),
-        "ratelimit": ratelimit,
+        "ratelimit": response.ratelimit,
         "visma_id": parsed.visma_id,
     }
     message = _message(parsed, response)
@@ -129,9 +127,7 @@ def error_from_response(
     return error_class(message, **common)
 
 
-def token_error_from_response(
-    response: httpx.Response, *, path: str, ratelimit: RateLimitInfo | None
-) -> errors.ErpError:
+def token_error_from_response(response: Reply, *, path: str) -> errors.ErpError:
     """The typed error for a failed Visma Connect token request."""
     status = response.status_code
     parsed = parse_error_body(decode_body(response))
@@ -141,7 +137,7 @@ def token_error_from_response(
         "method": "POST",
         "path": path,
         "request_id": request_id_of(response.headers),
-        "ratelimit": ratelimit,
+        "ratelimit": response.ratelimit,
     }
     message = _message(parsed, response)
     if status == 429:

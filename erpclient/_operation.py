@@ -7,15 +7,13 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
-import httpx
-
+from ._reply import Reply
 from .background import Background
 from .config import Service
-from .ratelimit import RateLimitInfo
 
 T = TypeVar("T")
 
-Parser = Callable[[httpx.Response, RateLimitInfo | None], T]
+Parser = Callable[[Reply], T]
 
 
 def build_path(template: str, **params: Any) -> str:
@@ -26,7 +24,8 @@ def build_path(template: str, **params: Any) -> str:
         text = str(value).strip() if value is not None else ""
         if not text:
             raise ValueError(f"{name} is required and must not be empty")
-        values[name] = quote(text, safe="")
+        # Most ids are plain letters and digits; only the rest pay for escaping.
+        values[name] = text if text.isascii() and text.isalnum() else quote(text, safe="")
     return template.format(**values)
 
 

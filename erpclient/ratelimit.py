@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-
-import httpx
 
 # Old KB examples show X-RateLimit-Reset as an epoch; the current docs say "seconds until reset".
 # Anything this large cannot be a window length, so it is read as an epoch.
@@ -49,8 +48,11 @@ def _reset_seconds(value: str | None, now: datetime) -> float | None:
     return max(number, 0.0)
 
 
-def parse_ratelimit(headers: httpx.Headers, now: datetime | None = None) -> RateLimitInfo | None:
-    """Read the four ``X-RateLimit-*`` headers; ``None`` when the response carries none of them."""
+def parse_ratelimit(
+    headers: Mapping[str, str], now: datetime | None = None
+) -> RateLimitInfo | None:
+    """Read the four ``X-RateLimit-*`` headers (``headers`` answers lower-case names, as
+    ``httpx.Headers`` and the client's own header dict do); ``None`` when none are there."""
     limit = headers.get("x-ratelimit-limit")
     remaining = headers.get("x-ratelimit-remaining")
     reset = headers.get("x-ratelimit-reset")

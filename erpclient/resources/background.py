@@ -17,13 +17,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
-import httpx
-
 from .. import errors
 from .._operation import Operation, build_path
+from .._reply import Reply
 from ..config import Service
 from ..models.background import BackgroundAccepted, BackgroundContent, BackgroundState
-from ..ratelimit import RateLimitInfo
 from ..repeat_guard import SAME_REQUEST_LIMIT, SAME_REQUEST_WINDOW_SECONDS
 from ._common import json_object
 
@@ -83,23 +81,23 @@ def resolve_request_id(target: str | BackgroundAccepted, erp_url: str) -> str:
     return target.strip()
 
 
-def _read_state(response: httpx.Response, ratelimit: RateLimitInfo | None) -> BackgroundState:
-    return BackgroundState.from_dict(json_object(response), ratelimit=ratelimit)
+def _read_state(reply: Reply) -> BackgroundState:
+    return BackgroundState.from_dict(json_object(reply), ratelimit=reply.ratelimit)
 
 
-def _read_content(response: httpx.Response, ratelimit: RateLimitInfo | None) -> BackgroundContent:
+def _read_content(reply: Reply) -> BackgroundContent:
     data = None
-    if response.content:
+    if reply.content:
         try:
-            data = json.loads(response.content)
+            data = json.loads(reply.content)
         except ValueError:
             data = None
     return BackgroundContent(
-        status=response.status_code,
-        content=response.content,
-        content_type=response.headers.get("content-type"),
+        status=reply.status_code,
+        content=reply.content,
+        content_type=reply.headers.get("content-type"),
         data=data,
-        ratelimit=ratelimit,
+        ratelimit=reply.ratelimit,
     )
 
 

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import httpx
-
 from .. import errors
 from .._operation import Operation
+from .._reply import Reply
 from ..config import Service
 from ..models.context import CompanyContext
-from ..ratelimit import RateLimitInfo
 from ._common import json_list
 
 if TYPE_CHECKING:
@@ -24,8 +22,8 @@ PATH = "/resources/v1/context"
 FAMILY = "context"
 
 
-def _parse(response: httpx.Response, ratelimit: RateLimitInfo | None) -> list[CompanyContext]:
-    return [CompanyContext.from_dict(item, ratelimit=ratelimit) for item in json_list(response)]
+def _parse(reply: Reply) -> list[CompanyContext]:
+    return [CompanyContext.from_dict(item, ratelimit=reply.ratelimit) for item in json_list(reply)]
 
 
 def list_operation() -> Operation[list[CompanyContext]]:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import httpx
-
 from .._operation import Operation, build_path
+from .._reply import Reply
 from ..config import Service
 from ..models.customers import Customer, CustomerLocation
 from ..pagination import AsyncPage, Page
-from ..ratelimit import RateLimitInfo
 from ._common import check_paging, json_list
 from .sales_orders import read_paged
 
@@ -28,17 +26,15 @@ def list_operation(
 ) -> Operation[Page[Customer]]:
     check_paging(page_index, page_size)
 
-    def read(response: httpx.Response, ratelimit: RateLimitInfo | None) -> Page[Customer]:
-        return read_paged(response, ratelimit, Customer, page_index, page_size)
+    def read(reply: Reply) -> Page[Customer]:
+        return read_paged(reply, Customer, page_index, page_size)
 
     params = {"filter": search or None, "pageIndex": page_index, "pageSize": page_size}
     return Operation("GET", Service.SALESORDER, LIST, LIST, FAMILY, read, params=params)
 
 
-def _read_locations(
-    response: httpx.Response, ratelimit: RateLimitInfo | None
-) -> list[CustomerLocation]:
-    return [CustomerLocation.from_dict(row, ratelimit=ratelimit) for row in json_list(response)]
+def _read_locations(reply: Reply) -> list[CustomerLocation]:
+    return [CustomerLocation.from_dict(row, ratelimit=reply.ratelimit) for row in json_list(reply)]
 
 
 def locations_operation(customer_id: str) -> Operation[list[CustomerLocation]]:

@@ -6,13 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-import httpx
-
 from .._operation import Operation
+from .._reply import Reply
 from ..config import Service
 from ..models.inventory import InventoryItem
 from ..pagination import AsyncPage, Page
-from ..ratelimit import RateLimitInfo
 from ._common import check_paging
 from .sales_orders import read_paged
 
@@ -46,8 +44,8 @@ def list_operation(
     if modified_since is not None and not isinstance(modified_since, datetime):
         raise ValueError("modified_since must be a datetime (UTC unless it has an offset)")
 
-    def read(response: httpx.Response, ratelimit: RateLimitInfo | None) -> Page[InventoryItem]:
-        return read_paged(response, ratelimit, InventoryItem, page_index, page_size)
+    def read(reply: Reply) -> Page[InventoryItem]:
+        return read_paged(reply, InventoryItem, page_index, page_size)
 
     params = {
         "inventoryId": _many(inventory_id),

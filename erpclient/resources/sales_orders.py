@@ -12,14 +12,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from .._operation import Operation, build_path
+from .._reply import Reply
 from ..config import Service
 from ..models.new_sales_order import NewSalesOrder
 from ..models.sales_orders import CreatedOrder, SalesOrder, SalesOrderSummary
 from ..pagination import AsyncPage, Page
-from ..ratelimit import RateLimitInfo
 from ._common import check_paging, json_object
 
 if TYPE_CHECKING:
@@ -33,40 +31,42 @@ DEFAULT_PAGE_SIZE = 100
 _ORDER_BY = ("created", "lastModified", "orderId")
 
 
-def _read_created(response: httpx.Response, ratelimit: RateLimitInfo | None) -> CreatedOrder:
-    location = response.headers.get("location")
+def _read_created(reply: Reply) -> CreatedOrder:
+    location = reply.headers.get("location")
     if not location:
         raise ValueError("the 201 has no Location header")
     order_type, order_id = CreatedOrder.split_location(location)
     return CreatedOrder.from_dict(
         {},
-        ratelimit=ratelimit,
+        ratelimit=reply.ratelimit,
         type=order_type,
         order_id=order_id,
         location=location,
-        etag_header=response.headers.get("etag"),
+        etag_header=reply.headers.get("etag"),
     )
 
 
-def _read_order(response: httpx.Response, ratelimit: RateLimitInfo | None) -> SalesOrder:
+def _read_order(reply: Reply) -> SalesOrder:
     return SalesOrder.from_dict(
-        json_object(response), ratelimit=ratelimit, etag_header=response.headers.get("etag")
+        json_object(reply), ratelimit=reply.ratelimit, etag_header=reply.headers.get("etag")
     )
 
 
 def read_paged(
-    response: httpx.Response,
-    ratelimit: RateLimitInfo | None,
+    reply: Reply,
     model: Any,
     page_index: int,
     page_size: int,
 ) -> Page[Any]:
     """A v3 ``…PagedResult``: ``{"value": [...], "totalCount": n, "nextPage": url|null}``."""
-    data = json_object(response)
+    data = json_object(reply)
+    ratelimit = reply.ratelimit
     rows = data.get("value") or []
     if not isinstance(rows, list):
         raise ValueError("'value' is not a list")
-    items = [model.from_dict(row, ratelimit=ratelimit) for row in rows if isinstance(row, dict)]
+    items = [
+        model.from_dict(row, ratelimit=reply.ratelimit) for row in rows if isinstance(row, dict)
+    ]
     total = data.get("totalCount")
     total = total if isinstance(total, int) else None
     if "nextPage" in data:
@@ -151,8 +151,8 @@ def list_operation(
     else:
         template, path = COLLECTION, COLLECTION
 
-    def read(response: httpx.Response, ratelimit: RateLimitInfo | None) -> Page[SalesOrderSummary]:
-        return read_paged(response, ratelimit, SalesOrderSummary, page_index, page_size)
+    def read(reply: Reply) -> Page[SalesOrderSummary]:
+        return read_paged(reply, SalesOrderSummary, page_index, page_size)
 
     return Operation("GET", Service.SALESORDER, template, path, FAMILY, read, params=params)
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from .._operation import FileUpload, Operation, build_path
+from .._reply import Reply
 from ..background import Background
 from ..config import Service
 from ..etag import HasEtag
@@ -22,7 +21,6 @@ from ..filters import When
 from ..models.background import BackgroundAccepted
 from ..models.supplier_invoices import ActionResult, SupplierInvoice, WriteResult
 from ..pagination import AsyncPage, Page, financials_has_next
-from ..ratelimit import RateLimitInfo
 from ._common import check_paging, if_match_header, json_list, json_object, parse_accepted
 
 if TYPE_CHECKING:
@@ -48,37 +46,33 @@ IfMatch = str | HasEtag | None
 # --- readers -----------------------------------------------------------------------------------
 
 
-def _read_invoice(response: httpx.Response, ratelimit: RateLimitInfo | None) -> SupplierInvoice:
+def _read_invoice(reply: Reply) -> SupplierInvoice:
     return SupplierInvoice.from_dict(
-        json_object(response), ratelimit=ratelimit, etag_header=response.headers.get("etag")
+        json_object(reply), ratelimit=reply.ratelimit, etag_header=reply.headers.get("etag")
     )
 
 
-def _read_write(
-    response: httpx.Response, ratelimit: RateLimitInfo | None
-) -> WriteResult | BackgroundAccepted:
-    if response.status_code == 202:
-        return parse_accepted(response, ratelimit)
+def _read_write(reply: Reply) -> WriteResult | BackgroundAccepted:
+    if reply.status_code == 202:
+        return parse_accepted(reply)
     return WriteResult.from_dict(
         {},
-        ratelimit=ratelimit,
-        status=response.status_code,
-        location=response.headers.get("location"),
-        etag_header=response.headers.get("etag"),
+        ratelimit=reply.ratelimit,
+        status=reply.status_code,
+        location=reply.headers.get("location"),
+        etag_header=reply.headers.get("etag"),
     )
 
 
-def _read_action(
-    response: httpx.Response, ratelimit: RateLimitInfo | None
-) -> ActionResult | BackgroundAccepted:
-    if response.status_code == 202:
-        return parse_accepted(response, ratelimit)
-    data = json_object(response) if response.content else {}
+def _read_action(reply: Reply) -> ActionResult | BackgroundAccepted:
+    if reply.status_code == 202:
+        return parse_accepted(reply)
+    data = json_object(reply) if reply.content else {}
     return ActionResult.from_dict(
         data,
-        ratelimit=ratelimit,
-        status=response.status_code,
-        etag_header=response.headers.get("etag"),
+        ratelimit=reply.ratelimit,
+        status=reply.status_code,
+        etag_header=reply.headers.get("etag"),
     )
 
 
@@ -140,8 +134,9 @@ def invoice_filters(
 
 
 def _page_reader(page_index: int, page_size: int) -> Any:
-    def read(response: httpx.Response, ratelimit: RateLimitInfo | None) -> Page[SupplierInvoice]:
-        items = [SupplierInvoice.from_dict(row, ratelimit=ratelimit) for row in json_list(response)]
+    def read(reply: Reply) -> Page[SupplierInvoice]:
+        ratelimit = reply.ratelimit
+        items = [SupplierInvoice.from_dict(row, ratelimit=ratelimit) for row in json_list(reply)]
         meta = items[0].metadata if items else None
         total = meta.total_count if meta else None
         has_next = financials_has_next(
