@@ -66,7 +66,7 @@ class RedisRecorder:
 
     def record(self, call: CallRecord) -> None:
         learn = call.endpoint_family != ledger.CONNECT_FAMILY
-        events, state = self.limiter.record(call, encode(call), learn=learn)
+        events, state = self.limiter.record_call(call, encode(call), learn=learn)
         if events:
             config = registry.config_for(call.client_id, call.tenant_id)
             alerts.fire(call, events, state, config.limit)

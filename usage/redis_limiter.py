@@ -108,7 +108,9 @@ class RedisLimiter:
 
     # --- learning from answers (called by the recorder) ---------------------------------------
 
-    def record(self, call: CallRecord, entry: str, *, learn: bool) -> tuple[list[str], WindowState]:
+    def record_call(
+        self, call: CallRecord, entry: str, *, learn: bool
+    ) -> tuple[list[str], WindowState]:
         """Buffer the call for the ledger and, for ERP calls, learn from its answer. One round
         trip. Returns the alert rules that fired and the window state after."""
         config = registry.config_for(call.client_id, call.tenant_id)
@@ -143,7 +145,7 @@ class RedisLimiter:
 
     def observe(self, call: CallRecord) -> list[str]:
         # The limiter protocol's way in; the Redis recorder uses ``record`` to also buffer.
-        events, _ = self.record(call, "", learn=True)
+        events, _ = self.record_call(call, "", learn=True)
         return events
 
     # --- reading ----------------------------------------------------------------------------
