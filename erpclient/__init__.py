@@ -23,6 +23,7 @@ from .config import (
     PRODUCTION_ERP_URL,
     PRODUCTION_SALESORDER_URL,
     SALESORDER_SCOPES,
+    Service,
 )
 from .errors import (
     BackgroundWaitTimeout,
@@ -163,6 +164,7 @@ __all__ = [
     "SalesOrderSummary",
     "ScopeMissing",
     "ServerError",
+    "Service",
     "SupplierInvoice",
     "Token",
     "TokenError",

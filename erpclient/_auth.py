@@ -182,14 +182,14 @@ class TokenProvider(_TokenProviderBase):
         self._sleep = sleep
         self._record = record
 
-    def token(self, service: Service) -> Token:
+    def token(self, service: Service, *, force: bool = False) -> Token:
         key = self.keys[service]
-        token = self.store.get(key)
+        token = None if force else self.store.get(key)
         if token is not None and token.usable(self.margin_seconds):
             return token
         with self.store.lock(key):
             # Someone else may have refreshed it while we waited for the lock.
-            token = self.store.get(key)
+            token = None if force else self.store.get(key)
             if token is not None and token.usable(self.margin_seconds):
                 return token
             token = self._fetch(self.scopes[service])
@@ -244,13 +244,13 @@ class AsyncTokenProvider(_TokenProviderBase):
         self._sleep = sleep
         self._record = record
 
-    async def token(self, service: Service) -> Token:
+    async def token(self, service: Service, *, force: bool = False) -> Token:
         key = self.keys[service]
-        token = await self.store.get(key)
+        token = None if force else await self.store.get(key)
         if token is not None and token.usable(self.margin_seconds):
             return token
         async with self.store.lock(key):
-            token = await self.store.get(key)
+            token = None if force else await self.store.get(key)
             if token is not None and token.usable(self.margin_seconds):
                 return token
             token = await self._fetch(self.scopes[service])

@@ -66,6 +66,7 @@ from .tokens import (
     AsyncTokenStore,
     AsyncTokenStoreAdapter,
     InMemoryTokenStore,
+    Token,
     TokenStore,
 )
 
@@ -272,6 +273,16 @@ class _ClientBase:
             self._guard.failed(prepared.repeat_key, f"{error.status} {type(error).__name__}")
 
 
+def _limiter_learning(limiter: object, recorder: object) -> Callable[[CallRecord], Any] | None:
+    """The limiter's own ``record``, if it has one: a limiter that learns from call records (like
+    ``InMemoryLimiter``) is told about every call. Not when the limiter *is* the recorder, which
+    would hear each call twice."""
+    if getattr(limiter, "wrapped", limiter) is getattr(recorder, "wrapped", recorder):
+        return None
+    record = getattr(limiter, "record", None)
+    return record if callable(record) else None
+
+
 def _safe_sink(sink: Callable[[CallRecord], Any]) -> Callable[[CallRecord], None]:
     def call(record: CallRecord) -> None:
         try:
@@ -338,9 +349,8 @@ class ErpClient(_ClientBase):
         )
         self._sleep = sleep
         sinks = [self.recorder.record]
-        # A limiter that also records (like InMemoryLimiter) learns the ERP's figures this way.
-        limiter_record = getattr(self.limiter, "record", None)
-        if callable(limiter_record):
+        limiter_record = _limiter_learning(self.limiter, self.recorder)
+        if limiter_record is not None:
             sinks.append(limiter_record)
         self._sinks = [_safe_sink(sink) for sink in sinks]
         self._tokens = TokenProvider(
@@ -368,6 +378,12 @@ class ErpClient(_ClientBase):
         self.customers = customers_resource.Customers(self)
         self.inventory = inventory_resource.Inventory(self)
         self.background = background_resource.BackgroundOperations(self)
+
+    def token(self, service: Service = Service.ERP, *, fresh: bool = False) -> Token:
+        """The access token the client uses for ``service`` (cached, renewed 5 minutes early).
+        ``fresh=True`` asks Visma Connect for a new one now, as a health check that the
+        credentials still work; the new token replaces the cached one for every worker."""
+        return self._tokens.token(service, force=fresh)
 
     # --- lifecycle --------------------------------------------------------------------------------
 
@@ -554,8 +570,8 @@ class AsyncErpClient(_ClientBase):
         )
         self._sleep = sleep
         sinks = [self.recorder.record]
-        limiter_record = getattr(self.limiter, "record", None)
-        if callable(limiter_record):
+        limiter_record = _limiter_learning(self.limiter, self.recorder)
+        if limiter_record is not None:
             sinks.append(limiter_record)
         self._sinks = [_safe_async_sink(_awaitable(sink)) for sink in sinks]
         self._tokens = AsyncTokenProvider(
@@ -583,6 +599,10 @@ class AsyncErpClient(_ClientBase):
         self.customers = customers_resource.AsyncCustomers(self)
         self.inventory = inventory_resource.AsyncInventory(self)
         self.background = background_resource.AsyncBackgroundOperations(self)
+
+    async def token(self, service: Service = Service.ERP, *, fresh: bool = False) -> Token:
+        """See ``ErpClient.token``."""
+        return await self._tokens.token(service, force=fresh)
 
     async def close(self) -> None:
         if self._owns_http:

@@ -240,3 +240,18 @@ def test_async_client_uses_async_and_sync_limiters_alike():
 
     asyncio.run(run())
     assert calls == ["async", "sync"]
+
+
+def test_an_object_that_is_both_limiter_and_recorder_hears_each_call_once():
+    both = InMemoryLimiter()
+    heard: list[CallRecord] = []
+    original = both.record
+
+    def record(call: CallRecord) -> None:
+        heard.append(call)
+        original(call)
+
+    both.record = record
+    client = make_client(_fake(), limiter=both, recorder=both)
+    client.context.list()
+    assert [call.endpoint_family for call in heard] == ["token", "context"]

@@ -242,3 +242,18 @@ def test_the_key_and_the_records_never_hold_the_secret_or_the_token():
 def test_a_naive_expiry_is_refused():
     with pytest.raises(ValueError, match="aware"):
         Token("t", datetime.now())
+
+
+def test_token_on_demand_cached_or_fresh():
+    fake = FakeErp()
+    replies = [
+        httpx.Response(200, json={**TOKEN_JSON, "access_token": "first"}),
+        httpx.Response(200, json={**TOKEN_JSON, "access_token": "second"}),
+    ]
+    fake.token_reply = lambda request: replies.pop(0)
+    client = make_client(fake)
+    assert client.token().access_token == "first"
+    assert client.token().access_token == "first"
+    assert client.token(fresh=True).access_token == "second"
+    assert client.token().access_token == "second"
+    assert len(fake.token_requests) == 2
