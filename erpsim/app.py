@@ -34,7 +34,7 @@ from erpsim.routes import FINANCIALS, SALESORDERS, build_router
 from erpsim.routing import MethodNotAllowed
 from erpsim.state import Sandbox
 from erpsim.throttle import HOURLY_POLICY, Verdict
-from erpsim.tokens import TokenError
+from erpsim.tokens import TokenError, TokenExpired
 from erpsim.webhooks import deliver
 
 log = logging.getLogger("erpsim")
@@ -157,6 +157,8 @@ class SandboxApp:
                 reply = await self._run_handler(call, handler)
         except ApiError as error:
             reply = error.reply
+            if not rate_headers and reply.status != 429:
+                rate_headers = self._budget_headers(call)
         if identity and reply.status >= 400 and reply.status != 429:
             sandbox.failed_request.record(identity)
         reply.headers.extend(rate_headers)
@@ -168,27 +170,40 @@ class SandboxApp:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(_unauthorized(call, "No bearer token was sent"))
+        expired = None
         try:
             claims = sandbox.tokens.verify(token.strip())
+        except TokenExpired as error:
+            claims, expired = error.claims, error
         except TokenError as error:
             raise ApiError(_unauthorized(call, str(error))) from error
-        client = sandbox.clients.get(claims.client_id)
-        if client is None:
+        # Whose call it is is settled before any refusal, so refusals can show that budget too.
+        call.claims = claims
+        call.client = sandbox.clients.get(claims.client_id)
+        call.tenant = sandbox.tenant(claims.tenant_id)
+        if call.tenant is not None:
+            call.company = sandbox.companies.get(call.tenant.company_id)
+        if expired is not None:
+            raise ApiError(_unauthorized(call, str(expired)))
+        if call.client is None:
             raise ApiError(_unauthorized(call, "The client no longer exists"))
-        call.claims, call.client = claims, client
         if not claims.tenant_id:
             raise ApiError(
                 _no_company(call, "The token carries no tenant_id, so no company is set.")
             )
-        tenant = sandbox.tenant(claims.tenant_id)
-        if tenant is None or tenant.scenario == "customer_tenant":
+        if call.tenant is None or call.tenant.scenario == "customer_tenant":
             # DOCS how-tos/fix401error: a customer tenant id authenticates at Visma Connect but
             # the ERP refuses it; only a company tenant id maps to a company.
             raise ApiError(
                 _unauthorized(call, "The tenant is not a company tenant (customer tenant id?)")
             )
-        call.tenant = tenant
-        call.company = sandbox.companies.get(tenant.company_id)
+
+    def _budget_headers(self, call: Call) -> list[tuple[str, str]]:
+        """The caller's current budget, uncounted, for refusals that came before the count."""
+        if call.client is None or call.company is None:
+            return []
+        key = (call.client.client_id, call.company.company_id)
+        return self.sandbox.budget.peek(key, call.client.budget(self.sandbox.options)).headers()
 
     def _throttle(self, call: Call, identity: str) -> Verdict:
         sandbox = self.sandbox

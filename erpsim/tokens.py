@@ -37,6 +37,14 @@ class TokenError(Exception):
     """The token is missing, malformed, forged or expired; ``str(error)`` says which."""
 
 
+class TokenExpired(TokenError):
+    """A genuine token past its ``exp``; ``claims`` still says whose it was."""
+
+    def __init__(self, claims: Claims) -> None:
+        super().__init__("The token expired")
+        self.claims = claims
+
+
 class TokenService:
     def __init__(self, seed: int, clock: VirtualClock, ids: IdFactory) -> None:
         self._key = hashlib.sha256(f"erpsim-token-key-{seed}".encode()).digest()
@@ -87,7 +95,7 @@ class TokenService:
                     self._verified.clear()
                 self._verified[token] = claims
         if self._clock.now() >= claims.expires_at:
-            raise TokenError("The token expired")
+            raise TokenExpired(claims)
         return claims
 
     def _verify_signature(self, token: str) -> Claims:

@@ -172,3 +172,33 @@ def test_usage_rejects_bad_input_and_changes_nothing(sandbox):
     assert response.status_code == 400
     assert "used" in response.json()["error"]
     assert after.headers["X-RateLimit-Remaining"] == "499"
+
+
+def test_refusals_before_the_count_show_the_budget_without_spending_it(sandbox):
+    with erp(sandbox) as client:
+        client.get("/resources/v1/context")
+        sandbox.control("POST", "/_sandbox/clock", {"advance_seconds": 3600})
+        expired = client.get("/resources/v1/context")
+    with erp(sandbox) as fresh:
+        counted = fresh.get("/resources/v1/context")
+
+    assert expired.status_code == 401
+    assert expired.headers["X-RateLimit-Remaining"] == "500"
+    assert counted.headers["X-RateLimit-Remaining"] == "499"
+
+
+def test_customer_tenant_scenario_401_shows_the_company_budget(sandbox):
+    with erp(sandbox, tenant_id=tenant_for("customer_tenant")["tenant_id"]) as client:
+        response = client.get("/resources/v1/context")
+
+    assert response.status_code == 401
+    assert response.headers["X-RateLimit-Remaining"] == "500"
+
+
+def test_garbage_token_has_no_budget_to_show(sandbox):
+    response = httpx.get(
+        f"{sandbox.url}/resources/v1/context", headers={"Authorization": "Bearer x.y.z"}
+    )
+
+    assert response.status_code == 401
+    assert "X-RateLimit-Limit" not in response.headers
