@@ -13,7 +13,7 @@ import hashlib
 import inspect
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from erpsim import errors
@@ -57,7 +57,6 @@ class SandboxApp:
         self.sandbox = Sandbox(options or SandboxOptions())
         self.router = build_router()
         self._runner: asyncio.Task[None] | None = None
-        self._deliveries: set[asyncio.Task[Any]] = set()
 
     # -- ASGI entry ------------------------------------------------------------------------
 
@@ -459,9 +458,6 @@ class SandboxApp:
         sandbox.requests.add(entry)
 
 
-Handler = Callable[[Call, SandboxApp], Reply | Awaitable[Reply]]
-
-
 def _require_financials_scope(call: Call) -> None:
     assert call.claims is not None
     scopes = call.claims.scopes
@@ -560,10 +556,6 @@ def _error_text(reply: Reply) -> str:
 # -- error replies in each API's shape ---------------------------------------------------------
 
 
-def _ids(call: Call) -> str:
-    return call.request_id
-
-
 def _unauthorized(call: Call, why: str) -> Reply:
     if call.api == SALESORDERS:
         return errors.salesorders_unauthorized(why)
@@ -573,7 +565,7 @@ def _unauthorized(call: Call, why: str) -> Reply:
 def _no_company(call: Call, why: str) -> Reply:
     if call.api == SALESORDERS:
         return errors.salesorders_unauthorized(why)
-    return errors.ipp_exception(400, why, _ids(call), errors.COMPANY_CONTEXT)
+    return errors.ipp_exception(400, why, call.request_id, errors.COMPANY_CONTEXT)
 
 
 def _too_many(call: Call, refusal: Verdict) -> Reply:
@@ -584,7 +576,7 @@ def _too_many(call: Call, refusal: Verdict) -> Reply:
     elif call.api == SALESORDERS:
         reply = errors.problem(429, refusal.message)
     else:
-        reply = errors.ipp_exception(429, refusal.message, _ids(call))
+        reply = errors.ipp_exception(429, refusal.message, call.request_id)
     reply.headers.extend(headers)
     return reply
 
@@ -597,7 +589,7 @@ def _server_error(call: Call) -> Reply:
     if call.api == SALESORDERS:
         return errors.problem(500, "An unexpected error occurred.")
     message = errors.visma_id_message(call.request_id, "An error has occurred.")
-    return errors.ipp_exception(500, message, _ids(call))
+    return errors.ipp_exception(500, message, call.request_id)
 
 
 def _gateway_timeout(call: Call) -> Reply:
@@ -613,7 +605,7 @@ def _too_large(call: Call, limit: int) -> Reply:
     elif call.api == "control":
         reply = json_reply(413, {"error": text})
     else:
-        reply = errors.ipp_exception(413, text, _ids(call))
+        reply = errors.ipp_exception(413, text, call.request_id)
     reply.headers.append(("Connection", "close"))
     return reply
 

@@ -36,10 +36,6 @@ class FaultConfig:
             max(self.timeout_rate, other.timeout_rate),
         )
 
-    @property
-    def active(self) -> bool:
-        return bool(self.latency_ms or self.error_rate or self.reset_rate or self.timeout_rate)
-
 
 NO_FAULTS = FaultConfig()
 
