@@ -327,6 +327,33 @@ PORTAL_DEMO_SEEDERS: list[str] = []
 PORTAL_DASHBOARD_PANELS: list[str] = []
 
 # --- tenants (API clients, onboarding, health) --------------------------------------------------
+# Who signs the messages staff send to customers.
+TENANTS_ISV_NAME = env.str("TENANTS_ISV_NAME", default="the integration team")
+# Each checked tenant is checked this often; beat looks for due tenants every tick.
+TENANTS_CHECK_INTERVAL_SECONDS = env.int("TENANTS_CHECK_INTERVAL_SECONDS", default=3600)
+TENANTS_SWEEP_TICK_SECONDS = env.int("TENANTS_SWEEP_TICK_SECONDS", default=60)
+TENANTS_SWEEP_MAX_PER_TICK = env.int("TENANTS_SWEEP_MAX_PER_TICK", default=5000)
+# Tenants per Celery task, and checks running at once inside one task.
+TENANTS_SWEEP_BATCH_SIZE = env.int("TENANTS_SWEEP_BATCH_SIZE", default=200)
+TENANTS_SWEEP_CONCURRENCY = env.int("TENANTS_SWEEP_CONCURRENCY", default=16)
+TENANTS_CHECK_TIMEOUT_SECONDS = env.float("TENANTS_CHECK_TIMEOUT_SECONDS", default=15.0)
+TENANTS_CHECK_MAX_RETRIES = env.int("TENANTS_CHECK_MAX_RETRIES", default=1)
+# An issue resolves after this many good checks in a row (no flapping).
+TENANTS_RESOLVE_AFTER_CHECKS = env.int("TENANTS_RESOLVE_AFTER_CHECKS", default=2)
+# A check reports "near the limit" from this share of the hourly budget used.
+TENANTS_NEAR_LIMIT_SHARE = env.float("TENANTS_NEAR_LIMIT_SHARE", default=0.8)
+TENANTS_TEST_CLIENT_HEAVY_SHARE = env.float("TENANTS_TEST_CLIENT_HEAVY_SHARE", default=0.5)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "tenants-health-sweep": {
+            "task": "tenants.health_sweep",
+            "schedule": float(TENANTS_SWEEP_TICK_SECONDS),
+        }
+    }
+)
+PORTAL_DEMO_SEEDERS.append("tenants.demo.seed")
+PORTAL_DASHBOARD_PANELS.append("tenants.panels.health_panel")
+
 
 # --- usage (ledger, limiter, metrics; after tenants so its demo seeder sees the seeded tenants) --
 # Hourly budgets per company and the share background work leaves to staff, per client type.

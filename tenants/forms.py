@@ -1,0 +1,256 @@
+"""Forms of the tenants pages. The client secret is write-only: never given an initial value,
+never rendered back ("leave empty to keep")."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from erpclient import ERP_SCOPES, SALESORDER_SCOPES
+
+from .catalogue import IssueKind, Owner
+from .csv_import import MAX_BYTES
+from .models import ApiClient, ClientType, Customer, Environment, IssueStatus, TenantStatus
+from .selectors import DEFAULT_SORT, SORTS
+from .validators import EXAMPLE_GUID, normalize_tenant_id
+
+ALL_SCOPES = (*ERP_SCOPES, *SALESORDER_SCOPES)
+NEW_CUSTOMER = "new"
+
+
+class SecretInput(forms.PasswordInput):
+    """Never renders a value, even after a failed submit."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={"autocomplete": "new-password", **(attrs or {})}, render_value=False
+        )
+
+
+class ApiClientForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    client_id = forms.CharField(
+        label="Client id", max_length=200, help_text="From the Visma Developer Portal, e.g. isv_…"
+    )
+    client_secret = forms.CharField(
+        label="Client secret",
+        required=False,
+        strip=False,
+        max_length=500,
+        widget=SecretInput(),
+        help_text="Write-only: it is stored encrypted and never shown again.",
+    )
+    client_type = forms.ChoiceField(label="Type", choices=ClientType.choices)
+    hourly_limit_override = forms.IntegerField(
+        label="Hourly limit",
+        required=False,
+        min_value=1,
+        max_value=1_000_000,
+        help_text="Calls per company per hour. Leave empty for 500 (test) or 15,000 (production).",
+    )
+    scopes = forms.MultipleChoiceField(
+        choices=[(scope, scope) for scope in ALL_SCOPES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="The scopes the client has in the Developer Portal; none ticked means all.",
+    )
+    environment = forms.ChoiceField(choices=Environment.choices)
+    active = forms.BooleanField(required=False, initial=True)
+
+    def __init__(self, *args, instance: ApiClient | None = None, **kwargs):
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": instance.name,
+                    "client_id": instance.client_id,
+                    "client_type": instance.client_type,
+                    "hourly_limit_override": instance.hourly_limit_override,
+                    "scopes": instance.scopes,
+                    "environment": instance.environment,
+                    "active": instance.active,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        if instance is not None:
+            self.fields["client_secret"].help_text = (
+                "Leave empty to keep the current secret. A new one replaces it; the change is "
+                "audited, the value never is."
+            )
+        else:
+            self.fields["client_secret"].required = True
+
+
+class TenantForm(forms.Form):
+    tenant_id = forms.CharField(
+        label="Company tenant id",
+        max_length=80,
+        help_text=f"The company's tenant id from the Developer Portal, like {EXAMPLE_GUID}.",
+    )
+    name = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Leave empty to use the company name the ERP reports.",
+    )
+    api_client = forms.ModelChoiceField(
+        label="API client", queryset=ApiClient.objects.filter(active=True), empty_label=None
+    )
+    customer = forms.ChoiceField(label="Customer")
+    new_customer_name = forms.CharField(label="New customer's name", max_length=200, required=False)
+    new_customer_organisation_number = forms.CharField(
+        label="Organisation number", max_length=40, required=False
+    )
+    new_customer_contact_email = forms.EmailField(label="Contact email", required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        customers = list(Customer.objects.order_by("name").values_list("pk", "name")[:2000])
+        self.fields["customer"].choices = [
+            ("", "Choose…"),
+            (NEW_CUSTOMER, "+ A new customer"),
+            *[(str(pk), name) for pk, name in customers],
+        ]
+
+    def clean_tenant_id(self) -> str:
+        return normalize_tenant_id(self.cleaned_data["tenant_id"])
+
+    def clean(self):
+        cleaned = super().clean()
+        choice = cleaned.get("customer")
+        if choice == NEW_CUSTOMER:
+            if not (cleaned.get("new_customer_name") or "").strip():
+                self.add_error("new_customer_name", "Enter the new customer's name.")
+        elif choice:
+            customer = Customer.objects.filter(pk=choice).first() if choice.isdigit() else None
+            if customer is None:
+                self.add_error("customer", "Choose a customer from the list.")
+            cleaned["customer_obj"] = customer
+        return cleaned
+
+
+class TenantEditForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text="Written to the audit log.",
+    )
+
+
+class CsvUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: tenant id, name, customer, client (a header row first). "
+        "Comma, semicolon or tab separated, UTF-8.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
+                f"{MAX_BYTES // 1024 // 1024} MB. Split it into smaller files."
+            )
+        return upload
+
+
+class CsvConfirmForm(forms.Form):
+    text = forms.CharField(widget=forms.HiddenInput, strip=False, max_length=MAX_BYTES * 2)
+
+
+class TenantFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *TenantStatus.choices])
+    kind = forms.ChoiceField(
+        label="Problem", required=False, choices=[("", "Any problem"), *IssueKind.choices]
+    )
+    owner = forms.ChoiceField(
+        label="Who must act", required=False, choices=[("", "Anyone"), *Owner.choices]
+    )
+    client = forms.TypedChoiceField(
+        label="API client", required=False, coerce=int, empty_value=None
+    )
+    customer = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("name", "Name A to Z"),
+            ("-name", "Name Z to A"),
+            ("problems", "Most problems"),
+            ("-checked", "Checked most recently"),
+            ("checked", "Checked longest ago"),
+            ("status", "Status"),
+            ("client", "API client"),
+            ("customer", "Customer"),
+            ("tenant_id", "Tenant id"),
+            ("created", "Newest"),
+        ],
+    )
+    per_page = forms.TypedChoiceField(
+        label="Per page",
+        required=False,
+        coerce=int,
+        empty_value=50,
+        choices=[(25, "25"), (50, "50"), (100, "100")],
+    )
+
+    def __init__(self, *args, clients=(), customers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].choices = [("", "Any client"), *[(str(pk), n) for pk, n in clients]]
+        self.fields["customer"].choices = [
+            ("", "Any customer"),
+            *[(str(pk), n) for pk, n in customers],
+        ]
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        sort = data.get("sort") or DEFAULT_SORT
+        return {
+            "q": data.get("q", ""),
+            "status": data.get("status", ""),
+            "kind": data.get("kind", ""),
+            "owner": data.get("owner", ""),
+            "client": data.get("client"),
+            "customer": data.get("customer"),
+            "sort": sort if sort in SORTS else DEFAULT_SORT,
+        }
+
+
+class IssueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        required=False,
+        choices=[(IssueStatus.OPEN, "Open"), (IssueStatus.MUTED, "Muted"), ("", "Open and muted")],
+    )
+    kind = forms.ChoiceField(
+        label="Problem", required=False, choices=[("", "Any problem"), *IssueKind.choices]
+    )
+    owner = forms.ChoiceField(
+        label="Who must act", required=False, choices=[("", "Anyone"), *Owner.choices]
+    )
+    q = forms.CharField(label="Tenant", required=False, max_length=200)
+
+
+class MuteForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="Why this issue needs no action now (written to the audit log).",
+    )
+
+
+class RecheckForm(forms.Form):
+    issues = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        data = self.data.getlist("issues") if hasattr(self.data, "getlist") else []
+        # Any whole number is a valid choice; which ones exist is the selector's business.
+        self.fields["issues"].choices = [(value, value) for value in data if str(value).isdigit()]
+        self.fields["issues"].error_messages["required"] = "Tick at least one issue to check again."

@@ -1,0 +1,452 @@
+"""Health services: running checks, recording what they found, and keeping issues honest.
+
+- ``check_start`` + ``check_run_next_step``: a check one step per call, so a page can show each
+  step as it finishes (htmx asks for the next step until none is left).
+- ``check_tenant``: a whole check in one go (the sweep, "check again").
+- Issues: one row per (tenant, kind). A problem seen again refreshes it (or reopens a resolved
+  one); it resolves only after ``TENANTS_RESOLVE_AFTER_CHECKS`` good checks in a row, where "good"
+  means the step that would show that problem passed. Muted issues still resolve that way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from erpclient import Priority
+from portal import audit
+
+from . import checks
+from .catalogue import CATALOGUE, CLEARED_BY, IssueKind, render
+from .checks import PASSED, PENDING, RUNNING, SKIPPED, CheckContext, StepResult
+from .models import (
+    CheckOutcome,
+    CheckRun,
+    CheckTrigger,
+    HealthIssue,
+    IssueStatus,
+    Tenant,
+    TenantStatus,
+)
+
+# Longer than one step may take (timeout and one retry).
+STALE_STEP_SECONDS = 120
+_THROTTLING_KINDS = {IssueKind.NEAR_LIMIT, IssueKind.RATE_LIMITED, IssueKind.TEST_CLIENT_HEAVY}
+
+
+# --- running checks -------------------------------------------------------------------------
+
+
+def steps_for(trigger: str) -> tuple[str, ...]:
+    return checks.ONBOARDING_STEPS if trigger == CheckTrigger.ONBOARDING else checks.HEALTH_STEPS
+
+
+def check_start(*, tenant: Tenant, trigger: str, actor=None) -> CheckRun:
+    """A new check with every step pending; ``check_run_next_step`` runs them one by one."""
+    if tenant.status == TenantStatus.OFFBOARDED:
+        raise ValidationError("This tenant is offboarded; it is not checked any more.")
+    return CheckRun.objects.create(
+        tenant=tenant,
+        trigger=trigger,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        started_at=timezone.now(),
+        steps=[StepResult(name, PENDING, "").as_json() for name in steps_for(trigger)],
+    )
+
+
+def _priority_for(trigger: str) -> Priority:
+    # A person waiting may use the whole budget; the sweep only the background share.
+    return Priority.BACKGROUND if trigger == CheckTrigger.SWEEP else Priority.INTERACTIVE
+
+
+def check_run_next_step(*, run: CheckRun) -> CheckRun:
+    """Run the first pending step of ``run`` and record it; finish the check after the last."""
+    with transaction.atomic():
+        run = CheckRun.objects.select_for_update().get(pk=run.pk)
+        if run.finished:
+            return run
+        _release_stale(run)
+        index = next((i for i, s in enumerate(run.steps) if s["status"] == PENDING), None)
+        if index is None:
+            return _finish(run)
+        if any(step["status"] == RUNNING for step in run.steps):
+            return run  # another request is running a step; the page asks again
+        run.steps[index]["status"] = RUNNING
+        run.steps[index]["started"] = timezone.now().isoformat()
+        run.save(update_fields=["steps"])
+    tenant = Tenant.objects.select_related("api_client", "customer").get(pk=run.tenant_id)
+    name = run.steps[index]["name"]
+    ctx = CheckContext(tenant, priority=_priority_for(run.trigger))
+    try:
+        result = checks.run_step(ctx, name)
+    finally:
+        ctx.close()
+    with transaction.atomic():
+        run = CheckRun.objects.select_for_update().get(pk=run.pk)
+        results = _stored_results(run)
+        results[index] = result
+        _store_steps(run, results)
+        _apply_facts(tenant, [result])
+        if result.stops_check:
+            for later in range(index + 1, len(run.steps)):
+                if run.steps[later]["status"] == PENDING and run.steps[later]["name"] in (
+                    checks.ERP_STEPS
+                ):
+                    run.steps[later].update(status=SKIPPED, summary=_not_run_reason(result))
+        run.save(update_fields=["steps"])
+        if all(step["status"] not in (PENDING, RUNNING) for step in run.steps):
+            return _finish(run)
+    return run
+
+
+def _release_stale(run: CheckRun) -> None:
+    """A step whose request died (browser closed, server restarted) runs again."""
+    limit = timezone.now() - timedelta(seconds=STALE_STEP_SECONDS)
+    for step in run.steps:
+        if step["status"] == RUNNING:
+            started = step.get("started")
+            if not started or datetime.fromisoformat(started) < limit:
+                step["status"] = PENDING
+
+
+def _not_run_reason(result: StepResult) -> str:
+    if result.status == SKIPPED:
+        return "Not run: the check was held back to protect the company's budget."
+    return f"Not run: “{checks.STEP_LABELS[result.name]}” failed."
+
+
+def perform_check(tenant: Tenant, *, trigger: str) -> list[StepResult]:
+    """Every step of a check against the ERP, in order; no database writes of our own."""
+    ctx = CheckContext(tenant, priority=_priority_for(trigger))
+    results: list[StepResult] = []
+    stopped: StepResult | None = None
+    try:
+        for name in steps_for(trigger):
+            if stopped is not None and name in checks.ERP_STEPS:
+                results.append(checks.not_run(name, _not_run_reason(stopped)))
+                continue
+            result = checks.run_step(ctx, name)
+            results.append(result)
+            if result.stops_check and name in checks.ERP_STEPS:
+                stopped = result
+    finally:
+        ctx.close()
+    return results
+
+
+def check_tenant(*, tenant: Tenant, trigger: str, actor=None) -> CheckRun:
+    """Run a whole check now and record it (one write at the end)."""
+    started_at = timezone.now()
+    results = perform_check(tenant, trigger=trigger)
+    return check_record(
+        tenant=tenant, trigger=trigger, actor=actor, results=results, started_at=started_at
+    )
+
+
+def check_record(
+    *,
+    tenant: Tenant,
+    trigger: str,
+    results: Sequence[StepResult],
+    started_at: datetime,
+    actor=None,
+) -> CheckRun:
+    with transaction.atomic():
+        run = CheckRun(
+            tenant=tenant,
+            trigger=trigger,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            started_at=started_at,
+        )
+        _store_steps(run, list(results))
+        run.save()
+        _apply_facts(tenant, results)
+        return _finish(run, results=list(results))
+
+
+def check_record_deferred(*, tenant: Tenant, reason: str, retry_at: datetime | None) -> CheckRun:
+    """The sweep skipped a company to protect its budget; the timeline says so."""
+    now = timezone.now()
+    with transaction.atomic():
+        run = CheckRun.objects.create(
+            tenant=tenant,
+            trigger=CheckTrigger.SWEEP,
+            started_at=now,
+            finished_at=now,
+            outcome=CheckOutcome.DEFERRED,
+            summary=f"Skipped: {reason}",
+        )
+        Tenant.objects.filter(pk=tenant.pk).update(next_check_at=retry_at or now)
+    return run
+
+
+def _store_steps(run: CheckRun, results: Sequence[StepResult]) -> None:
+    run.steps = [result.as_json() for result in results]
+    ratelimit = next((r.facts.get("ratelimit") for r in results if r.facts.get("ratelimit")), None)
+    if ratelimit:
+        run.ratelimit = ratelimit
+
+
+def _apply_facts(tenant: Tenant, results: Iterable[StepResult]) -> None:
+    """What the ERP told us about the company (id and name) goes onto the tenant."""
+    for result in results:
+        company_id = result.facts.get("company_id")
+        if company_id is None:
+            continue
+        name = result.facts.get("company_name") or ""
+        fields = []
+        if tenant.company_id != company_id:
+            tenant.company_id = company_id
+            fields.append("company_id")
+        if name and tenant.erp_company_name != name:
+            tenant.erp_company_name = name
+            fields.append("erp_company_name")
+        if not tenant.name and name:
+            tenant.name = name
+            fields.append("name")
+        if fields:
+            tenant.save(update_fields=fields)
+            if "company_id" in fields or "name" in fields:
+                from .services import sync_metering
+
+                sync_metering(tenant)
+
+
+# --- the verdict ------------------------------------------------------------------------------
+
+
+def _verdict(results: Sequence[StepResult]) -> tuple[str, str]:
+    erp = [r for r in results if r.name in checks.ERP_STEPS]
+    found = [r for r in results if r.found is not None]
+    held = [r for r in results if r.status == SKIPPED and r.defer_seconds is not None]
+    if found:
+        first = found[0]
+        return CheckOutcome.FAILED, f"{checks.STEP_LABELS[first.name]}: {first.summary}"
+    if held:
+        return CheckOutcome.DEFERRED, held[0].summary
+    if erp and all(r.status == PASSED for r in erp):
+        return CheckOutcome.PASSED, "Every step passed."
+    skipped = next((r for r in results if r.status != PASSED), None)
+    return CheckOutcome.DEFERRED, skipped.summary if skipped else ""
+
+
+def _finish(run: CheckRun, results: list[StepResult] | None = None) -> CheckRun:
+    """Close the check: outcome, the tenant's health fields, its issues and its status."""
+    if results is None:
+        results = _stored_results(run)
+    now = timezone.now()
+    tenant = Tenant.objects.select_for_update().select_related("api_client", "customer")
+    tenant = tenant.get(pk=run.tenant_id)
+    outcome, summary = _verdict(results)
+    run.outcome, run.summary, run.finished_at = outcome, summary, now
+    run.save()
+    ran_erp = any(r.status != SKIPPED for r in results if r.name in checks.ERP_STEPS)
+    erp_passed = all(r.status == PASSED for r in results if r.name in checks.ERP_STEPS)
+    update: dict[str, Any] = {}
+    if ran_erp:
+        update.update(last_checked_at=now, last_check_ok=outcome == CheckOutcome.PASSED)
+    defer = next((r.defer_seconds for r in results if r.defer_seconds), None)
+    interval = timedelta(seconds=settings.TENANTS_CHECK_INTERVAL_SECONDS)
+    update["next_check_at"] = now + (timedelta(seconds=defer) if defer else interval)
+    _apply_findings(tenant, results, run, now)
+    update["open_issue_count"] = tenant.issues.filter(status=IssueStatus.OPEN).count()
+    if tenant.status == TenantStatus.ONBOARDING and erp_passed and ran_erp:
+        update.update(status=TenantStatus.ACTIVE, activated_at=now)
+        audit.record(
+            actor=run.actor,
+            action="tenant.activated",
+            target=tenant,
+            details={"check": run.pk, "reason": "every verification step passed"},
+        )
+    Tenant.objects.filter(pk=tenant.pk).update(**update)
+    return run
+
+
+def _stored_results(run: CheckRun) -> list[StepResult]:
+    return [StepResult.from_json(step) for step in run.steps]
+
+
+def _clears(kind: IssueKind, results: Sequence[StepResult]) -> bool:
+    """Did this check prove that a problem of ``kind`` is gone?"""
+    by_name = {r.name: r for r in results}
+    erp = [r for r in results if r.name in checks.ERP_STEPS]
+    cleared_by = CLEARED_BY[kind]
+    if cleared_by == "all":
+        return bool(erp) and all(r.status == PASSED for r in erp)
+    if cleared_by == "any":
+        return any(r.status == PASSED for r in erp)
+    step = by_name.get(cleared_by)
+    if step is None or step.status != PASSED:
+        return False
+    if kind == IssueKind.TEST_CLIENT_HEAVY:
+        return step.facts.get("test_client_heavy") is False
+    return True
+
+
+def message_context(tenant: Tenant, details: dict[str, Any]) -> dict[str, Any]:
+    retry = details.get("retry_after") or details.get("retry_after_seconds")
+    return {
+        "isv": settings.TENANTS_ISV_NAME,
+        "company": tenant.erp_company_name or tenant.name,
+        "tenant_id": tenant.tenant_id,
+        "company_id": tenant.company_id or "unknown",
+        "customer": tenant.customer.name,
+        "client_name": tenant.api_client.name,
+        "client_id": tenant.api_client.client_id,
+        "detail": details.get("message") or details.get("summary") or "no detail",
+        "budget": details.get("budget") or details.get("summary") or "",
+        "retry_after": f" (retry after {float(retry):g} s)" if retry else "",
+    }
+
+
+def _describe(issue: HealthIssue, tenant: Tenant, details: dict[str, Any]) -> None:
+    problem = CATALOGUE[IssueKind(issue.kind)]
+    context = message_context(tenant, details)
+    issue.owner = problem.owner
+    issue.title = problem.title
+    issue.remediation = render(problem.remediation, context)
+    issue.customer_message = render(problem.customer_message, context)
+    issue.details = details
+
+
+def _see(
+    tenant: Tenant,
+    kind: IssueKind,
+    details: dict[str, Any],
+    now: datetime,
+    existing: HealthIssue | None,
+    *,
+    count: bool = True,
+) -> HealthIssue:
+    """Open, refresh or reopen the issue of ``kind``."""
+    if existing is None:
+        issue = HealthIssue(tenant=tenant, kind=kind, first_seen_at=now, last_seen_at=now)
+        _describe(issue, tenant, details)
+        issue.save()
+        return issue
+    issue = existing
+    if issue.status == IssueStatus.RESOLVED:
+        issue.status = IssueStatus.OPEN
+        issue.resolved_at = None
+        issue.muted_reason, issue.muted_by, issue.muted_at = "", None, None
+        issue.occurrences += 1
+    elif count:
+        issue.occurrences += 1
+    issue.last_seen_at = now
+    issue.quiet_checks = 0
+    _describe(issue, tenant, details)
+    issue.save()
+    return issue
+
+
+def _apply_findings(
+    tenant: Tenant, results: Sequence[StepResult], run: CheckRun, now: datetime
+) -> None:
+    issues = {
+        issue.kind: issue for issue in HealthIssue.objects.select_for_update().filter(tenant=tenant)
+    }
+    found: dict[IssueKind, dict[str, Any]] = {}
+    for result in results:
+        if result.found is not None and result.found.kind not in found:
+            found[result.found.kind] = result.found.details
+    for kind, details in found.items():
+        existing = issues.get(kind)
+        # A throttling alert from usage may already have refreshed it during this very check.
+        count = not (
+            kind in _THROTTLING_KINDS
+            and existing is not None
+            and existing.status != IssueStatus.RESOLVED
+            and existing.last_seen_at >= run.started_at
+        )
+        _see(tenant, kind, details, now, existing, count=count)
+    needed = settings.TENANTS_RESOLVE_AFTER_CHECKS
+    for kind, issue in issues.items():
+        if kind in found or issue.status == IssueStatus.RESOLVED:
+            continue
+        if not _clears(IssueKind(kind), results):
+            continue
+        issue.quiet_checks += 1
+        if issue.quiet_checks >= needed:
+            issue.status = IssueStatus.RESOLVED
+            issue.resolved_at = now
+        issue.save(update_fields=["quiet_checks", "status", "resolved_at"])
+
+
+def _refresh_open_count(tenant: Tenant) -> None:
+    count = tenant.issues.filter(status=IssueStatus.OPEN).count()
+    Tenant.objects.filter(pk=tenant.pk).update(open_issue_count=count)
+
+
+# --- throttling alerts from usage --------------------------------------------------------------
+
+
+def issue_report_throttling(
+    *, client_id: str, tenant_id: str, kind: str, details: dict[str, Any]
+) -> list[HealthIssue]:
+    """usage saw a company near its limit, throttled, or a test client working too hard: open
+    or refresh that tenant's issue (resolved later by quiet checks like any other)."""
+    issue_kind = IssueKind(kind)
+    if issue_kind not in _THROTTLING_KINDS:
+        raise ValueError(f"{kind!r} is not a throttling kind")
+    now = timezone.now()
+    seen = []
+    tenants = Tenant.objects.select_related("api_client", "customer").filter(
+        api_client__client_id=client_id, tenant_id__iexact=tenant_id
+    )
+    for tenant in tenants.exclude(status=TenantStatus.OFFBOARDED):
+        with transaction.atomic():
+            existing = (
+                HealthIssue.objects.select_for_update()
+                .filter(tenant=tenant, kind=issue_kind)
+                .first()
+            )
+            seen.append(_see(tenant, issue_kind, dict(details), now, existing))
+            _refresh_open_count(tenant)
+    return seen
+
+
+# --- staff actions on issues -------------------------------------------------------------------
+
+
+def issue_mute(*, actor, issue: HealthIssue, reason: str) -> HealthIssue:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why this issue is muted, so others know."})
+    if issue.status == IssueStatus.RESOLVED:
+        raise ValidationError("This issue is resolved; there is nothing to mute.")
+    with transaction.atomic():
+        issue = HealthIssue.objects.select_for_update().get(pk=issue.pk)
+        issue.status = IssueStatus.MUTED
+        issue.muted_reason = reason[:2000]
+        issue.muted_by = actor
+        issue.muted_at = timezone.now()
+        issue.save(update_fields=["status", "muted_reason", "muted_by", "muted_at"])
+        _refresh_open_count(issue.tenant)
+        audit.record(
+            actor=actor,
+            action="issue.muted",
+            target=issue,
+            details={"kind": issue.kind, "reason": issue.muted_reason},
+        )
+    return issue
+
+
+def issue_unmute(*, actor, issue: HealthIssue) -> HealthIssue:
+    if issue.status != IssueStatus.MUTED:
+        raise ValidationError("This issue is not muted.")
+    with transaction.atomic():
+        issue = HealthIssue.objects.select_for_update().get(pk=issue.pk)
+        issue.status = IssueStatus.OPEN
+        issue.muted_reason, issue.muted_by, issue.muted_at = "", None, None
+        issue.save(update_fields=["status", "muted_reason", "muted_by", "muted_at"])
+        _refresh_open_count(issue.tenant)
+        audit.record(
+            actor=actor, action="issue.unmuted", target=issue, details={"kind": issue.kind}
+        )
+    return issue

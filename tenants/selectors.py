@@ -1,0 +1,206 @@
+"""Reads of the tenants app: the list with its filters and counts, the issues inbox, a tenant's
+page. Every query here is bounded: the list costs the same number of queries whatever the page
+size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from .catalogue import IssueKind, Owner
+from .models import (
+    CHECKED_STATUSES,
+    ApiClient,
+    CheckRun,
+    Customer,
+    HealthIssue,
+    IssueStatus,
+    Tenant,
+    TenantStatus,
+)
+
+SORTS = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "tenant_id": ("tenant_id", "pk"),
+    "status": ("status", "name", "pk"),
+    "problems": ("-open_issue_count", "name", "pk"),
+    "checked": ("last_checked_at", "name", "pk"),
+    "-checked": ("-last_checked_at", "name", "pk"),
+    "client": ("api_client__name", "name", "pk"),
+    "customer": ("customer__name", "name", "pk"),
+    "created": ("-created_at", "-pk"),
+}
+DEFAULT_SORT = "name"
+
+
+@dataclass(frozen=True)
+class TenantFilters:
+    q: str = ""
+    status: str = ""
+    kind: str = ""
+    owner: str = ""
+    client: int | None = None
+    customer: int | None = None
+    sort: str = DEFAULT_SORT
+
+
+def _open_issues() -> QuerySet[HealthIssue]:
+    return HealthIssue.objects.filter(status=IssueStatus.OPEN).only(
+        "pk", "tenant_id", "kind", "owner", "status", "last_seen_at"
+    )
+
+
+def tenant_list(filters: TenantFilters) -> QuerySet[Tenant]:
+    tenants = Tenant.objects.select_related("api_client", "customer").only(
+        "pk",
+        "tenant_id",
+        "name",
+        "status",
+        "company_id",
+        "last_checked_at",
+        "last_check_ok",
+        "open_issue_count",
+        "created_at",
+        "api_client__pk",
+        "api_client__name",
+        "api_client__client_type",
+        "customer__pk",
+        "customer__name",
+    )
+    if filters.q:
+        q = filters.q.strip()
+        match = (
+            Q(name__icontains=q)
+            | Q(tenant_id__icontains=q.lower())
+            | Q(customer__name__icontains=q)
+            | Q(erp_company_name__icontains=q)
+        )
+        if q.isdigit():
+            match |= Q(company_id=int(q))
+        tenants = tenants.filter(match)
+    if filters.status:
+        tenants = tenants.filter(status=filters.status)
+    if filters.client:
+        tenants = tenants.filter(api_client_id=filters.client)
+    if filters.customer:
+        tenants = tenants.filter(customer_id=filters.customer)
+    if filters.kind or filters.owner:
+        issues = HealthIssue.objects.filter(tenant=OuterRef("pk"), status=IssueStatus.OPEN)
+        if filters.kind:
+            issues = issues.filter(kind=filters.kind)
+        if filters.owner:
+            issues = issues.filter(owner=filters.owner)
+        tenants = tenants.filter(Exists(issues))
+    order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
+    return tenants.order_by(*order).prefetch_related(
+        Prefetch("issues", queryset=_open_issues(), to_attr="open_issues")
+    )
+
+
+def status_counts() -> dict[str, int]:
+    rows = Tenant.objects.values("status").annotate(n=Count("pk")).order_by()
+    counts = {status: 0 for status in TenantStatus.values}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def _active_issues() -> QuerySet[HealthIssue]:
+    return HealthIssue.objects.filter(tenant__status__in=CHECKED_STATUSES)
+
+
+def kind_counts() -> list[dict[str, Any]]:
+    """Open problems per kind, among tenants that are checked, most frequent first."""
+    rows = (
+        _active_issues()
+        .filter(status=IssueStatus.OPEN)
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "kind")
+    )
+    labels = dict(IssueKind.choices)
+    return [
+        {"kind": row["kind"], "label": labels.get(row["kind"], row["kind"]), "n": row["n"]}
+        for row in rows
+    ]
+
+
+def owner_counts() -> list[dict[str, Any]]:
+    rows = (
+        _active_issues()
+        .filter(status=IssueStatus.OPEN)
+        .values("owner")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "owner")
+    )
+    labels = dict(Owner.choices)
+    return [
+        {"owner": row["owner"], "label": labels.get(row["owner"], row["owner"]), "n": row["n"]}
+        for row in rows
+    ]
+
+
+def filter_choices() -> dict[str, Any]:
+    return {
+        "clients": list(ApiClient.objects.order_by("name").values_list("pk", "name")),
+        "customers": list(Customer.objects.order_by("name").values_list("pk", "name")[:500]),
+    }
+
+
+def tenant_detail(pk: int) -> Tenant:
+    return Tenant.objects.select_related("api_client", "customer").get(pk=pk)
+
+
+def tenant_issues(tenant: Tenant) -> tuple[list[HealthIssue], list[HealthIssue]]:
+    """(open and muted, resolved) issues of one tenant."""
+    issues = list(tenant.issues.select_related("muted_by").order_by("status", "-last_seen_at"))
+    current = [issue for issue in issues if issue.status != IssueStatus.RESOLVED]
+    past = [issue for issue in issues if issue.status == IssueStatus.RESOLVED]
+    return current, past
+
+
+def tenant_checks(tenant: Tenant, limit: int = 20) -> list[CheckRun]:
+    return list(tenant.checks.select_related("actor").order_by("-started_at", "-pk")[:limit])
+
+
+@dataclass(frozen=True)
+class IssueFilters:
+    status: str = IssueStatus.OPEN
+    kind: str = ""
+    owner: str = ""
+    q: str = ""
+
+
+def issue_inbox(filters: IssueFilters) -> QuerySet[HealthIssue]:
+    """Issues across tenants that are checked, grouped (ordered) by kind and owner."""
+    issues = _active_issues().select_related("tenant", "tenant__api_client", "muted_by")
+    if filters.status:
+        issues = issues.filter(status=filters.status)
+    if filters.kind:
+        issues = issues.filter(kind=filters.kind)
+    if filters.owner:
+        issues = issues.filter(owner=filters.owner)
+    if filters.q:
+        q = filters.q.strip()
+        issues = issues.filter(Q(tenant__name__icontains=q) | Q(tenant__tenant_id__icontains=q))
+    return issues.order_by("kind", "owner", "-last_seen_at", "pk")
+
+
+def tenants_for_recheck(*, issue_pks: list[int]) -> list[int]:
+    """The checked tenants behind the chosen issues (each once)."""
+    rows = _active_issues().filter(pk__in=issue_pks).values_list("tenant_id", flat=True).distinct()
+    return sorted(set(rows))
+
+
+def dashboard_summary() -> dict[str, Any]:
+    counts = status_counts()
+    return {
+        "counts": counts,
+        "checked": counts[TenantStatus.ONBOARDING] + counts[TenantStatus.ACTIVE],
+        "with_problems": Tenant.objects.filter(
+            status__in=CHECKED_STATUSES, open_issue_count__gt=0
+        ).count(),
+        "kinds": kind_counts()[:5],
+    }

@@ -1,0 +1,33 @@
+"""Celery tasks: thin wrappers around the sweep and the health services.
+
+Beat sends ``tenants.health_sweep`` every ``TENANTS_SWEEP_TICK_SECONDS``; it claims the tenants that
+are due and fans them out as ``tenants.check_batch`` tasks, each checking its tenants with bounded
+concurrency. Budget holds never sleep a worker: the check records a deferral and the tenant's next
+check moves to when the budget allows it.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import sweep
+from .models import CheckTrigger
+
+
+@shared_task(name="tenants.health_sweep", ignore_result=True)
+def health_sweep() -> int:
+    pks = sweep.claim_due()
+    for batch in sweep.batches(pks):
+        check_batch.delay(batch)
+    return len(pks)
+
+
+@shared_task(name="tenants.check_batch", ignore_result=True)
+def check_batch(pks: list[int], trigger: str = CheckTrigger.SWEEP) -> int:
+    return sweep.check_many(pks, trigger=trigger)
+
+
+@shared_task(name="tenants.check_tenants", ignore_result=True)
+def check_tenants(pks: list[int], trigger: str = CheckTrigger.MANUAL) -> int:
+    """Staff asked to check these tenants again (or imported them): interactive priority."""
+    return sweep.check_many(pks, trigger=trigger)

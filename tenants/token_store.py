@@ -1,0 +1,94 @@
+"""Visma Connect access tokens shared by every web and worker process, encrypted at rest.
+
+Django's cache holds them (Redis in production, a file cache on one machine), encrypted with the
+same key list as the client secrets, and expiring with the token. ``lock(key)`` is a cross-process
+lock built on ``cache.add`` (atomic on Redis): one refresh per tenant is in flight, the others wait
+and then find the new token. A value that cannot be decrypted (after a key rotation) is a miss.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from django.core.cache import cache
+
+from erpclient import Token
+from portal.fields import DecryptionFailed, decrypt, encrypt
+
+PREFIX = "tenants:token:"
+LOCK_PREFIX = "tenants:token-lock:"
+# Longer than a token request may take (the client's timeout), so a crashed holder frees the lock.
+LOCK_SECONDS = 70
+LOCK_POLL_SECONDS = 0.05
+
+
+class LockTimeout(RuntimeError):
+    pass
+
+
+class CacheTokenStore:
+    """erpclient's ``TokenStore`` on Django's cache."""
+
+    def __init__(self, *, lock_seconds: float = LOCK_SECONDS) -> None:
+        self.lock_seconds = lock_seconds
+
+    def get(self, key: str) -> Token | None:
+        stored = cache.get(PREFIX + key)
+        if not stored:
+            return None
+        try:
+            data = json.loads(decrypt(stored))
+            return Token(
+                access_token=data["access_token"],
+                expires_at=datetime.fromisoformat(data["expires_at"]),
+                scopes=frozenset(data.get("scopes", ())),
+            )
+        except (DecryptionFailed, ValueError, KeyError, TypeError):
+            return None
+
+    def set(self, key: str, token: Token) -> None:
+        lifetime = (token.expires_at - datetime.now(UTC)).total_seconds()
+        if lifetime <= 0:
+            return
+        payload = json.dumps(
+            {
+                "access_token": token.access_token,
+                "expires_at": token.expires_at.isoformat(),
+                "scopes": sorted(token.scopes),
+            }
+        )
+        cache.set(PREFIX + key, encrypt(payload), timeout=int(lifetime))
+
+    def delete(self, key: str) -> None:
+        cache.delete(PREFIX + key)
+
+    @contextmanager
+    def lock(self, key: str) -> Iterator[None]:
+        lock_key = LOCK_PREFIX + key
+        owner = secrets.token_hex(8)
+        deadline = time.monotonic() + self.lock_seconds
+        while not cache.add(lock_key, owner, timeout=int(self.lock_seconds)):
+            if time.monotonic() >= deadline:
+                raise LockTimeout(f"waited {self.lock_seconds:g} s for the token refresh lock")
+            time.sleep(LOCK_POLL_SECONDS)
+        try:
+            yield
+        finally:
+            # Only the holder frees it; a lock that expired and was taken over is not ours.
+            if cache.get(lock_key) == owner:
+                cache.delete(lock_key)
+
+
+_store: CacheTokenStore | None = None
+
+
+def get_token_store() -> CacheTokenStore:
+    global _store
+    if _store is None:
+        _store = CacheTokenStore()
+    return _store
