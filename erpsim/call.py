@@ -11,6 +11,12 @@ if TYPE_CHECKING:
     from erpsim.state import Client, Company, Tenant
     from erpsim.tokens import Claims
 
+# Which service a request is for; each answers errors in its own shape.
+CONNECT = "connect"
+FINANCIALS = "financials"
+SALESORDERS = "salesorders"
+CONTROL = "control"
+
 
 @dataclass(slots=True)
 class Call:

@@ -238,7 +238,7 @@ async def advance_clock(call: Call, app: SandboxApp) -> Reply:
         )
     app.sandbox.clock.advance(float(seconds))
     # Background work that is now due runs before we answer, so tests see its result at once.
-    await app.run_due_background()
+    await app.background.run_due()
     return get_clock(call, app)
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from erpsim import connect, control
+from erpsim.call import CONNECT, CONTROL, FINANCIALS, SALESORDERS
 from erpsim.financials import background_api, context
 from erpsim.financials import supplier_invoice_actions as actions
 from erpsim.financials import supplier_invoices as invoices
 from erpsim.routing import Router
 from erpsim.salesorders import lookups, orders
-
-FINANCIALS = "financials"
-SALESORDERS = "salesorders"
 
 _SI = "/v1/supplierInvoice"
 _V3 = "/api/v3"
@@ -24,8 +22,8 @@ def build_router() -> Router:
         api = SALESORDERS if template.startswith(_V3) else FINANCIALS
         router.add(api, method, template, handler, ignore_case=True)  # type: ignore[arg-type]
 
-    router.add("connect", "POST", "/connect/token", connect.token)
-    router.add("connect", "GET", "/.well-known/openid-configuration", connect.discovery)
+    router.add(CONNECT, "POST", "/connect/token", connect.token)
+    router.add(CONNECT, "GET", "/.well-known/openid-configuration", connect.discovery)
 
     erp("GET", "/resources/v1/context", context.companies)
     erp("GET", "/resources/v1/context/{companyId}", context.company_details)
@@ -73,26 +71,26 @@ def build_router() -> Router:
     erp("GET", f"{_V3}/Inventory", lookups.list_inventory)
 
     sb = "/_sandbox"
-    router.add("control", "GET", f"{sb}/health", control.health)
-    router.add("control", "POST", f"{sb}/reset", control.reset)
-    router.add("control", "GET", f"{sb}/clients", control.list_clients)
-    router.add("control", "POST", f"{sb}/clients", control.add_client)
-    router.add("control", "GET", f"{sb}/tenants", control.list_tenants)
-    router.add("control", "POST", f"{sb}/tenants", control.add_tenant)
-    router.add("control", "POST", f"{sb}/tenants/{{tenant_id}}/scenario", control.set_scenario)
+    router.add(CONTROL, "GET", f"{sb}/health", control.health)
+    router.add(CONTROL, "POST", f"{sb}/reset", control.reset)
+    router.add(CONTROL, "GET", f"{sb}/clients", control.list_clients)
+    router.add(CONTROL, "POST", f"{sb}/clients", control.add_client)
+    router.add(CONTROL, "GET", f"{sb}/tenants", control.list_tenants)
+    router.add(CONTROL, "POST", f"{sb}/tenants", control.add_tenant)
+    router.add(CONTROL, "POST", f"{sb}/tenants/{{tenant_id}}/scenario", control.set_scenario)
     router.add(
-        "control",
+        CONTROL,
         "POST",
         f"{sb}/tenants/{{tenant_id}}/supplier-invoices/{{documentType}}/{{number}}/touch",
         control.touch_invoice,
     )
-    router.add("control", "GET", f"{sb}/faults", control.get_faults)
-    router.add("control", "POST", f"{sb}/faults", control.set_faults)
-    router.add("control", "GET", f"{sb}/clock", control.get_clock)
-    router.add("control", "POST", f"{sb}/clock", control.advance_clock)
-    router.add("control", "GET", f"{sb}/requests", control.requests)
-    router.add("control", "GET", f"{sb}/usage", control.get_usage)
-    router.add("control", "POST", f"{sb}/usage", control.set_usage)
-    router.add("control", "GET", f"{sb}/background", control.background_operations)
-    router.add("control", "GET", f"{sb}/webhooks", control.webhooks)
+    router.add(CONTROL, "GET", f"{sb}/faults", control.get_faults)
+    router.add(CONTROL, "POST", f"{sb}/faults", control.set_faults)
+    router.add(CONTROL, "GET", f"{sb}/clock", control.get_clock)
+    router.add(CONTROL, "POST", f"{sb}/clock", control.advance_clock)
+    router.add(CONTROL, "GET", f"{sb}/requests", control.requests)
+    router.add(CONTROL, "GET", f"{sb}/usage", control.get_usage)
+    router.add(CONTROL, "POST", f"{sb}/usage", control.set_usage)
+    router.add(CONTROL, "GET", f"{sb}/background", control.background_operations)
+    router.add(CONTROL, "GET", f"{sb}/webhooks", control.webhooks)
     return router
