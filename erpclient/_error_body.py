@@ -110,10 +110,9 @@ def _read_problem_details(body: ErrorBody, data: dict[str, Any]) -> None:
             body.error_codes.append((code, message, prop))
             if prop:
                 _place_field_error(body, prop, message)
-    title, detail_text = _text(data.get("title")), _text(data.get("detail"))
-    body.message = detail_text or title
-    if title and detail_text and title not in detail_text:
-        body.message = f"{title} {detail_text}"
+    # The detail is the specific sentence; the title ("Conflict", "Forbidden") only repeats the
+    # status, so it is the message only when there is no detail.
+    body.message = _text(data.get("detail")) or _text(data.get("title"))
 
 
 def _read_ipp_exception(body: ErrorBody, lowered: dict[str, Any]) -> None:
