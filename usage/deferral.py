@@ -40,3 +40,8 @@ def countdown_for(error: ErpError, *, jitter: bool = True) -> int:
     if jitter:
         seconds += random.randint(0, JITTER_SECONDS)
     return max(1, min(seconds, MAX_COUNTDOWN_SECONDS))
+
+
+# What a background job passes when it builds its ERP client: a budget hold or a 429 raises at
+# once (BudgetHeld / RateLimited) instead of the client sleeping it off inside the worker.
+BACKGROUND_CLIENT_OPTIONS: dict[str, float] = {"retry_after_cap": 0.0}

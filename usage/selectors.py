@@ -42,3 +42,39 @@ def utc_hour(moment: datetime | None = None) -> datetime:
 
 def hours_back(hours: int, moment: datetime | None = None) -> datetime:
     return utc_hour(moment) - timedelta(hours=hours - 1)
+
+
+def company_hours(company, *, hours: int = 48, now: datetime | None = None) -> list:
+    from .models import HourlyUsage
+
+    first = hours_back(hours, now)
+    return list(HourlyUsage.objects.filter(company=company, hour__gte=first).order_by("hour"))
+
+
+def company_families(company, *, now: datetime | None = None) -> list:
+    """This hour's calls by endpoint family, busiest first."""
+    from .models import HourlyFamilyUsage
+
+    return list(
+        HourlyFamilyUsage.objects.filter(company=company, hour=utc_hour(now)).order_by(
+            "-calls", "family"
+        )
+    )
+
+
+def recent_throttled_calls(company, *, limit: int = 20) -> list:
+    from .models import CallLog
+
+    return list(CallLog.objects.filter(company=company, status=429).order_by("-started_at")[:limit])
+
+
+def export_rows(*, companies, first_hour: datetime, last_hour: datetime):
+    """Hourly rollups for the CSV export, streamed from the database in hour order."""
+    from .models import HourlyUsage
+
+    return (
+        HourlyUsage.objects.filter(company__in=companies, hour__gte=first_hour, hour__lte=last_hour)
+        .select_related("company")
+        .order_by("hour", "company__name", "company_id")
+        .iterator(chunk_size=2000)
+    )

@@ -1,0 +1,234 @@
+"""The usage pages as staff use them: the dashboard with its filters and sort, a company's page,
+the reserve form, the CSV export and its refusals, and the dashboard panel."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from portal.models import AuditEvent
+from tests.usage.factories import MeteredCompanyFactory, add_hours
+from tests.usage.helpers import FakeClock, call_record
+from usage.limiter import get_limiter
+from usage.recorder import get_recorder
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("usage:dashboard")
+
+
+def use(company, calls: int, *, limit: int | None = None, status: int = 200, retry_after=None):
+    """Report what the ERP said after ``calls`` calls this hour (as the recorder would)."""
+    import time
+
+    clock = FakeClock(time.time())
+    limit = limit or company.hourly_limit
+    get_recorder().record(
+        call_record(
+            clock,
+            client_id=company.client_id,
+            tenant_id=company.tenant_id,
+            status=status,
+            limit=limit,
+            remaining=max(limit - calls, 0),
+            reset=1200,
+            retry_after=retry_after,
+        )
+    )
+    get_recorder().flush()
+
+
+@pytest.fixture
+def companies(db):
+    quiet = MeteredCompanyFactory(name="Quiet AS")
+    busy = MeteredCompanyFactory(name="Busy AB")
+    prod = MeteredCompanyFactory(
+        name="Big Production Oy",
+        client_id="isv_demo_prod",
+        client_type="production",
+        hourly_limit=15_000,
+    )
+    throttled = MeteredCompanyFactory(name="Throttled ApS")
+    use(quiet, 10)
+    use(busy, 450)
+    use(prod, 3000)
+    use(throttled, 500, status=429, retry_after=600)
+    return {"quiet": quiet, "busy": busy, "prod": prod, "throttled": throttled}
+
+
+ROW = re.compile(r'<tr data-tenant="[^"]*" data-client="[^"]*">\s*<td><a href="[^"]*">([^<]*)</a>')
+
+
+def names(response) -> list[str]:
+    """The company names of the table's rows, in order, as the page shows them."""
+    return ROW.findall(response.content.decode())
+
+
+def test_the_dashboard_lists_every_company_with_its_limit(client_for, viewer, companies):
+    response = client_for(viewer).get(DASHBOARD)
+    assert response.status_code == 200
+    rows = {row.name: row for row in response.context["page"].object_list}
+    assert rows["Busy AB"].limit == 500 and rows["Busy AB"].used == 450
+    assert rows["Big Production Oy"].limit == 15_000
+    assert rows["Throttled ApS"].blocked
+    # Busiest first by default.
+    assert names(response)[:2] == ["Throttled ApS", "Busy AB"]
+    html = response.content.decode()
+    assert 'hx-trigger="every 5s"' in html and "Held until" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"above": "on"}, {"Busy AB", "Throttled ApS"}),
+        ({"throttled": "on"}, {"Throttled ApS"}),
+        ({"test": "on"}, {"Quiet AS", "Busy AB", "Throttled ApS"}),
+        ({"client": "isv_demo_prod"}, {"Big Production Oy"}),
+        ({"q": "quiet"}, {"Quiet AS"}),
+    ],
+)
+def test_the_filters(client_for, viewer, companies, query, expected):
+    assert set(names(client_for(viewer).get(DASHBOARD, query))) == expected
+
+
+def test_sorting_and_the_htmx_refresh_keep_the_choices(client_for, viewer, companies):
+    client = client_for(viewer)
+    response = client.get(
+        DASHBOARD, {"sort": "name", "dir": "asc", "test": "on"}, HTTP_HX_REQUEST="true"
+    )
+    assert names(response) == ["Busy AB", "Quiet AS", "Throttled ApS"]
+    html = response.content.decode()
+    # The partial re-polls its own query, and tells the filter form the sort in use.
+    assert html.lstrip().startswith('<div id="usage-results"')
+    assert "sort=name&amp;dir=asc&amp;test=on" in html
+    assert 'hx-swap-oob="true"' in html and 'name="sort" value="name"' in html
+    assert "<html" not in html
+
+
+def test_bad_filter_input_is_reported_not_fatal(client_for, viewer, companies):
+    response = client_for(viewer).get(DASHBOARD, {"sort": "drop table", "client": "nobody"})
+    assert response.status_code == 200
+    assert "Some filters were not understood" in response.content.decode()
+    assert len(names(response)) == 4
+
+
+def test_the_dashboard_query_count_does_not_grow_with_the_companies(client_for, viewer):
+    client = client_for(viewer)
+    for company in MeteredCompanyFactory.create_batch(3):
+        add_hours(company, 3, throttled=1)
+    client.get(DASHBOARD)
+    with CaptureQueriesContext(connection) as few:
+        client.get(DASHBOARD)
+    for company in MeteredCompanyFactory.create_batch(40):
+        add_hours(company, 3, throttled=1)
+    with CaptureQueriesContext(connection) as many:
+        client.get(DASHBOARD)
+    assert len(many) == len(few)
+
+
+def test_the_company_page_shows_its_chart_families_and_429s(client_for, viewer, companies):
+    company = companies["throttled"]
+    add_hours(company, 30, calls=200, throttled=2)
+    response = client_for(viewer).get(reverse("usage:company", args=[company.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="bar"') >= 30
+    assert 'class="limit-line"' in html and "limit 500" in html
+    assert "GET /v1/supplierInvoice" in html  # the 429 that was recorded
+    assert "calls are held until" in html
+    assert response.context["families"][0].family == "supplierInvoice"
+
+
+def test_an_unknown_company_is_a_404(client_for, viewer, db):
+    assert client_for(viewer).get(reverse("usage:company", args=[999_999])).status_code == 404
+
+
+def test_an_operator_sets_the_reserve_with_an_audit_row(client_for, operator, companies):
+    company = companies["quiet"]
+    url = reverse("usage:company_reserve", args=[company.pk])
+    response = client_for(operator).post(url, {"reserve_percent": "35"})
+    assert response.status_code == 302
+    company.refresh_from_db()
+    assert company.background_reserve == pytest.approx(0.35)
+    event = AuditEvent.objects.get(action="usage.reserve_changed")
+    assert event.details["after"] == pytest.approx(0.35)
+
+
+def test_a_bad_reserve_is_refused_and_changes_nothing(client_for, operator, companies):
+    company = companies["quiet"]
+    url = reverse("usage:company_reserve", args=[company.pk])
+    response = client_for(operator).post(url, {"reserve_percent": "150"})
+    assert response.status_code == 400
+    assert "less than or equal to 99" in response.content.decode()
+    company.refresh_from_db()
+    assert company.background_reserve is None
+    assert not AuditEvent.objects.filter(action="usage.reserve_changed").exists()
+
+
+def test_a_viewer_cannot_change_the_reserve(client_for, viewer, companies):
+    url = reverse("usage:company_reserve", args=[companies["quiet"].pk])
+    assert client_for(viewer).post(url, {"reserve_percent": "35"}).status_code == 403
+
+
+def test_the_csv_export_has_one_row_per_company_and_hour(client_for, viewer, companies):
+    add_hours(companies["busy"], 5, calls=120, throttled=3)
+    today = date.today()
+    response = client_for(viewer).get(
+        reverse("usage:export"),
+        {"companies": [companies["busy"].pk], "start": today - timedelta(days=1), "end": today},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 6  # five hours of history and the current one
+    assert {row["company"] for row in rows} == {"Busy AB"}
+    assert sum(int(row["rate_limited_429"]) for row in rows) == 15
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"start": "2026-03-10", "end": "2026-03-01"}, "The end date is before the start date."),
+        ({"start": "2025-01-01", "end": "2025-12-31"}, "export at most 93 days"),
+        ({"start": "not a date", "end": "2026-03-01"}, "Enter a valid date."),
+        (
+            {"companies": ["987654"], "start": "2026-03-01", "end": "2026-03-02"},
+            "Unknown company: 987654",
+        ),
+        ({"start": "2099-01-01", "end": "2099-01-02"}, "in the future"),
+    ],
+)
+def test_bad_export_requests_get_a_clear_message(client_for, viewer, companies, query, message):
+    response = client_for(viewer).get(reverse("usage:export"), query)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_a_huge_export_is_refused_before_any_work(client_for, viewer, companies, settings):
+    settings.USAGE_EXPORT_MAX_ROWS = 1000
+    today = date.today()
+    response = client_for(viewer).get(
+        reverse("usage:export"), {"start": today - timedelta(days=30), "end": today}
+    )
+    assert response.status_code == 400
+    assert "the limit is 1,000" in response.content.decode()
+
+
+def test_the_home_dashboard_shows_the_usage_panel(client_for, viewer, companies, settings):
+    settings.PORTAL_DASHBOARD_PANELS = ["usage.panels.dashboard_panel"]
+    html = client_for(viewer).get("/").content.decode()
+    assert "ERP usage this hour" in html and "Throttled ApS" in html
+
+
+def test_the_limiter_state_is_what_the_page_shows(client_for, viewer, companies):
+    company = companies["busy"]
+    state = get_limiter().state(company.client_id, company.tenant_id)
+    response = client_for(viewer).get(reverse("usage:company", args=[company.pk]))
+    assert response.context["budget"].used == state.used == 450

@@ -1,0 +1,273 @@
+"""The usage pages: the dashboard, one company's page, the CSV export and /metrics."""
+
+from __future__ import annotations
+
+import csv
+import hmac
+from collections.abc import Iterator
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from portal.roles import OPERATE, VIEW
+
+from . import charts, conf, metrics, overview, selectors, services
+from .forms import DashboardFilterForm, ExportForm, ReserveForm
+from .models import MeteredCompany
+
+PAGE_SIZE = 100
+COLUMNS = (
+    ("name", "Company"),
+    ("client_type", "Client"),
+    ("usage", "This hour"),
+    ("remaining", "Remaining"),
+    ("throttled_hour", "429s 1 h"),
+    ("throttled_day", "429s 24 h"),
+    ("runs_out", "Runs out"),
+)
+
+
+def _query(request: HttpRequest, **changes: str) -> str:
+    """The current query string with ``changes``; a new sort or filter starts on page one."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    for key, value in changes.items():
+        params[key] = value
+    return params.urlencode()
+
+
+def _sort_links(request: HttpRequest, filters: overview.Filters) -> list[dict]:
+    links = []
+    for key, label in COLUMNS:
+        active = filters.sort == key
+        # Clicking the active column flips it; a new column starts with the biggest first.
+        descending = not filters.descending if active else key not in {"name", "runs_out"}
+        links.append(
+            {
+                "key": key,
+                "label": label,
+                "active": active,
+                "aria_sort": ("descending" if filters.descending else "ascending")
+                if active
+                else "none",
+                "query": _query(request, sort=key, dir="desc" if descending else "asc"),
+            }
+        )
+    return links
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form = DashboardFilterForm(request.GET or None, client_ids=overview.client_ids())
+    filters = form.filters()
+    everything = overview.company_rows(filters)
+    rows = overview.narrow(everything, filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "summary": overview.summary(everything),
+        "columns": _sort_links(request, filters),
+        "query": _query(request),
+        "page_query": request.GET.urlencode(),
+        "refresh_seconds": conf.get("USAGE_DASHBOARD_REFRESH_SECONDS"),
+        "alert_percent": round(conf.get("USAGE_ALERT_SHARE") * 100),
+        "now": timezone.now(),
+    }
+    template = "usage/dashboard.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+def _tenant_url(company: MeteredCompany) -> str | None:
+    if company.tenant_pk is None:
+        return None
+    try:
+        return reverse("tenants:detail", args=[company.tenant_pk])
+    except NoReverseMatch:
+        return None
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def company(request: HttpRequest, pk: int) -> HttpResponse:
+    company = get_object_or_404(MeteredCompany, pk=pk)
+    return render(
+        request,
+        "usage/company.html",
+        _company_context(
+            company,
+            ReserveForm(
+                initial={
+                    "reserve_percent": round(company.background_reserve * 100)
+                    if company.background_reserve is not None
+                    else None
+                }
+            ),
+        ),
+    )
+
+
+def _company_context(company: MeteredCompany, reserve_form: ReserveForm) -> dict:
+    hours = 48
+    rows = selectors.company_hours(company, hours=hours)
+    budget = selectors.budget_state(client_id=company.client_id, tenant_id=company.tenant_id)
+    series = charts.hourly_series(rows, selectors.hours_back(hours), hours)
+    return {
+        "company": company,
+        "budget": budget,
+        "chart": charts.stacked_chart(series, budget.limit),
+        "families": selectors.company_families(company),
+        "throttled_calls": selectors.recent_throttled_calls(company),
+        "latest": selectors.latest_ratelimit(
+            client_id=company.client_id, tenant_id=company.tenant_id
+        ),
+        "tenant_url": _tenant_url(company),
+        "reserve_form": reserve_form,
+        "default_reserve_percent": round(conf.reserve_for(company.client_type) * 100),
+        "call_log_days": conf.get("USAGE_CALL_LOG_DAYS"),
+        "totals": {
+            "calls": sum(row.calls for row in rows),
+            "throttled": sum(row.rate_limited for row in rows),
+        },
+    }
+
+
+@require_POST
+@permission_required(OPERATE, raise_exception=True)
+def company_reserve(request: HttpRequest, pk: int) -> HttpResponse:
+    company = get_object_or_404(MeteredCompany, pk=pk)
+    form = ReserveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.metered_company_set_reserve(
+                actor=request.user, company=company, reserve=form.reserve()
+            )
+        except ValidationError as error:
+            form.add_error("reserve_percent", error.messages)
+        else:
+            messages.success(request, f"The staff reserve of {company.label} is saved.")
+            return redirect("usage:company", pk=company.pk)
+    return render(request, "usage/company.html", _company_context(company, form), status=400)
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def export(request: HttpRequest) -> HttpResponse:
+    form = ExportForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        first, last = form.period()
+        rows = selectors.export_rows(companies=form.chosen(), first_hour=first, last_hour=last)
+        response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+        name = f"erp-usage-{form.cleaned_data['start']:%Y%m%d}-{form.cleaned_data['end']:%Y%m%d}"
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    return render(
+        request, "usage/export.html", {"form": form}, status=400 if form.is_bound else 200
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+CSV_HEADER = [
+    "hour_utc",
+    "client_id",
+    "tenant_id",
+    "company_id",
+    "company",
+    "client_type",
+    "hourly_limit",
+    "calls",
+    "status_2xx",
+    "status_3xx",
+    "status_4xx",
+    "status_5xx",
+    "no_response",
+    "rate_limited_429",
+    "interactive",
+    "background",
+    "avg_duration_ms",
+    "erp_limit",
+    "erp_remaining",
+]
+
+
+def _cell(value: object) -> object:
+    # A company name starting with = + - @ must not become a formula in a spreadsheet.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _csv_lines(rows) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_HEADER)
+    for row in rows:
+        company = row.company
+        yield writer.writerow(
+            [
+                _cell(value)
+                for value in (
+                    row.hour.strftime("%Y-%m-%dT%H:00Z"),
+                    company.client_id,
+                    company.tenant_id,
+                    company.company_id or "",
+                    company.label,
+                    company.client_type,
+                    company.hourly_limit,
+                    row.calls,
+                    row.status_2xx,
+                    row.status_3xx,
+                    row.status_4xx,
+                    row.status_5xx,
+                    row.no_response,
+                    row.rate_limited,
+                    row.interactive,
+                    row.background,
+                    round(row.duration_ms_total / row.calls, 1) if row.calls else "",
+                    "" if row.last_limit is None else row.last_limit,
+                    "" if row.last_remaining is None else row.last_remaining,
+                )
+            ]
+        )
+
+
+@require_GET
+@login_not_required
+@never_cache
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    """Prometheus scrapes with ``Authorization: Bearer <METRICS_TOKEN>``; no session needed."""
+    expected = conf.get("USAGE_METRICS_TOKEN")
+    if not expected:
+        return HttpResponse(
+            "Metrics are turned off: set METRICS_TOKEN to a long random value and give it to "
+            "Prometheus as a bearer token.\n",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), expected):
+        response = HttpResponse(
+            "A valid bearer token is required.\n",
+            status=401,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
+    return HttpResponse(metrics.render(), content_type=CONTENT_TYPE_LATEST)
