@@ -385,3 +385,5 @@ CELERY_BEAT_SCHEDULE.update(
         "usage-check-test-clients": {"task": "usage.check_test_clients", "schedule": 900.0},
     }
 )
+PORTAL_DEMO_SEEDERS.append("usage.demo.seed")
+PORTAL_DASHBOARD_PANELS.append("usage.panels.dashboard_panel")
