@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -10,6 +11,7 @@ from ._error_body import ErrorBody, decode_body, parse_error_body
 from ._reply import Reply
 from .ratelimit import parse_retry_after
 
+_CHALLENGE_SCOPE = re.compile(r'scope="([^"]*)"', re.IGNORECASE)
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-correlation-id", "x-ms-request-id")
 
 _FAULT_CLASSES: dict[str, type[errors.ErpError]] = {
@@ -68,9 +70,12 @@ def _scope_problem(
         missing = tuple(scope for scope in needed if scope not in token_scopes)
         if missing:
             return missing
-    challenge = response.headers.get("www-authenticate", "").lower()
-    text = (parsed.message or "").lower()
-    if "insufficient_scope" in challenge or "scope" in text:
+    challenge = response.headers.get("www-authenticate", "")
+    if "insufficient_scope" in challenge.lower():
+        # RFC 6750 3.1: the challenge may name the scope the call needs.
+        named = _CHALLENGE_SCOPE.search(challenge)
+        return tuple(named.group(1).split()) if named else needed
+    if "scope" in (parsed.message or "").lower():
         return needed
     return None
 

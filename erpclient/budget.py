@@ -17,6 +17,9 @@ from typing import Protocol, runtime_checkable
 
 from .recording import CallRecord
 
+# A 429 from these rules describes one repeated request, not the company's hourly budget.
+PER_REQUEST_POLICIES = frozenset({"SameRequestLimit", "ClientErrorLimit"})
+
 
 class Priority(Enum):
     """Which lane a call runs in: a person waiting, or a periodic job."""
@@ -136,7 +139,7 @@ class InMemoryLimiter:
 
     def record(self, call: CallRecord) -> None:
         info = call.ratelimit
-        if info is None or info.remaining is None:
+        if info is None or info.remaining is None or info.policy in PER_REQUEST_POLICIES:
             return
         resets_at = self._clock() + info.reset_seconds if info.reset_seconds is not None else None
         with self._lock:

@@ -179,6 +179,28 @@ def test_in_memory_limiter_holds_calls_when_the_erp_says_nothing_is_left():
     client.supplier_invoices.page()
 
 
+def test_in_memory_limiter_ignores_the_figures_of_a_per_request_rule():
+    clock = FakeClock()
+    limiter = InMemoryLimiter(clock=clock)
+    same_request = error_json(
+        429,
+        {"Message": "Same request made too many times"},
+        **{
+            "X-RateLimit-Limit": "5",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Policy": "SameRequestLimit",
+            "Retry-After": "50",
+        },
+    )
+    fake = (
+        FakeErp().on("/resources/v1/context", same_request).on("/v1/supplierInvoice", ok_json([]))
+    )
+    client = make_client(fake, clock, limiter=limiter)
+    with pytest.raises(errors.RateLimited):
+        client.context.list()
+    client.supplier_invoices.page()  # other requests of the company still go
+
+
 def test_in_memory_limiter_keeps_a_reserve_for_interactive_calls():
     clock = FakeClock()
     limiter = InMemoryLimiter(background_reserve=0.1, clock=clock)

@@ -15,6 +15,7 @@ from erpclient import (
 )
 
 from .conftest import demo_tenant, sandbox_requests
+from .fakes import FakeClock
 
 HEALTHY = demo_tenant("healthy")
 
@@ -53,6 +54,15 @@ def test_unapproved_salesorder_scope_is_invalid_scope_while_financials_work(erp)
     with pytest.raises(errors.InvalidScope) as caught:
         client.sales_orders.list()
     assert "visma.net.erp.salesorder" in caught.value.message
+
+
+def test_a_token_without_the_write_scope_gets_scope_missing(erp):
+    client = erp(salesorder_scopes=("visma.net.erp.salesorder:read",))
+    assert client.sales_orders.list(page_size=1).items
+    with pytest.raises(errors.ScopeMissing) as caught:
+        client.sales_orders.create({"type": "SO", "customer": {"id": "10000"}})
+    assert caught.value.missing_scopes == ("visma.net.erp.salesorder:write",)
+    assert caught.value.status == 403
 
 
 def test_salesorders_service_refusing_the_company_is_forbidden(erp):
@@ -118,6 +128,34 @@ def test_spent_hourly_budget_is_rate_limited_with_retry_after(sandbox, erp):
     error = caught.value
     assert error.retry_after and error.retry_after > 0
     assert error.remaining == 0 and error.limit == 500 and error.policy
+
+
+def test_a_short_retry_after_is_waited_out_and_the_call_succeeds(
+    sandbox, erp, advance_sandbox_clock
+):
+    # One clock for the sandbox and the client's limiter: sleeping moves both.
+    clock = FakeClock()
+
+    def sleep(seconds: float) -> None:
+        clock.sleep(seconds)
+        advance_sandbox_clock(seconds)
+
+    client = erp(sleep=sleep, limiter=InMemoryLimiter(clock=clock))
+    client.context.get()
+    # Move the sandbox to 10 s before its hourly window ends, then spend the window.
+    reset = client.last_ratelimit.reset_seconds
+    advance_sandbox_clock(max(reset - 10, 0))
+    sandbox.control(
+        "POST",
+        "/_sandbox/usage",
+        {"tenant_id": HEALTHY["tenant_id"], "client_id": client.client_id, "used": 500},
+    )
+    page = client.supplier_invoices.page(page_size=1)
+    assert page.items
+    statuses = [c.status for c in client.recorder.calls if c.endpoint_family == "supplierInvoice"]
+    assert statuses == [429, 200]
+    throttled = next(c for c in client.recorder.calls if c.status == 429)
+    assert 0 < throttled.retry_after <= 30
 
 
 def test_in_memory_limiter_holds_the_call_after_the_erp_says_none_are_left(sandbox, erp):
