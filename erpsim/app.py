@@ -17,6 +17,7 @@ from typing import Any
 
 from erpsim import access, background_runner, refusals
 from erpsim.call import CONNECT, CONTROL, FINANCIALS, SALESORDERS, Call
+from erpsim.compression import compress
 from erpsim.config import SandboxOptions
 from erpsim.errors import ApiError
 from erpsim.faults import abort_connection
@@ -246,6 +247,7 @@ class SandboxApp:
         latency: int = 0,
     ) -> Reply:
         reply.headers.append((REQUEST_ID_HEADER, call.request_id))
+        compress(reply, call.header("accept-encoding"))
         # The request log is for what callers send to the imitated services, not for the controls.
         if call.api != CONTROL:
             self._record(call, reply, fault=fault, latency=latency)
