@@ -86,6 +86,7 @@ class TenantForm(forms.Form):
     tenant_id = forms.CharField(
         label="Company tenant id",
         max_length=80,
+        error_messages={"required": "Enter the company tenant id."},
         help_text=f"The company's tenant id from the Developer Portal, like {EXAMPLE_GUID}.",
     )
     name = forms.CharField(

@@ -64,10 +64,10 @@ def tenant_list(filters: TenantFilters) -> QuerySet[Tenant]:
         "last_check_ok",
         "open_issue_count",
         "created_at",
-        "api_client__pk",
+        "api_client__id",
         "api_client__name",
         "api_client__client_type",
-        "customer__pk",
+        "customer__id",
         "customer__name",
     )
     if filters.q:

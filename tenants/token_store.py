@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +24,9 @@ from portal.fields import DecryptionFailed, decrypt, encrypt
 PREFIX = "tenants:token:"
 LOCK_PREFIX = "tenants:token-lock:"
 # Longer than a token request may take (the client's timeout), so a crashed holder frees the lock.
-LOCK_SECONDS = 70
+LOCK_TTL_SECONDS = 70
+# How long a waiter waits for the holder before giving up.
+LOCK_WAIT_SECONDS = 75
 LOCK_POLL_SECONDS = 0.05
 
 
@@ -34,8 +37,13 @@ class LockTimeout(RuntimeError):
 class CacheTokenStore:
     """erpclient's ``TokenStore`` on Django's cache."""
 
-    def __init__(self, *, lock_seconds: float = LOCK_SECONDS) -> None:
-        self.lock_seconds = lock_seconds
+    def __init__(
+        self, *, lock_ttl: float = LOCK_TTL_SECONDS, lock_wait: float = LOCK_WAIT_SECONDS
+    ) -> None:
+        self.lock_ttl = lock_ttl
+        self.lock_wait = lock_wait
+        self._local_locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
 
     def get(self, key: str) -> Token | None:
         stored = cache.get(PREFIX + key)
@@ -69,12 +77,26 @@ class CacheTokenStore:
 
     @contextmanager
     def lock(self, key: str) -> Iterator[None]:
+        # Threads of this process queue on a local lock first (the file cache's add is not
+        # atomic); processes then meet at cache.add, which is atomic on Redis.
+        with self._guard:
+            local = self._local_locks.setdefault(key, threading.Lock())
+        if not local.acquire(timeout=self.lock_wait):
+            raise LockTimeout(f"waited {self.lock_wait:g} s for the token refresh lock")
+        try:
+            with self._shared_lock(key):
+                yield
+        finally:
+            local.release()
+
+    @contextmanager
+    def _shared_lock(self, key: str) -> Iterator[None]:
         lock_key = LOCK_PREFIX + key
         owner = secrets.token_hex(8)
-        deadline = time.monotonic() + self.lock_seconds
-        while not cache.add(lock_key, owner, timeout=int(self.lock_seconds)):
+        deadline = time.monotonic() + self.lock_wait
+        while not cache.add(lock_key, owner, timeout=max(int(self.lock_ttl), 1)):
             if time.monotonic() >= deadline:
-                raise LockTimeout(f"waited {self.lock_seconds:g} s for the token refresh lock")
+                raise LockTimeout(f"waited {self.lock_wait:g} s for the token refresh lock")
             time.sleep(LOCK_POLL_SECONDS)
         try:
             yield
