@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import zlib
+from functools import lru_cache
 
 import brotli
 
@@ -32,6 +33,12 @@ def accepted(header: str) -> set[str]:
     return codings
 
 
+@lru_cache(maxsize=1024)
+def _encoded(coding: str, body: bytes) -> bytes:
+    # Unchanged documents are fetched again and again (polling); compress each version once.
+    return _ENCODERS[coding](body)
+
+
 def compress(reply: Reply, accept_encoding: str | None) -> None:
     """Encode the body in place when the client accepts a coding and the body is large enough."""
     if not accept_encoding or len(reply.body) < MIN_SIZE or reply.header("Content-Encoding"):
@@ -39,7 +46,7 @@ def compress(reply: Reply, accept_encoding: str | None) -> None:
     codings = accepted(accept_encoding)
     for name in ("br", "gzip", "deflate"):
         if name in codings:
-            reply.body = _ENCODERS[name](reply.body)
+            reply.body = _encoded(name, reply.body)
             reply.headers.append(("Content-Encoding", name))
             reply.headers.append(("Vary", "Accept-Encoding"))
             return

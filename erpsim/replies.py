@@ -29,8 +29,12 @@ class Reply:
         return json.loads(self.body) if self.body else None
 
 
+def encode_json(data: Any) -> bytes:
+    return _encode(data).encode()
+
+
 def json_reply(status: int, data: Any, headers: list[tuple[str, str]] | None = None) -> Reply:
-    return Reply(status, _encode(data).encode(), JSON, list(headers or []))
+    return Reply(status, encode_json(data), JSON, list(headers or []))
 
 
 def empty_reply(status: int, headers: list[tuple[str, str]] | None = None) -> Reply:

@@ -27,6 +27,7 @@ from erpsim.tokens import TokenService
 from erpsim.webhooks import WebhookLog
 from erpsim.world import COUNTRY_CURRENCY, DEMO_CLIENTS, DEMO_TENANTS
 
+_ENCODED_CACHE_SIZE = 4096
 # SQL Server rowversions look like this one (the KB's example ETag is AAAAAE0YIiI=).
 _FIRST_ROWVERSION = 0x4D182222
 
@@ -109,6 +110,15 @@ class Company:
         self._orders: dict[tuple[str, str], dict[str, Any]] = {}
         self._next_invoice_number = 100001
         self._next_order_number: dict[str, int] = {}
+        # Encoded response bodies by document version (see remember_encoding).
+        self.encoded: dict[tuple[Any, ...], bytes] = {}
+
+    def remember_encoding(self, key: tuple[Any, ...], body: bytes) -> bytes:
+        """Keep an encoded body; keys carry the document's version, so stale ones never match."""
+        if len(self.encoded) >= _ENCODED_CACHE_SIZE:
+            self.encoded.clear()
+        self.encoded[key] = body
+        return body
 
     def _materialize(self) -> None:
         if self._documents is None:

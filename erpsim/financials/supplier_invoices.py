@@ -19,7 +19,7 @@ from erpsim.financials.common import (
     precondition_failed,
     with_etag,
 )
-from erpsim.replies import Reply, empty_reply, json_reply
+from erpsim.replies import JSON, Reply, empty_reply, encode_json, json_reply
 from erpsim.specs import FINANCIALS, schema
 from erpsim.state import Company, timestamp_of
 
@@ -117,7 +117,8 @@ def to_dto(
     max_page_size: int = 100,
 ) -> dict[str, Any]:
     dto = {k: v for k, v in invoice.items() if k[0] != "_" and k not in leave_out}
-    if not line_prebook:
+    # Only documents that were prebooked have line prebook accounts to hide; others go as they are.
+    if not line_prebook and any("prebookAccount" in line for line in invoice["invoiceLines"]):
         dto["invoiceLines"] = [
             {k: v for k, v in line.items() if k not in ("prebookAccount", "prebookSubaccount")}
             for line in invoice["invoiceLines"]
@@ -141,20 +142,33 @@ def touch(app: SandboxApp, invoice: dict[str, Any]) -> str:
 
 def get_invoice(call: Call, app: SandboxApp) -> Reply:
     assert call.company is not None
+    company = call.company
+    landed_costs = bool_arg(call, "expandLandedCosts")
+    line_prebook = bool_arg(call, "expandLinePrebookAccounts")
+    max_page_size = app.sandbox.options.max_page_size
     with app.sandbox.lock:
         invoice = find_invoice(
-            call, call.company, call.params["invoiceNumber"], call.params.get("documentType")
+            call, company, call.params["invoiceNumber"], call.params.get("documentType")
         )
-        leave_out = (
-            frozenset() if bool_arg(call, "expandLandedCosts") else frozenset({"landedCosts"})
+        etag = etag_of(invoice)
+        # A document's JSON only changes with its version, so it is encoded once per version.
+        key = (
+            invoice["documentType"],
+            invoice["referenceNumber"],
+            etag,
+            landed_costs,
+            line_prebook,
         )
-        dto = to_dto(
-            invoice,
-            leave_out=leave_out,
-            line_prebook=bool_arg(call, "expandLinePrebookAccounts"),
-            max_page_size=app.sandbox.options.max_page_size,
-        )
-    return with_etag(json_reply(200, dto), dto["timeStamp"])
+        body = company.encoded.get(key)
+        if body is None:
+            dto = to_dto(
+                invoice,
+                leave_out=frozenset() if landed_costs else frozenset({"landedCosts"}),
+                line_prebook=line_prebook,
+                max_page_size=max_page_size,
+            )
+            body = company.remember_encoding(key, encode_json(dto))
+    return with_etag(Reply(200, body, JSON), etag)
 
 
 def list_invoices(call: Call, app: SandboxApp) -> Reply:

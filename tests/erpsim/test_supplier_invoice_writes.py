@@ -259,3 +259,16 @@ def test_if_match_on_an_action_is_ignored_without_the_background_header(client):
 
     assert response.status_code == 200
     assert reread(client, invoice)["status"] == "Open"
+
+
+def test_prebook_accounts_stay_hidden_without_the_expand_after_release(client):
+    invoice = first(client, status="Balanced", documentType="Invoice")
+    client.post(f"{path_of(invoice)}/action/prebook", json={"accountNumber": {"value": "2990"}})
+    client.post(f"{path_of(invoice)}/action/release")
+    plain = reread(client, invoice)
+    listed = client.get("/v1/supplierInvoice", params={"status": "Open", "pageSize": 100}).json()
+
+    assert plain["status"] == "Open"
+    assert "prebookAccount" not in plain["invoiceLines"][0]
+    mine = next(i for i in listed if i["referenceNumber"] == invoice["referenceNumber"])
+    assert "prebookAccount" not in mine["invoiceLines"][0]
