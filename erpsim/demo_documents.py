@@ -13,6 +13,18 @@ from erpsim.world import COUNTRY_CURRENCY, COUNTRY_VAT_RATE, DEMO_SUPPLIERS
 
 BASE_DATE = datetime(2026, 6, 30, tzinfo=UTC)
 INVOICES_PER_COMPANY = 200
+# The payment types of SupplierInvoiceDto.documentType, two of each, numbered after the invoices,
+# with the statuses such documents have. Their own generator leaves the invoices above unchanged.
+_PAYMENTS = [
+    ("Check", "Printed"),
+    ("Check", "Closed"),
+    ("QuickCheck", "Closed"),
+    ("QuickCheck", "Open"),
+    ("VoidCheck", "Closed"),
+    ("VoidCheck", "Closed"),
+    ("VoidQuickCheck", "Closed"),
+    ("VoidQuickCheck", "Closed"),
+]
 
 # (document type, weight); every type and status the list filter accepts shows up at least once.
 _TYPES = [("Invoice", 70), ("CreditAdj", 10), ("DebitAdj", 8), ("Prepayment", 7), ("Refund", 5)]
@@ -89,6 +101,12 @@ def supplier_invoices(company_id: int, country: str, seed: int) -> list[dict[str
         number = f"{100001 + index:06d}"
         documents.append(
             _invoice(rng, number, types[index], statuses[index], currency, vat_rate, country)
+        )
+    payments = random.Random(f"supplier-payments-{seed}-{company_id}")
+    for index, (document_type, status) in enumerate(_PAYMENTS, start=INVOICES_PER_COMPANY):
+        number = f"{100001 + index:06d}"
+        documents.append(
+            _invoice(payments, number, document_type, status, currency, vat_rate, country)
         )
     return documents
 

@@ -45,6 +45,20 @@ def token(server: Any, **kwargs: Any) -> str:
     return response.json()["access_token"]
 
 
+def all_invoices(client: httpx.Client, **params: Any) -> list[dict[str, Any]]:
+    """Every supplier invoice matching ``params``, page by page."""
+    found: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        batch = client.get(
+            "/v1/supplierInvoice", params={**params, "pageSize": 100, "pageNumber": page}
+        ).json()
+        found += batch
+        if len(batch) < 100:
+            return found
+        page += 1
+
+
 def erp(server: Any, **kwargs: Any) -> httpx.Client:
     """An httpx client for the ERP APIs with a fresh bearer token."""
     return httpx.Client(

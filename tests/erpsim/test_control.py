@@ -54,7 +54,7 @@ def test_registered_client_and_tenant_can_call_the_erp(sandbox):
 
     assert context.json() == [{"id": 5550001, "name": "Ny Bedrift AS", "type": "Company"}]
     assert context.headers["X-RateLimit-Limit"] == "15000"
-    assert invoices.json()[0]["metadata"]["totalCount"] == 200
+    assert invoices.json()[0]["metadata"]["totalCount"] == 208
 
 
 def test_request_log_records_headers_with_secrets_masked(sandbox):
