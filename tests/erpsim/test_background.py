@@ -270,3 +270,19 @@ def test_the_runner_also_works_in_real_time(sandbox):
 
     assert state["status"] == "Finished"
     assert state["statusCode"] == 200
+
+
+def test_signature_header_name_is_configurable():
+    with (
+        SandboxServer(world="demo", seed=1, signature_header="X-Erp-Signature") as server,
+        WebhookReceiver() as receiver,
+        erp(server) as http,
+    ):
+        http.get("/resources/v1/context", headers={"erp-api-background": receiver.url})
+        run_due(server, 1)
+
+    headers = receiver.received[0]["headers"]
+    assert headers["X-Erp-Signature"] == _signature(
+        TEST_CLIENT["webhook_secret"], receiver.received[0]["body"]
+    )
+    assert "X-VWD-Signature-V1" not in headers
