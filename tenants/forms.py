@@ -106,6 +106,7 @@ class TenantForm(forms.Form):
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         customers = list(Customer.objects.order_by("name").values_list("pk", "name")[:2000])
         self.fields["customer"].choices = [

@@ -1,0 +1,67 @@
+"""Plain helpers behind the tenants fixtures, so the browser tests can build the same world."""
+
+from __future__ import annotations
+
+import uuid
+
+from erpsim.world import DEMO_CLIENTS, DEMO_TENANTS
+
+
+def isolate_caches(settings) -> None:
+    """A token cache of the test's own, and no repeat-guard history from earlier tests."""
+    from tenants import erp
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"tenants-tests-{uuid.uuid4()}",
+        }
+    }
+    erp.reset_process_state()
+
+
+def point_at_sandbox(settings, sandbox) -> None:
+    settings.SANDBOX_URL = sandbox.url
+    settings.VISMA_CONNECT_URL = sandbox.url
+    settings.ERP_API_URL = sandbox.url
+    settings.SALESORDER_API_URL = sandbox.url
+
+
+def demo_spec(scenario: str) -> dict:
+    return next(spec for spec in DEMO_TENANTS if spec["scenario"] == scenario)
+
+
+def register_demo_clients() -> dict:
+    """The sandbox's two demo API clients, registered in the portal, by type."""
+    from tenants import services
+    from tenants.models import Environment
+
+    clients = {}
+    for spec in DEMO_CLIENTS:
+        clients[spec["type"]] = services.api_client_create(
+            actor=None,
+            name=spec["name"],
+            client_id=spec["client_id"],
+            client_secret=spec["client_secret"],
+            client_type=spec["type"],
+            scopes=list(spec["scopes"]),
+            environment=Environment.SANDBOX,
+        )
+    return clients
+
+
+def onboard_demo(clients: dict, scenario: str, client_type: str = "production", **overrides):
+    """The demo world's tenant of ``scenario``, registered on the demo client of that type."""
+    from tenants import services
+    from tenants.models import Customer
+
+    spec = demo_spec(scenario)
+    customer = Customer.objects.filter(name=spec["customer_name"]).first()
+    return services.tenant_onboard(
+        actor=None,
+        tenant_id=overrides.get("tenant_id", spec["tenant_id"]),
+        name=overrides.get("name", spec["name"]),
+        api_client=clients[client_type],
+        customer=customer,
+        new_customer=None if customer else {"name": spec["customer_name"]},
+    )
