@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from erpsim.world import ERP_SERVICE_SCOPES
 
-from .helpers import erp, tenant_for
+from .helpers import PROD_CLIENT, erp, tenant_for
 
 
 @pytest.fixture
@@ -334,3 +336,20 @@ def test_salesorder_scope_missing_tenant_gets_403(sandbox):
 
     assert response.status_code == 403
     assert financials.status_code == 200
+
+
+def test_concurrent_creates_get_distinct_order_numbers(sandbox):
+    with erp(sandbox, client=PROD_CLIENT) as http:
+        before = http.get("/api/v3/SalesOrders", params={"pageSize": 1}).json()["totalCount"]
+
+        def create(n):
+            body = {"type": "SO", "customer": {"id": "10000"}, "description": f"parallel {n}"}
+            return http.post("/api/v3/SalesOrders", json=body)
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            responses = list(pool.map(create, range(40)))
+        after = http.get("/api/v3/SalesOrders", params={"pageSize": 1}).json()["totalCount"]
+
+    assert [r.status_code for r in responses] == [201] * 40
+    assert len({r.headers["Location"] for r in responses}) == 40
+    assert after == before + 40
