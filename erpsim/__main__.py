@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 
 import uvicorn
@@ -85,17 +86,18 @@ def main(argv: list[str] | None = None) -> int:
         access_log=False,
         lifespan="on",
     )
-    server = uvicorn.Server(config)
-    original_startup = server.startup
-
-    async def startup(sockets: object = None) -> None:
-        await original_startup(sockets=sockets)  # type: ignore[arg-type]
-        if server.started:
-            print(f"erpsim ready on http://{args.host}:{args.port}", flush=True)
-
-    server.startup = startup  # type: ignore[method-assign]
+    server = AnnouncingServer(config)
     server.run()
     return 0 if server.started else 1
+
+
+class AnnouncingServer(uvicorn.Server):
+    """Prints the one "ready" line once the socket accepts connections (scripts wait for it)."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started:
+            print(f"erpsim ready on http://{self.config.host}:{self.config.port}", flush=True)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from erpsim import connect, control
 from erpsim.call import CONNECT, CONTROL, FINANCIALS, SALESORDERS
 from erpsim.financials import background_api, context
@@ -17,10 +20,10 @@ _V3 = "/api/v3"
 def build_router() -> Router:
     router = Router()
 
-    def erp(method: str, template: str, handler: object) -> None:
+    def erp(method: str, template: str, handler: Callable[..., Any]) -> None:
         # Both ERP services match paths case-insensitively (ASP.NET routing).
         api = SALESORDERS if template.startswith(_V3) else FINANCIALS
-        router.add(api, method, template, handler, ignore_case=True)  # type: ignore[arg-type]
+        router.add(api, method, template, handler, ignore_case=True)
 
     router.add(CONNECT, "POST", "/connect/token", connect.token)
     router.add(CONNECT, "GET", "/.well-known/openid-configuration", connect.discovery)
