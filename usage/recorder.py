@@ -58,20 +58,27 @@ class DatabaseRecorder:
 
 
 class RedisRecorder:
-    """Buffers each call in Redis with the limiter's learning step (one round trip); ``flush``
-    writes the buffer into the database ledger (a beat task every few seconds)."""
+    """Buffers each call in Redis together with the limiter's learning step, riding along with
+    the next acquire (a 429 goes at once, see ``usage.redis_limiter``); ``flush`` writes the
+    buffer into the database ledger (a beat task every few seconds)."""
 
     def __init__(self, limiter: RedisLimiter) -> None:
         self.limiter = limiter
+        limiter.on_alert = self._alert
 
     def record(self, call: CallRecord) -> None:
         learn = call.endpoint_family != ledger.CONNECT_FAMILY
-        events, state = self.limiter.record_call(call, encode(call), learn=learn)
-        if events:
-            config = registry.config_for(call.client_id, call.tenant_id)
-            alerts.fire(call, events, state, config.limit)
+        if call.status == 429:
+            self.limiter.record_call(call, encode(call), learn=learn)
+        else:
+            self.limiter.hold(call, encode(call), learn=learn)
+
+    def _alert(self, call: CallRecord, events: list[str], state) -> None:
+        config = registry.config_for(call.client_id, call.tenant_id)
+        alerts.fire(call, events, state, config.limit)
 
     def flush(self) -> int:
+        self.limiter.send_held()
         written = 0
         while True:
             entries = self.limiter.take(FLUSH_BATCH)

@@ -1,21 +1,33 @@
-"""The limiter and the call buffer on Redis: one Lua script per acquire, one per record.
+"""The limiter and the call buffer on Redis: one round trip per ERP call.
 
-Shared by every process and host that points at the same Redis. The scripts run the rules of
-``usage.rules`` (the tests hold both to the same cases). Recorded calls wait in a Redis list until
-``flush`` (a Celery beat task every few seconds) writes them into the database ledger, so
-recording costs one round trip and no database write.
+Shared by every process and host that points at the same Redis. The Lua scripts run the rules of
+``usage.rules`` (the tests hold both to the same cases).
+
+A recorded call is kept in this process until its next round trip to Redis: the next ``acquire``
+carries it along (it is learned from, atomically, before the new call is decided), so each ERP
+call costs one round trip, not two. A 429 does not wait: it is sent at once, so the company is
+held before anyone asks again. A process that goes quiet sends what it holds within
+``IDLE_SEND_SECONDS`` from a small background thread. In Redis, recorded calls wait in a list
+until ``flush`` (a Celery beat task every few seconds) writes them into the database ledger.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import os
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import redis
+from django.db import connections
+from redis.commands.core import Script
+from redis.exceptions import NoScriptError
 
 from erpclient import CallRecord, LimitDecision, LimitRequest, Priority, RateLimitInfo
 
@@ -60,6 +72,78 @@ def _arg(value: float | int | None) -> str:
     return "" if value is None else repr(value)
 
 
+_DEFAULT_BLOCK = repr(rules.DEFAULT_BLOCK_SECONDS)
+_TOLERANCE = repr(rules.ALIGN_TOLERANCE_SECONDS)
+
+
+IDLE_SEND_SECONDS = 0.02
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """One call waiting for this process's next round trip to Redis."""
+
+    call: CallRecord
+    key: str
+    entry: str
+    learn: bool
+    packed: str
+
+
+Alert = Callable[[CallRecord, list[str], WindowState], None]
+
+
+def _fired(items: list[Recorded], answer: list) -> list[tuple[CallRecord, list[str], WindowState]]:
+    fired = []
+    for row in answer or []:
+        split = row.index(b"|")
+        events = [event.decode() for event in row[1:split]]
+        fired.append((items[int(row[0])].call, events, state_from(row[split + 1 :])))
+    return fired
+
+
+class _IdleSender:
+    """Sends what a quiet process still holds, ``IDLE_SEND_SECONDS`` after the last record.
+    One thread per process, started on first use (and again in a forked child)."""
+
+    def __init__(self, send: Callable[[], None]) -> None:
+        self._send = send
+        self._pid: int | None = None
+        self._due = False
+        self._condition = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def nudge(self) -> None:
+        if self._pid != os.getpid() or self._thread is None or not self._thread.is_alive():
+            self._start()
+        with self._condition:
+            self._due = True
+            self._condition.notify()
+
+    def _start(self) -> None:
+        self._condition = threading.Condition()
+        self._due = False
+        self._pid = os.getpid()
+        self._thread = threading.Thread(target=self._run, name="usage-idle-sender", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        condition = self._condition
+        while True:
+            with condition:
+                while not self._due:
+                    condition.wait()
+                self._due = False
+            time.sleep(IDLE_SEND_SECONDS)
+            try:
+                self._send()
+            except Exception:
+                logger.exception("usage: could not send recorded calls to Redis")
+            finally:
+                # Alert receivers may have used the database from this thread; let go of it.
+                connections.close_all()
+
+
 class RedisLimiter:
     def __init__(self, client: redis.Redis, *, prefix: str = "usage:", clock=time.time) -> None:
         self.redis = client
@@ -68,6 +152,13 @@ class RedisLimiter:
         self._acquire = client.register_script(lua_scripts.ACQUIRE)
         self._record = client.register_script(lua_scripts.RECORD)
         self.buffer_key = f"{prefix}buffer"
+        # Told about every alert rule that fires (the recorder turns them into signals).
+        self.on_alert: Alert | None = None
+        self._held: list[Recorded] = []
+        self._held_pid = os.getpid()
+        self._lock = threading.Lock()
+        self._idle = _IdleSender(self.send_held)
+        atexit.register(self._send_at_exit)
 
     @classmethod
     def from_url(cls, url: str, *, prefix: str = "usage:", clock=time.time) -> RedisLimiter:
@@ -80,25 +171,103 @@ class RedisLimiter:
     def key(self, client_id: str, tenant_id: str) -> str:
         return f"{self.prefix}w:{client_id}|{tenant_id}"
 
+    def _run(self, script: Script, keys: list, args: list) -> Any:
+        # EVALSHA straight away (the cheapest path); the wrapper loads the script if Redis lost it.
+        try:
+            return self.redis.evalsha(script.sha, len(keys), *keys, *args)
+        except NoScriptError:
+            return script(keys=keys, args=args)
+
+    # --- calls held until the next round trip ---------------------------------------------------
+
+    def _take_held(self) -> list[Recorded]:
+        with self._lock:
+            if self._held_pid != os.getpid():
+                # A forked child does not send its parent's calls (the parent does).
+                self._held, self._held_pid = [], os.getpid()
+            held, self._held = self._held, []
+        return held
+
+    def _give_back(self, held: list[Recorded]) -> None:
+        with self._lock:
+            self._held[:0] = held
+
+    def _recorded_args(self, held: list[Recorded], keys: list, args: list) -> None:
+        args.append(len(held))
+        for item in held:
+            keys.append(item.key)
+            args.extend((item.entry, "1" if item.learn else "0", item.packed))
+
+    def _alert(self, fired: list[tuple[CallRecord, list[str], WindowState]]) -> None:
+        if self.on_alert is None:
+            return
+        for call, events, state in fired:
+            self.on_alert(call, events, state)
+
+    def hold(self, call: CallRecord, entry: str, *, learn: bool) -> None:
+        """Keep a recorded call for this process's next round trip (see the module doc)."""
+        item = Recorded(
+            call, self.key(call.client_id, call.tenant_id), entry, learn, _pack(call, self._clock())
+        )
+        with self._lock:
+            if self._held_pid != os.getpid():
+                self._held, self._held_pid = [], os.getpid()
+            self._held.append(item)
+        self._idle.nudge()
+
+    def send_held(self) -> list[tuple[CallRecord, list[str], WindowState]]:
+        """Send every held call now (a flush, a read, an idle process, exit)."""
+        held = self._take_held()
+        if not held:
+            return []
+        return self._send(held)
+
+    def _send(self, items: list[Recorded]) -> list[tuple[CallRecord, list[str], WindowState]]:
+        keys: list = [self.buffer_key]
+        args: list = [repr(self._clock()), BUFFER_CAP]
+        self._recorded_args(items, keys, args)
+        try:
+            answer = self._run(self._record, keys, args)
+        except Exception:
+            self._give_back([item for item in items if item.entry])
+            raise
+        fired = _fired(items, answer)
+        self._alert(fired)
+        return fired
+
+    def _send_at_exit(self) -> None:
+        try:
+            self.send_held()
+        except Exception:
+            logger.exception("usage: recorded calls lost at exit")
+
     # --- erpclient's Limiter protocol ---------------------------------------------------------
 
     def acquire(self, request: LimitRequest) -> LimitDecision:
         config = registry.config_for(request.client_id, request.tenant_id)
         now = self._clock()
-        answer = self._acquire(
-            keys=[self.key(request.client_id, request.tenant_id)],
-            args=[
-                repr(now),
-                config.limit,
-                repr(config.reserve),
-                "1" if request.priority is Priority.BACKGROUND else "0",
-            ],
-        )
-        if answer[0] == 1:
+        held = self._take_held()
+        keys = [self.key(request.client_id, request.tenant_id), self.buffer_key]
+        args: list = [
+            repr(now),
+            config.limit,
+            repr(config.reserve),
+            "1" if request.priority is Priority.BACKGROUND else "0",
+            BUFFER_CAP,
+        ]
+        self._recorded_args(held, keys, args)
+        try:
+            decision, fired = self._run(self._acquire, keys, args)
+        except Exception:
+            self._give_back(held)
+            raise
+        if fired:
+            self._alert(_fired(held, fired))
+        if decision[0] == 1:
             return LimitDecision.go()
         # Held: the Python rules explain why from the same state, in the same words.
         decision, _ = rules.decide(
-            state_from(answer[1:]),
+            state_from(decision[1:]),
             now=now,
             limit=config.limit,
             reserve=config.reserve,
@@ -106,55 +275,30 @@ class RedisLimiter:
         )
         return decision
 
-    # --- learning from answers (called by the recorder) ---------------------------------------
+    # --- learning from answers now ----------------------------------------------------------
 
-    def record_call(
-        self, call: CallRecord, entry: str, *, learn: bool
-    ) -> tuple[list[str], WindowState]:
-        """Buffer the call for the ledger and, for ERP calls, learn from its answer. One round
-        trip. Returns the alert rules that fired and the window state after."""
-        config = registry.config_for(call.client_id, call.tenant_id)
-        now = self._clock()
-        obs = rules.observation_from(
-            call.ratelimit, status=call.status, retry_after=call.retry_after, at=now
+    def record_call(self, call: CallRecord, entry: str, *, learn: bool) -> list[str]:
+        """Buffer the call and learn from it now, with anything held before it (a 429 must hold
+        the company before the next call). Returns the alert rules this call fired."""
+        item = Recorded(
+            call, self.key(call.client_id, call.tenant_id), entry, learn, _pack(call, self._clock())
         )
-        answer = self._record(
-            keys=[self.key(call.client_id, call.tenant_id), self.buffer_key],
-            args=[
-                entry,
-                BUFFER_CAP,
-                "1" if learn else "0",
-                repr(now),
-                config.limit,
-                repr(conf.get("USAGE_ALERT_SHARE")),
-                repr(obs.at),
-                _arg(obs.status),
-                _arg(obs.limit),
-                _arg(obs.remaining),
-                _arg(obs.reset_seconds),
-                obs.policy,
-                "1" if rules.is_request_policy(obs.policy) else "0",
-                _arg(obs.retry_after),
-                repr(rules.DEFAULT_BLOCK_SECONDS),
-                repr(rules.ALIGN_TOLERANCE_SECONDS),
-            ],
-        )
-        split = answer.index(b"|")
-        events = [event.decode() for event in answer[:split]]
-        return events, state_from(answer[split + 1 :])
+        fired = self._send([*self._take_held(), item])
+        return [event for fired_call, events, _ in fired if fired_call is call for event in events]
 
     def observe(self, call: CallRecord) -> list[str]:
-        # The limiter protocol's way in; the Redis recorder uses ``record`` to also buffer.
-        events, _ = self.record_call(call, "", learn=True)
-        return events
+        # The shared limiter protocol's way in (learning only; the recorder also buffers).
+        return self.record_call(call, "", learn=True)
 
     # --- reading ----------------------------------------------------------------------------
 
     def state(self, client_id: str, tenant_id: str) -> WindowState:
+        self.send_held()  # this process's own recent calls count too
         values = self.redis.hmget(self.key(client_id, tenant_id), _FIELDS)
         return rules.current(state_from(values), self._clock())
 
     def states(self, keys: Iterable[Key]) -> dict[Key, WindowState]:
+        self.send_held()
         keys = list(keys)
         pipe = self.redis.pipeline(transaction=False)
         for client_id, tenant_id in keys:
@@ -179,6 +323,28 @@ class RedisLimiter:
 
     def buffered(self) -> int:
         return int(self.redis.llen(self.buffer_key))
+
+
+def _pack(call: CallRecord, now: float) -> str:
+    """The call's fields for the Lua ``learn`` function, in one newline-joined argument."""
+    config = registry.config_for(call.client_id, call.tenant_id)
+    info = call.ratelimit
+    return "\n".join(
+        (
+            str(config.limit),
+            repr(conf.get("USAGE_ALERT_SHARE")),
+            repr(info.observed_at.timestamp() if info else now),
+            _arg(call.status),
+            _arg(info.limit if info else None),
+            _arg(info.remaining if info else None),
+            _arg(info.reset_seconds if info else None),
+            "1" if info and rules.is_request_policy(info.policy) else "0",
+            _arg(call.retry_after),
+            _DEFAULT_BLOCK,
+            _TOLERANCE,
+            (info.policy or "").replace("\n", " ") if info else "",
+        )
+    )
 
 
 # --- the buffered call, as compact JSON ------------------------------------------------------

@@ -208,3 +208,48 @@ def test_pruning_drops_old_calls_and_keeps_recent_ones(company, settings):
     ages = sorted((now - row.started_at).days for row in CallLog.objects.all())
     assert ages == [1, 13]
     company.refresh_from_db()
+
+
+def test_a_recorded_call_rides_along_with_the_next_acquire(settings, company, clock):
+    """On Redis an ordinary record waits for the next round trip; the ERP's figures are learned
+    atomically before the next call is decided, and a read sends it at once."""
+    from erpclient import LimitAction, LimitRequest
+    from tests.usage.helpers import TEST_REDIS_URL, redis_or_skip
+    from usage.limiter import get_limiter
+
+    redis_or_skip()
+    settings.USAGE_REDIS_URL = TEST_REDIS_URL
+    limiter, recorder = get_limiter(), get_recorder()
+    ask = LimitRequest(
+        client_id="isv_test",
+        tenant_id="tenant-a",
+        company_id=None,
+        priority=Priority.INTERACTIVE,
+        method="GET",
+        path_template="/v1/customer",
+    )
+    reset = 1800
+    recorder.record(call_record(clock, limit=500, remaining=1, reset=reset))
+    raw = limiter.redis.hget(limiter.key("isv_test", "tenant-a"), "u")
+    assert raw is None  # nothing sent yet
+    assert limiter.acquire(ask).action is LimitAction.GO  # the 500th call
+    assert limiter.acquire(ask).action is LimitAction.WAIT
+    recorder.record(call_record(clock, limit=500, remaining=0, reset=reset))
+    assert budget_state(client_id="isv_test", tenant_id="tenant-a").erp_remaining == 0
+
+
+def test_an_idle_process_sends_what_it_holds(settings, company, clock):
+    import time
+
+    from tests.usage.helpers import TEST_REDIS_URL, redis_or_skip
+    from usage.limiter import get_limiter
+
+    redis_or_skip()
+    settings.USAGE_REDIS_URL = TEST_REDIS_URL
+    limiter = get_limiter()
+    get_recorder().record(call_record(clock, limit=500, remaining=420, reset=1800))
+    deadline = time.monotonic() + 5
+    key = limiter.key("isv_test", "tenant-a")
+    while limiter.redis.hget(key, "u") is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert limiter.redis.hget(key, "u") == b"80"
