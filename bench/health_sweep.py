@@ -1,0 +1,275 @@
+"""The periodic health sweep over many tenants, with the portal's default worker settings.
+
+    python -m bench.health_sweep [--tenants 2000] [--latency-ms 20] [--slots 2]
+                                 [--database-url sqlite:///var/bench-sweep.sqlite3]
+
+The sandbox ERP runs as a separate process with ``--tenants`` companies and ``--latency-ms`` added
+to every ERP call. The portal side uses a database of its own (a fresh SQLite file by default; pass
+a PostgreSQL URL to measure that) with one API client and the tenants registered. Then:
+
+1. the sweep: ``claim_due`` and ``batches`` as the beat task does, the batches spread over
+   ``--slots`` worker processes (the Procfile's ``--concurrency 2``), each batch checked
+   ``TENANTS_SWEEP_CONCURRENCY`` at a time: tokens, context, a Financials read, SalesOrders, the
+   budget, the usage ledger and limiter, check runs and issues, all for real;
+2. the baseline, in the same process: the same HTTP requests per tenant with bare httpx at the
+   same total concurrency, with no portal work at all.
+
+Printed: tenants per second, the ideal concurrency-bound time (ERP calls per tenant x latency x
+tenants / concurrent checks), and the ratios sweep / ideal and sweep / baseline. The goal is the
+whole sweep within 60 s on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+GOAL_SECONDS = 60.0
+ROOT = Path(__file__).resolve().parent.parent
+CLIENT_ID = "isv_bench_prod"
+CLIENT_SECRET = "bench-secret-not-real"
+ERP_CALLS_PER_CHECK = 3  # context, Financials read, SalesOrders read (token calls add no latency)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_sandbox(latency_ms: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "erpsim",
+        "--port",
+        str(port),
+        "--world",
+        "empty",
+        "--latency-ms",
+        str(latency_ms),
+        "--production-hourly-limit",
+        "10000000",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/_sandbox/health").status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            time.sleep(0.05)
+    process.kill()
+    raise SystemExit("the sandbox did not start")
+
+
+def tenant_ids(count: int) -> list[str]:
+    return [str(uuid.UUID(int=0xB0_0000_0000_4000_8000_0000_0000_0000 + n)) for n in range(count)]
+
+
+def populate_sandbox(url: str, ids: list[str]) -> None:
+    with httpx.Client(base_url=url, timeout=30) as http:
+        http.post(
+            "/_sandbox/clients",
+            json={"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "type": "production"},
+        ).raise_for_status()
+        for number, tenant_id in enumerate(ids, start=1):
+            http.post(
+                "/_sandbox/tenants",
+                json={
+                    "tenant_id": tenant_id,
+                    "company_id": 9_000_000 + number,
+                    "name": f"Bench Company {number}",
+                    "client_ids": [CLIENT_ID],
+                },
+            ).raise_for_status()
+
+
+def setup_django(database_url: str, sandbox_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["SANDBOX_URL"] = sandbox_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    # The test profile: no debug query log, the development keys.
+    os.environ.setdefault("DJANGO_ENV", "test")
+    os.environ["LOG_LEVEL"] = "WARNING"
+    import django
+
+    django.setup()
+
+
+def populate_portal(ids: list[str]) -> list[int]:
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from tenants import services
+    from tenants.models import ApiClient, Customer, Environment, Tenant
+
+    call_command("migrate", verbosity=0)
+    with transaction.atomic():
+        api_client = ApiClient.objects.filter(client_id=CLIENT_ID).first()
+        if api_client is None:
+            api_client = services.api_client_create(
+                actor=None,
+                name="Bench production client",
+                client_id=CLIENT_ID,
+                client_secret=CLIENT_SECRET,
+                client_type="production",
+                environment=Environment.SANDBOX,
+            )
+        customer, _ = Customer.objects.get_or_create(name="Bench Customer AS")
+        Tenant.objects.filter(api_client=api_client).delete()
+        tenants = Tenant.objects.bulk_create(
+            Tenant(
+                tenant_id=tenant_id,
+                name=f"Bench Company {n}",
+                customer=customer,
+                api_client=api_client,
+            )
+            for n, tenant_id in enumerate(ids, start=1)
+        )
+        for tenant in tenants:
+            services.sync_metering(tenant)
+    return [tenant.pk for tenant in tenants]
+
+
+def _slot(batches: list[list[int]]) -> int:
+    """One worker process: its batches one after another, like a Celery prefork child."""
+    from django.db import connections
+
+    from tenants import sweep
+
+    connections.close_all()
+    failures = sum(sweep.check_many(batch) for batch in batches)
+    connections.close_all()
+    return failures
+
+
+def run_sweep(slots: int) -> tuple[float, int, int]:
+    from django.db import connections
+
+    from tenants import sweep
+
+    started = time.perf_counter()
+    pks = sweep.claim_due()
+    batches = sweep.batches(pks)
+    shares = [batches[n::slots] for n in range(slots)]
+    connections.close_all()  # children must not share the parent's connection
+    context = multiprocessing.get_context("fork")
+    with context.Pool(slots) as pool:
+        failures = sum(pool.map(_slot, shares))
+    return time.perf_counter() - started, len(pks), failures
+
+
+def run_baseline(url: str, ids: list[str], concurrency: int) -> float:
+    """The same requests per tenant with bare httpx: the floor the ERP's latency sets."""
+
+    def one(http: httpx.Client, tenant_id: str) -> None:
+        scopes = {
+            "erp": "vismanet_erp_service_api:read",
+            "so": "visma.net.erp.salesorder:read",
+        }
+        tokens = {}
+        for name, scope in scopes.items():
+            response = http.post(
+                "/connect/token",
+                data={
+                    "grant_type": "client_credentials",
+                    "client_id": CLIENT_ID,
+                    "client_secret": CLIENT_SECRET,
+                    "tenant_id": tenant_id,
+                    "scope": scope,
+                },
+            )
+            response.raise_for_status()
+            tokens[name] = {"Authorization": f"Bearer {response.json()['access_token']}"}
+        http.get("/resources/v1/context", headers=tokens["erp"]).raise_for_status()
+        http.get(
+            "/v1/supplierInvoice", params={"pageNumber": 1, "pageSize": 1}, headers=tokens["erp"]
+        ).raise_for_status()
+        http.get(
+            "/api/v3/SalesOrders", params={"pageIndex": 0, "pageSize": 1}, headers=tokens["so"]
+        ).raise_for_status()
+
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    with httpx.Client(base_url=url, timeout=30, limits=limits) as http:
+        started = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
+            list(pool.map(lambda tenant_id: one(http, tenant_id), ids))
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tenants", type=int, default=2000)
+    parser.add_argument("--latency-ms", type=int, default=20)
+    parser.add_argument("--slots", type=int, default=2, help="worker processes (Procfile: 2)")
+    parser.add_argument(
+        "--database-url", default=f"sqlite:///{ROOT / 'var' / 'bench-health-sweep.sqlite3'}"
+    )
+    args = parser.parse_args()
+
+    if args.database_url.startswith("sqlite:///"):
+        path = Path(args.database_url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    process, url = start_sandbox(args.latency_ms)
+    try:
+        ids = tenant_ids(args.tenants)
+        populate_sandbox(url, ids)
+        setup_django(args.database_url, url)
+        from django.conf import settings
+
+        populate_portal(ids)
+        concurrency = args.slots * settings.TENANTS_SWEEP_CONCURRENCY
+        print(
+            f"{args.tenants} tenants, {args.latency_ms} ms ERP latency, {args.slots} worker "
+            f"process(es) x {settings.TENANTS_SWEEP_CONCURRENCY} checks at once "
+            f"= {concurrency} concurrent checks, batches of {settings.TENANTS_SWEEP_BATCH_SIZE}"
+        )
+        print(
+            f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
+            f"cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}, "
+            f"usage limiter {'redis' if settings.REDIS_URL else 'database'}; "
+            f"load average {os.getloadavg()[0]:.2f}"
+        )
+
+        baseline = run_baseline(url, ids, concurrency)
+        seconds, checked, failures = run_sweep(args.slots)
+        from tenants.models import CheckOutcome, CheckRun
+
+        passed = CheckRun.objects.filter(outcome=CheckOutcome.PASSED).count()
+        ideal = args.tenants * ERP_CALLS_PER_CHECK * args.latency_ms / 1000 / concurrency
+        print(
+            f"baseline (bare httpx, same requests): {baseline:6.2f} s "
+            f"({args.tenants / baseline:7.1f} tenants/s)"
+        )
+        print(
+            f"sweep (the portal, every write):      {seconds:6.2f} s "
+            f"({checked / seconds:7.1f} tenants/s); {passed} passed, {failures} failed to run"
+        )
+        print(f"ideal concurrency-bound time:         {ideal:6.2f} s")
+        print(f"ratio sweep / ideal:    {seconds / ideal:5.2f}")
+        print(f"ratio sweep / baseline: {seconds / baseline:5.2f}")
+        verdict = "within" if seconds <= GOAL_SECONDS else "OVER"
+        print(f"goal: the sweep within {GOAL_SECONDS:.0f} s -> {verdict} ({seconds:.1f} s)")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
