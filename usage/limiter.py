@@ -38,6 +38,10 @@ class SharedLimiter(Protocol):
 
     def states(self, keys: Iterable[Key]) -> dict[Key, WindowState]: ...
 
+    def window_figures(
+        self, keys: Iterable[Key], *, client_id: str | None = None
+    ) -> dict[Key, tuple]: ...
+
     def now(self) -> float: ...
 
 
@@ -123,6 +127,29 @@ class DatabaseLimiter:
             if key in wanted:
                 found[key] = rules.current(_state_of(row), now)
         return {key: found.get(key) or rules.current(WindowState(), now) for key in wanted}
+
+    def window_figures(
+        self, keys: Iterable[Key], *, client_id: str | None = None
+    ) -> dict[Key, tuple]:
+        """(window end, used, ERP limit, ERP remaining, held until) as stored, for many
+        companies in one query; windows that have ended are the caller's to roll."""
+        rows = BudgetWindow.objects.all()
+        if client_id:
+            rows = rows.filter(client_id=client_id)
+        wanted = set(keys)
+        return {
+            (row[0], row[1]): row[2:]
+            for row in rows.values_list(
+                "client_id",
+                "tenant_id",
+                "window_end",
+                "used",
+                "erp_limit",
+                "erp_remaining",
+                "blocked_until",
+            ).iterator(chunk_size=5000)
+            if (row[0], row[1]) in wanted
+        }
 
     def clear(self, client_id: str, tenant_id: str) -> None:
         BudgetWindow.objects.filter(client_id=client_id, tenant_id=tenant_id).delete()

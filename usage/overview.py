@@ -15,6 +15,7 @@ from .budget import BudgetState, budget_state_of
 from .limiter import get_limiter
 from .models import CallLog, ClientType, HourlyUsage, MeteredCompany
 from .registry import CompanyConfig
+from .rules import WindowState
 
 SORTS = {
     "name": lambda row: (row.name.lower(), row.client_id),
@@ -23,55 +24,90 @@ SORTS = {
     "throttled_hour": lambda row: (row.throttled_hour, row.throttled_day),
     "throttled_day": lambda row: (row.throttled_day, row.throttled_hour),
     # Companies that will not run out this hour sort after every one that will.
-    "runs_out": lambda row: (
-        row.runs_out_at is None,
-        row.runs_out_at or datetime.max.replace(tzinfo=UTC),
-    ),
+    "runs_out": lambda row: (row.runs_out is None, row.runs_out or 0.0),
     "client_type": lambda row: (row.client_type, row.name.lower()),
 }
 
 
-@dataclass(frozen=True, slots=True)
+Figures = tuple  # (window_end, used, erp_limit, erp_remaining, blocked_until), as stored
+
+
 class CompanyRow:
-    pk: int
-    name: str
-    client_id: str
-    tenant_id: str
-    company_id: int | None
-    client_type: str
-    tenant_pk: int | None
-    budget: BudgetState
-    throttled_hour: int
-    throttled_day: int
-    runs_out_at: datetime | None
+    """One company's line, with the figures sorting and filtering need computed once; the full
+    ``BudgetState`` (with its sentence) is built only for the rows a page shows."""
+
+    __slots__ = (
+        "_budget",
+        "_config",
+        "_figures",
+        "_now",
+        "blocked",
+        "client_id",
+        "client_type",
+        "company_id",
+        "erp_remaining",
+        "limit",
+        "name",
+        "pk",
+        "remaining",
+        "reserve",
+        "runs_out",
+        "share",
+        "tenant_id",
+        "tenant_pk",
+        "throttled_day",
+        "throttled_hour",
+        "used",
+        "window_end",
+    )
+
+    def __init__(self, company: tuple, figures: Figures, now: float, throttled: tuple[int, int]):
+        pk, name, client_id, tenant_id, company_id, client_type, limit, reserve, tenant_pk = company
+        self.pk, self.client_id, self.tenant_id = pk, client_id, tenant_id
+        self.name = name or tenant_id
+        self.company_id, self.client_type, self.tenant_pk = company_id, client_type, tenant_pk
+        self.reserve = reserve if reserve is not None else conf.reserve_for(client_type)
+        self._config = CompanyConfig(pk, limit, self.reserve, client_type)
+        window_end, used, erp_limit, erp_remaining, blocked_until = figures
+        if window_end is None:
+            window_end, used, erp_remaining = rules.clock_hour_end(now), 0, None
+        elif now >= window_end:  # a new window: nothing used in it yet
+            window_end, used, erp_remaining = rules.roll_forward(window_end, now), 0, None
+        self._figures = (window_end, used, erp_limit, erp_remaining, blocked_until)
+        self._now = now
+        self._budget: BudgetState | None = None
+        self.window_end = window_end
+        self.used = used or 0
+        self.limit = erp_limit if erp_limit is not None else limit
+        self.erp_remaining = erp_remaining
+        self.share = self.used / self.limit if self.limit else 0.0
+        ours = max(self.limit - self.used, 0)
+        self.remaining = min(ours, erp_remaining) if erp_remaining is not None else ours
+        self.blocked = blocked_until is not None and blocked_until > now
+        self.throttled_hour, self.throttled_day = throttled
+        self.runs_out = _runs_out(self.used, self.remaining, window_end, now)
 
     @property
-    def used(self) -> int:
-        return self.budget.used
+    def budget(self) -> BudgetState:
+        if self._budget is None:
+            window_end, used, erp_limit, erp_remaining, blocked_until = self._figures
+            state = WindowState(
+                window_end=window_end,
+                used=used or 0,
+                erp_limit=erp_limit,
+                erp_remaining=erp_remaining,
+                blocked_until=blocked_until,
+            )
+            self._budget = budget_state_of(state, self._config, self._now)
+        return self._budget
 
     @property
-    def limit(self) -> int:
-        return self.budget.limit
-
-    @property
-    def share(self) -> float:
-        return self.budget.share
+    def runs_out_at(self) -> datetime | None:
+        return datetime.fromtimestamp(self.runs_out, tz=UTC) if self.runs_out else None
 
     @property
     def percent(self) -> int:
-        return round(self.budget.share * 100)
-
-    @property
-    def remaining(self) -> int:
-        return self.budget.remaining
-
-    @property
-    def reserve(self) -> float:
-        return self.budget.reserve
-
-    @property
-    def blocked(self) -> bool:
-        return self.budget.blocked_until is not None
+        return round(self.share * 100)
 
     @property
     def throttled(self) -> bool:
@@ -86,16 +122,15 @@ class CompanyRow:
         return "ok"
 
 
-def runs_out_at(budget: BudgetState, now: float) -> datetime | None:
+def _runs_out(used: int, remaining: int, window_end: float, now: float) -> float | None:
     """When this hour's budget runs out at the rate of the hour so far (None: not this hour)."""
-    window_start = budget.resets_at.timestamp() - rules.WINDOW_SECONDS
-    elapsed = max(now - window_start, 60.0)  # a minute in, the rate means something
-    if budget.used <= 0:
+    if used <= 0:
         return None
-    if budget.remaining <= 0:
-        return datetime.fromtimestamp(now, tz=UTC)
-    at = now + budget.remaining / (budget.used / elapsed)
-    return datetime.fromtimestamp(at, tz=UTC) if at < budget.resets_at.timestamp() else None
+    if remaining <= 0:
+        return now
+    elapsed = max(now - (window_end - rules.WINDOW_SECONDS), 60.0)  # a minute in, at least
+    at = now + remaining / (used / elapsed)
+    return at if at < window_end else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +170,9 @@ def company_rows(filters: Filters, *, now: datetime | None = None) -> list[Compa
         )
     )
     limiter = get_limiter()
-    states = limiter.states((c[2], c[3]) for c in companies)
+    figures = limiter.window_figures(
+        [(c[2], c[3]) for c in companies], client_id=filters.client_id or None
+    )
     hour_ago = now - timedelta(hours=1)
     day_start = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=23)
     last_hour = dict(
@@ -151,40 +188,19 @@ def company_rows(filters: Filters, *, now: datetime | None = None) -> list[Compa
         .values_list("company_id", "n")
     )
     clock = limiter.now()
-    rows = []
-    for (
-        pk,
-        name,
-        client_id,
-        tenant_id,
-        company_id,
-        client_type,
-        limit,
-        reserve,
-        tenant_pk,
-    ) in companies:
-        config = CompanyConfig(
-            pk=pk,
-            limit=limit,
-            reserve=reserve if reserve is not None else conf.reserve_for(client_type),
-            client_type=client_type,
+    empty = (None, 0, None, None, None)
+    return [
+        CompanyRow(
+            company,
+            figures.get((company[2], company[3]), empty),
+            clock,
+            (
+                last_hour.get(company[0], 0),
+                max(last_day.get(company[0], 0), last_hour.get(company[0], 0)),
+            ),
         )
-        budget = budget_state_of(states[(client_id, tenant_id)], config, clock)
-        row = CompanyRow(
-            pk=pk,
-            name=name or tenant_id,
-            client_id=client_id,
-            tenant_id=tenant_id,
-            company_id=company_id,
-            client_type=client_type,
-            tenant_pk=tenant_pk,
-            budget=budget,
-            throttled_hour=last_hour.get(pk, 0),
-            throttled_day=max(last_day.get(pk, 0), last_hour.get(pk, 0)),
-            runs_out_at=runs_out_at(budget, clock),
-        )
-        rows.append(row)
-    return rows
+        for company in companies
+    ]
 
 
 def narrow(rows: list[CompanyRow], filters: Filters) -> list[CompanyRow]:

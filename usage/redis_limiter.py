@@ -309,6 +309,21 @@ class RedisLimiter:
             for key, values in zip(keys, pipe.execute(), strict=True)
         }
 
+    def window_figures(
+        self, keys: Iterable[Key], *, client_id: str | None = None
+    ) -> dict[Key, tuple]:
+        """(window end, used, ERP limit, ERP remaining, held until) as stored, in one pipeline."""
+        self.send_held()
+        keys = list(keys)
+        pipe = self.redis.pipeline(transaction=False)
+        for key_client, tenant_id in keys:
+            pipe.hmget(self.key(key_client, tenant_id), ("e", "u", "l", "r", "b"))
+        figures = {}
+        for key, (e, u, lim, rem, blocked) in zip(keys, pipe.execute(), strict=True):
+            if e is not None:
+                figures[key] = (_number(e), _int(u) or 0, _int(lim), _int(rem), _number(blocked))
+        return figures
+
     def clear(self, client_id: str, tenant_id: str) -> None:
         self.redis.delete(self.key(client_id, tenant_id))
 
