@@ -9,6 +9,9 @@ Scenarios (all when none is named):
   rows per page, filtered by problem kind, searched and sorted. The baseline, in the same process,
   is the same page filtered to no rows: the fixed cost of the page. Goal: under 200 ms, and a
   query count that does not grow with the page size.
+- ``usage_dashboard`` (PostgreSQL only): 5,000 metered companies with 30 days of hourly rollups,
+  the usage dashboard and its htmx refresh against the same page for 50 companies (see
+  ``bench/pages_usage.py``). Goal: under 200 ms with the same query count.
 
 Adding a scenario: write ``def my_page(bench: Bench) -> None`` that seeds what it needs (once;
 check before creating) and calls ``bench.measure(...)``, then add it to ``SCENARIOS``.
@@ -29,6 +32,8 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+
+from bench.pages_usage import usage_dashboard
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_MS = 200.0
@@ -175,6 +180,7 @@ def tenants_list(bench: Bench) -> None:
 
 SCENARIOS: dict[str, Callable[[Bench], None]] = {
     "tenants_list": tenants_list,
+    "usage_dashboard": usage_dashboard,
 }
 
 

@@ -1,49 +1,26 @@
-"""The usage dashboard with 5,000 companies and 30 days of hourly rollups, on PostgreSQL.
+"""The ``usage_dashboard`` scenario of ``bench/pages.py``: the usage dashboard with 5,000
+companies and 30 days of hourly rollups, on PostgreSQL.
 
-    python -m bench.pages_usage [--database-url postgres://postgres@127.0.0.1:5432/bench_usage]
-                                [--companies 5000] [--days 30] [--requests 15]
+    python -m bench.pages usage_dashboard --database-url postgres://postgres@127.0.0.1:5432/bench
 
-Builds (once; later runs reuse it) a scratch database with ``--companies`` metered companies,
-``--days`` days of hourly rollups for each (3.6 million rows at the defaults), this hour's budget
-windows and a sprinkling of 429s, then asks the running Django for the dashboard as a signed-in
-viewer: the full page, and the htmx refresh the page polls every few seconds. Server time is the
-time Django takes to answer in this process (no network); the query count comes from Django's
-own query log.
-
-Baseline in the same run: the same page narrowed to the 50 companies of one API client (same
-queries, same code). Printed: median and 90th percentile per request for each, the ratio, and the
-query counts (the goal: under 200 ms at 5,000 companies with the same query count as at 50).
-``USAGE_REDIS_URL`` is cleared, so the database limiter is measured; with Redis the budget figures
-come from one pipelined read instead.
-
-This is the ``usage_dashboard`` scenario; ``bench/pages.py`` can run it by name.
+It builds (once; later runs reuse it) 5,000 metered companies, 30 days of hourly rollups for each
+(3.6 million rows), this hour's budget windows and a sprinkling of 429s, then measures the
+dashboard as a signed-in user: the full page and the htmx refresh the page polls every few
+seconds. Baseline in the same run: the same page narrowed to the 50 companies of one API client
+(same queries, same code). Goal: under 200 ms at 5,000 companies with the same query count as at
+50. The database limiter is measured (``USAGE_REDIS_URL`` is cleared); with Redis the budget
+figures come from one pipelined read instead.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import statistics
-import sys
 import time
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_usage"
+COMPANIES = 5000
+DAYS = 30
 SMALL_CLIENT = "isv_bench_small"
 BIG_CLIENT = "isv_bench_prod"
 SMALL_COUNT = 50
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def _populate(companies: int, days: int) -> None:
@@ -123,91 +100,27 @@ def _populate(companies: int, days: int) -> None:
     print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def _measure(client, url: str, requests: int, **headers) -> tuple[list[float], int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(2):
-        client.get(url, **headers)  # warm caches and connections
-    timings = []
-    queries = 0
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(url, **headers)
-            timings.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-        queries = len(captured)
-    return timings, queries
-
-
-def usage_dashboard(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
-    parser.add_argument("--companies", type=int, default=5000)
-    parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--requests", type=int, default=15)
-    args = parser.parse_args(argv)
-    if not args.database_url.startswith("postgres"):
-        raise SystemExit("This scenario measures PostgreSQL: give --database-url postgres://...")
-
-    _ensure_database(args.database_url)
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    import django
-
-    django.setup()
+def usage_dashboard(bench) -> None:
     from django.conf import settings
-    from django.core.management import call_command
-    from django.test import Client
+    from django.db import connection
 
+    if connection.vendor != "postgresql":
+        print("usage_dashboard: needs PostgreSQL (--database-url postgres://...); not run")
+        return
     settings.USAGE_REDIS_URL = ""
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
-    _populate(args.companies, args.days)
-
-    from django.contrib.auth.models import Group
-
-    from portal.models import User
-    from portal.roles import Role
-
-    user, _ = User.objects.get_or_create(email="bench-viewer@isv.example")
-    user.groups.set([Group.objects.get(name=Role.VIEWER.value)])
-    client = Client()
-    client.force_login(user)
-
-    htmx = {"HTTP_HX_REQUEST": "true"}
-    runs = {
-        "full page, 5,000": _measure(client, "/usage/", args.requests),
-        "htmx refresh, 5,000": _measure(client, "/usage/", args.requests, **htmx),
-        "full page, 50 (baseline)": _measure(
-            client, f"/usage/?client={SMALL_CLIENT}", args.requests
-        ),
-        "htmx refresh, 50 (baseline)": _measure(
-            client, f"/usage/?client={SMALL_CLIENT}", args.requests, **htmx
-        ),
-    }
-    print(
-        f"Usage dashboard on PostgreSQL: {args.companies} companies, {args.days} days of hourly "
-        f"rollups, {args.requests} requests each (server time in this process)"
-    )
-    for label, (timings, queries) in runs.items():
-        timings.sort()
-        p90 = timings[int(len(timings) * 0.9) - 1]
-        print(
-            f"  {label:30s} median {statistics.median(timings):7.1f} ms   p90 {p90:7.1f} ms"
-            f"   {queries} queries"
-        )
-    big = statistics.median(runs["full page, 5,000"][0])
-    small = statistics.median(runs["full page, 50 (baseline)"][0])
-    same_queries = runs["full page, 5,000"][1] == runs["full page, 50 (baseline)"][1]
-    print(f"  ratio 5,000 / 50 (full page): {big / small:.1f}")
-    print(
-        f"  goals: under 200 ms: {'met' if big < 200 else 'NOT met'}; "
-        f"constant query count: {'met' if same_queries else 'NOT met'}"
-    )
-
-
-if __name__ == "__main__":
-    usage_dashboard(sys.argv[1:])
+    _populate(COMPANIES, DAYS)
+    print(f"usage_dashboard: {COMPANIES:,} companies, {DAYS} days of hourly rollups")
+    small = f"/usage/?client={SMALL_CLIENT}"
+    baseline = bench.measure(f"baseline: the page for {SMALL_COUNT} companies", small)
+    bench.measure(f"baseline: htmx refresh, {SMALL_COUNT} companies", small, htmx=True)
+    full = bench.measure(f"full page, {COMPANIES:,} companies", "/usage/")
+    refresh = bench.measure(f"htmx refresh, {COMPANIES:,} companies", "/usage/", htmx=True)
+    bench.measure("filtered to throttled", "/usage/?throttled=on", htmx=True)
+    bench.measure("sorted by when it runs out, page 20", "/usage/?sort=runs_out&page=20")
+    queries = {bench.request(small)[1], bench.request("/usage/")[1]}
+    worst = max(full, refresh)
+    print(f"  ratio {COMPANIES:,} / {SMALL_COUNT} (full page): {full / baseline:5.2f}")
+    same = "the same" if len(queries) == 1 else "NOT the same"
+    print(f"  queries at {SMALL_COUNT} and {COMPANIES:,} companies: {sorted(queries)} ({same})")
+    verdict = "within" if worst < 200 else "OVER"
+    print(f"  goal: under 200 ms -> {verdict} (slowest median {worst:.1f} ms)")
