@@ -165,9 +165,8 @@ def check_record(
             started_at=started_at,
         )
         _store_steps(run, list(results))
-        run.save()
         _apply_facts(tenant, results)
-        return _finish(run, results=list(results))
+        return _finish(run, results=list(results))  # saves the run once, finished
 
 
 def check_record_deferred(*, tenant: Tenant, reason: str, retry_at: datetime | None) -> CheckRun:

@@ -68,7 +68,10 @@ def _form_errors(form, error: ValidationError) -> None:
 @permission_required(VIEW, raise_exception=True)
 def tenant_list(request: HttpRequest) -> HttpResponse:
     choices = selectors.filter_choices()
-    form = TenantFilterForm(request.GET or None, **choices)
+    data = request.GET.copy()
+    if data and not data.get("per_page"):
+        data["per_page"] = "50"  # so the select shows the page size in use
+    form = TenantFilterForm(data or None, **choices)
     filters = selectors.TenantFilters(**form.filters())
     per_page = form.cleaned_data.get("per_page") if form.is_bound and form.is_valid() else 50
     page = Paginator(selectors.tenant_list(filters), per_page or 50).get_page(
