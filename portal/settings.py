@@ -380,10 +380,12 @@ USAGE_REDIS_PREFIX = env.str("USAGE_REDIS_PREFIX", default="usage:")
 USAGE_METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 CELERY_BEAT_SCHEDULE.update(
     {
-        "usage-flush": {"task": "usage.flush", "schedule": 5.0},
         "usage-prune": {"task": "usage.prune", "schedule": 6 * 3600.0},
         "usage-check-test-clients": {"task": "usage.check_test_clients", "schedule": 900.0},
     }
 )
+if REDIS_URL:
+    # Calls recorded on Redis reach the database ledger through this flush.
+    CELERY_BEAT_SCHEDULE["usage-flush"] = {"task": "usage.flush", "schedule": 5.0}
 PORTAL_DEMO_SEEDERS.append("usage.demo.seed")
 PORTAL_DASHBOARD_PANELS.append("usage.panels.dashboard_panel")

@@ -22,6 +22,7 @@ class DashboardFilterForm(forms.Form):
     dir = forms.ChoiceField(choices=[("asc", "asc"), ("desc", "desc")], required=False)
 
     def __init__(self, *args, client_ids: list[str], **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["client"].choices = [("", "All clients")] + [(c, c) for c in client_ids]
         share = round(conf.get("USAGE_ALERT_SHARE") * 100)

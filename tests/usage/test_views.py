@@ -232,3 +232,18 @@ def test_the_limiter_state_is_what_the_page_shows(client_for, viewer, companies)
     state = get_limiter().state(company.client_id, company.tenant_id)
     response = client_for(viewer).get(reverse("usage:company", args=[company.pk]))
     assert response.context["budget"].used == state.used == 450
+
+
+def test_times_are_shown_in_utc_as_labelled(client_for, viewer, companies, settings):
+    settings.TIME_ZONE = "Europe/Oslo"
+    company = companies["throttled"]
+    budget = get_limiter().state(company.client_id, company.tenant_id)
+    from datetime import UTC, datetime
+
+    resets = datetime.fromtimestamp(budget.window_end, tz=UTC).strftime("%H:%M:%S")
+    page = client_for(viewer).get(reverse("usage:company", args=[company.pk])).content.decode()
+    assert f"{resets} UTC</time>" in page
+    refresh = client_for(viewer).get(DASHBOARD, HTTP_HX_REQUEST="true").content.decode()
+    now = datetime.now(UTC)
+    hours = "|".join({f"{now:%H}", f"{now - timedelta(seconds=30):%H}"})  # an hour may just turn
+    assert re.search(rf">({hours}):\d\d:\d\d UTC</time>", refresh)
