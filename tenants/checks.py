@@ -140,6 +140,11 @@ class CheckContext:
             )
         return self._client
 
+    @property
+    def last_ratelimit(self) -> RateLimitInfo | None:
+        """The figures of this check's latest ERP answer (None if it made no ERP call)."""
+        return self._client.last_ratelimit if self._client is not None else None
+
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
@@ -287,8 +292,7 @@ def _step_ratelimit(ctx: CheckContext) -> StepResult:
 
     client_id = ctx.tenant.api_client.client_id
     tenant_id = ctx.tenant.tenant_id
-    info = ctx._client.last_ratelimit if ctx._client is not None else None
-    info = info or latest_ratelimit(client_id=client_id, tenant_id=tenant_id)
+    info = ctx.last_ratelimit or latest_ratelimit(client_id=client_id, tenant_id=tenant_id)
     state = budget_state(client_id=client_id, tenant_id=tenant_id)
     facts: dict[str, Any] = {"ratelimit": ratelimit_figures(info), "budget": state.reason}
     limit = (info.limit if info and info.limit else None) or state.limit

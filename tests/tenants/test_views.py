@@ -390,3 +390,12 @@ def test_an_operator_cannot_manage_api_clients(client_for, operator, demo_client
     pk = demo_clients["test"].pk
     assert client.post(reverse("tenants:client_edit", args=[pk]), {}).status_code == 403
     assert client.get(reverse("tenants:clients")).status_code == 200
+
+
+def test_the_dashboard_panel_counts_problem_tenants(erp_settings, client_for, viewer, make_tenant):
+    health.check_tenant(tenant=make_tenant("no_license"), trigger=CheckTrigger.MANUAL)
+    health.check_tenant(tenant=make_tenant("healthy"), trigger=CheckTrigger.MANUAL)
+    page = client_for(viewer).get(reverse("dashboard")).content.decode()
+    assert 'id="tenants-panel-title"' in page
+    assert '<div class="value">1</div><div class="label">with an open problem</div>' in page
+    assert "No license for this company (12027)</a>: 1" in page
