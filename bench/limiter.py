@@ -139,6 +139,7 @@ def main() -> None:
             # The buffer would be flushed into the database every few seconds; drop it here.
             client.delete(limiter.buffer_key)
     finally:
+        limiter.send_held()  # else the exit hook would write the last record after the cleanup
         for key in client.scan_iter(match=f"{prefix}*"):
             client.delete(key)
 

@@ -40,6 +40,10 @@ def isolated_usage(settings) -> Iterator[str]:
     recorder._recorders.clear()
     registry.forget()
     yield prefix
+    for shared in limiter._limiters.values():
+        # Send what the process still holds now, not from the exit hook after the cleanup.
+        with contextlib.suppress(Exception):
+            getattr(shared, "send_held", lambda: None)()
     limiter._limiters.clear()
     recorder._recorders.clear()
     registry.forget()
