@@ -183,9 +183,9 @@ CATALOGUE: dict[IssueKind, Problem] = {
             Owner.ISV,
             "The ERP has no company context (12002)",
             "The ERP answers 12002: no company is set for the request, or the user is not "
-            "authorised for that company. This is on our side: the portal sends company "
-            "{company_id}; run “Check now” to rediscover the company from the token, and check "
-            "the integration's ipp-company-id handling.",
+            "authorised for that company. This is on our side: compare the company the "
+            "integration sends in ipp-company-id (the portal knows {company_id}) with the company "
+            "the token gives access to, and run “Check now” to rediscover it.",
             _ON_OUR_SIDE,
         ),
         Problem(

@@ -229,6 +229,7 @@ class TenantFilterForm(forms.Form):
 class IssueFilterForm(forms.Form):
     status = forms.ChoiceField(
         required=False,
+        initial=IssueStatus.OPEN,
         choices=[(IssueStatus.OPEN, "Open"), (IssueStatus.MUTED, "Muted"), ("", "Open and muted")],
     )
     kind = forms.ChoiceField(

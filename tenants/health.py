@@ -294,7 +294,7 @@ def message_context(tenant: Tenant, details: dict[str, Any]) -> dict[str, Any]:
         "isv": settings.TENANTS_ISV_NAME,
         "company": tenant.erp_company_name or tenant.name,
         "tenant_id": tenant.tenant_id,
-        "company_id": tenant.company_id or "unknown",
+        "company_id": tenant.company_id or "no company id yet",
         "customer": tenant.customer.name,
         "client_name": tenant.api_client.name,
         "client_id": tenant.api_client.client_id,

@@ -178,6 +178,8 @@ def issue_inbox(filters: IssueFilters) -> QuerySet[HealthIssue]:
     issues = _active_issues().select_related("tenant", "tenant__api_client", "muted_by")
     if filters.status:
         issues = issues.filter(status=filters.status)
+    else:
+        issues = issues.exclude(status=IssueStatus.RESOLVED)
     if filters.kind:
         issues = issues.filter(kind=filters.kind)
     if filters.owner:

@@ -399,3 +399,15 @@ def test_the_dashboard_panel_counts_problem_tenants(erp_settings, client_for, vi
     assert 'id="tenants-panel-title"' in page
     assert '<div class="value">1</div><div class="label">with an open problem</div>' in page
     assert "No license for this company (12027)</a>: 1" in page
+
+
+def test_the_inbox_never_lists_resolved_issues(erp_settings, client_for, viewer, make_tenant):
+    tenant = make_tenant("no_license")
+    health.check_tenant(tenant=tenant, trigger=CheckTrigger.MANUAL)
+    issue = HealthIssue.objects.get()
+    client = client_for(viewer)
+    assert f'data-issue="{issue.pk}"' in client.get(reverse("tenants:issues")).content.decode()
+    HealthIssue.objects.filter(pk=issue.pk).update(status=IssueStatus.RESOLVED)
+    for status in ("", "open", "muted"):
+        page = client.get(reverse("tenants:issues"), {"status": status}).content.decode()
+        assert f'data-issue="{issue.pk}"' not in page, status
