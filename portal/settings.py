@@ -352,6 +352,8 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 PORTAL_DEMO_SEEDERS.append("tenants.demo.seed")
+# /metrics (served by usage) also reports open health issues by kind.
+USAGE_METRICS_EXTRA = ["tenants.metrics.open_issues"]
 PORTAL_DASHBOARD_PANELS.append("tenants.panels.health_panel")
 
 

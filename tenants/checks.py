@@ -39,7 +39,7 @@ from erpclient import (
 from erpclient.config import Service
 
 from .catalogue import IssueKind
-from .erp import erp_for, fresh_token
+from .erp import erp_for
 from .models import ClientType, Tenant
 
 logger = logging.getLogger(__name__)
@@ -240,7 +240,7 @@ def _minutes_left(expires_at: datetime) -> int:
 
 
 def _step_token(ctx: CheckContext) -> tuple[str, dict[str, Any]]:
-    token = fresh_token(ctx.client, Service.ERP)
+    token = ctx.client.token(Service.ERP, fresh=True)
     return (
         f"Visma Connect issued a token for tenant {ctx.tenant.tenant_id} "
         f"(valid {_minutes_left(token.expires_at)} more minutes).",
@@ -264,7 +264,7 @@ def _step_financials(ctx: CheckContext) -> tuple[str, dict[str, Any]]:
 
 
 def _step_salesorders(ctx: CheckContext) -> tuple[str, dict[str, Any]]:
-    token = fresh_token(ctx.client, Service.SALESORDER)
+    token = ctx.client.token(Service.SALESORDER, fresh=True)
     page = ctx.client.sales_orders.list(page_size=1)
     total = page.total_count if page.total_count is not None else len(page.items)
     granted = sorted(s for s in token.scopes if s.startswith("visma.net.erp.salesorder"))

@@ -20,10 +20,8 @@ from erpclient import (
     ErpClient,
     InMemoryRepeatGuard,
     Priority,
-    Token,
     token_key,
 )
-from erpclient.config import Service
 
 from .models import ApiClient, Environment, Tenant
 from .token_store import get_token_store
@@ -94,9 +92,14 @@ def erp_for(
     """An ``ErpClient`` for ``tenant``. ``discover_company`` leaves the stored company id out, so
     ``context.get()`` learns it from the token. Extra ``options`` go to ``ErpClient``
     (``timeout``, ``max_retries``)."""
+    from usage.deferral import BACKGROUND_CLIENT_OPTIONS
     from usage.limiter import get_limiter
     from usage.recorder import get_recorder
 
+    if priority is Priority.BACKGROUND:
+        # A worker never sleeps off a hold: the client raises and the task is re-queued with a
+        # countdown instead.
+        options = {**BACKGROUND_CLIENT_OPTIONS, **options}
     api_client = tenant.api_client
     erp_scopes, salesorder_scopes = scopes_for(api_client)
     return ErpClient(
@@ -133,14 +136,3 @@ def forget_tokens(tenants: list[Tenant]) -> None:
     for tenant in tenants:
         for key in token_keys(tenant):
             store.delete(key)
-
-
-def fresh_token(client: ErpClient, service: Service) -> Token:
-    """Ask Visma Connect for a new token now (a health check must prove the credentials still
-    work, not that an old token is still cached). The new token is shared through the store."""
-    # erpclient has no public "fetch a token" call yet; its provider is the one place that
-    # knows how, so the check uses it rather than duplicating the token request.
-    provider = client._tokens
-    key = provider.keys[service]
-    provider.store.delete(key)
-    return provider.token(service)
