@@ -58,10 +58,10 @@ format: install
 	$(BIN)/ruff check --fix .
 
 test: install var lint
-	$(BIN)/pytest $(PYTEST_ARGS)
+	PORTAL_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS)
 
 smoke: install var
-	$(BIN)/pytest -m smoke $(PYTEST_ARGS)
+	PORTAL_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest -m smoke $(PYTEST_ARGS)
 
 # Refresh the vendored front-end libraries from npm (only needed when upgrading them).
 vendor:
