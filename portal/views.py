@@ -19,6 +19,7 @@ from . import selectors, services
 from .forms import AuditFilterForm, InviteForm, RoleForm
 from .invitations import user_for_invitation
 from .models import User
+from .querystrings import query_without
 from .roles import MANAGE_USERS, VIEW, Role
 
 
@@ -105,7 +106,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         if request.htmx and not request.htmx.boosted
         else "portal/audit.html"
     )
-    return render(request, template, {"form": form, "page": page})
+    context = {"form": form, "page": page, "query": query_without(request, "page")}
+    return render(request, template, context)
 
 
 @require_GET

@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from portal.querystrings import query_without
 from portal.roles import MANAGE_CREDENTIALS, OPERATE, VIEW
 
 from . import csv_import, health, selectors, services, tasks
@@ -84,17 +85,10 @@ def tenant_list(request: HttpRequest) -> HttpResponse:
         "status_counts": selectors.status_counts(),
         "kind_counts": selectors.kind_counts(),
         "owner_counts": selectors.owner_counts(),
-        "query": _query_without(request, "page"),
-        "sort_query": _query_without(request, "page", "sort"),
+        "query": query_without(request, "page"),
+        "sort_query": query_without(request, "page", "sort"),
     }
     return render(request, _partial(request, "tenants/list.html", "results"), context)
-
-
-def _query_without(request: HttpRequest, *names: str) -> str:
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
 
 
 # --- adding a tenant ------------------------------------------------------------------------------
@@ -336,7 +330,7 @@ def issue_inbox(request: HttpRequest) -> HttpResponse:
         "kind_counts": selectors.kind_counts(),
         "owner_counts": selectors.owner_counts(),
         "catalogue": {kind.value: problem for kind, problem in CATALOGUE.items()},
-        "query": _query_without(request, "page"),
+        "query": query_without(request, "page"),
         "mute_form": MuteForm(),
     }
     return render(request, _partial(request, "tenants/issues.html", "results"), context)

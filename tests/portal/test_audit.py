@@ -111,3 +111,14 @@ def test_a_bad_date_range_is_explained_and_shows_nothing_wrong(client_for, viewe
     assert b"The start date is after the end date." in response.content
     response = client_for(viewer).get("/audit/", {"since": "not-a-date"})
     assert b"Enter a valid date." in response.content
+
+
+def test_pages_of_the_audit_log_keep_the_filters(client_for, viewer, admin):
+    for n in range(55):
+        _record(actor=admin, action="user.invited", target=admin, target_label=f"n{n}")
+    _record(actor=admin, action="user.role_changed", target=admin)
+    first = client_for(viewer).get("/audit/", {"action": "user.invited"}).content.decode()
+    assert 'href="?action=user.invited&amp;page=2"' in first
+    assert "Page 1 of 2" in first
+    second = client_for(viewer).get("/audit/", {"action": "user.invited", "page": 2}).content
+    assert second.count(b"<code>user.invited</code>") == 5
