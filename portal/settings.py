@@ -229,6 +229,9 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Visma.net ISV portal"
 MFA_RECOVERY_CODE_COUNT = 10
+# Accept the code of the neighbouring 30-second step too (RFC 6238's advice for clock drift and
+# for a code typed just as it changes); a used code is still refused for the whole window.
+MFA_TOTP_TOLERANCE = 1
 # Operators and admins act on customers' ERP data: production makes a second factor mandatory.
 PORTAL_MFA_REQUIRED_FOR_STAFF = env.bool("PORTAL_MFA_REQUIRED_FOR_STAFF", default=PRODUCTION)
 PORTAL_INVITE_MAX_AGE_DAYS = env.int("PORTAL_INVITE_MAX_AGE_DAYS", default=3)

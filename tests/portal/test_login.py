@@ -20,6 +20,10 @@ def _fresh_rate_limits(settings):
 
 
 def _current_code(secret: str) -> str:
+    # A code typed in the last seconds of its step may reach the server in the next one.
+    left = 30 - time.time() % 30
+    if left < 3:
+        time.sleep(left + 0.2)
     counter = int(time.time()) // 30
     return totp.format_hotp_value(totp.hotp_value(secret, counter))
 
@@ -139,3 +143,15 @@ def test_the_layout_sends_the_csrf_token_with_every_htmx_request(client_for, vie
     content = client_for(viewer).get("/").content.decode()
     assert 'hx-headers=\'{"X-CSRFToken": "' in content
     assert 'src="/static/vendor/htmx/htmx.min.js"' in content
+
+
+def test_a_code_from_the_previous_step_is_accepted_once(client, operator):
+    secret = _enrol_totp(operator)
+    previous = totp.format_hotp_value(totp.hotp_value(secret, int(time.time()) // 30 - 1))
+    client.post("/accounts/login/", {"login": operator.email, "password": PASSWORD})
+    assert client.post("/accounts/2fa/authenticate/", {"code": previous}).status_code == 302
+    client.logout()
+    client.post("/accounts/login/", {"login": operator.email, "password": PASSWORD})
+    replay = client.post("/accounts/2fa/authenticate/", {"code": previous})
+    assert replay.status_code == 200
+    assert "_auth_user_id" not in client.session
