@@ -42,6 +42,7 @@ def clients(transactional_db):
     return register_demo_clients()
 
 
+@pytest.mark.smoke
 def test_add_a_tenant_and_watch_the_steps(sign_in, page, live_server, operator, erp, clients):
     sign_in(operator)
     page.goto(f"{live_server.url}/tenants/")

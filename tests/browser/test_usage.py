@@ -122,6 +122,7 @@ def test_the_refresh_keeps_sort_filter_and_scroll(
     assert names == sorted(names)
 
 
+@pytest.mark.smoke
 def test_the_company_page_shows_its_chart(sign_in, page, live_server, viewer, demo_companies):
     from tests.usage.factories import add_hours
 

@@ -31,6 +31,7 @@ def _first(client, **filters) -> SupplierInvoice:
     return page.items[0]
 
 
+@pytest.mark.smoke
 def test_context_is_the_tenants_company_and_then_sent_as_ipp_company_id(sandbox, erp):
     client = erp()
     context = client.context.get()
@@ -98,6 +99,7 @@ def test_get_with_and_without_document_type_carries_the_etag(erp):
     assert by_type.etag_header is not None
 
 
+@pytest.mark.smoke
 def test_update_with_if_match_then_a_stale_etag_gets_412(sandbox, erp):
     client = erp()
     balanced = _first(client, status="Balanced", document_type="Invoice")

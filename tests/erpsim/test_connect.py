@@ -6,6 +6,7 @@ import base64
 import json
 
 import httpx
+import pytest
 
 from erpsim.world import SALESORDER_SCOPES
 
@@ -17,6 +18,7 @@ def _claims(access_token: str) -> dict:
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
+@pytest.mark.smoke
 def test_token_is_jwt_shaped_for_one_hour_and_bound_to_the_tenant(sandbox):
     response = token_response(sandbox)
 

@@ -25,6 +25,7 @@ def _only_issue(tenant) -> HealthIssue:
 
 
 @pytest.mark.smoke
+@pytest.mark.smoke
 def test_the_healthy_tenant_passes_every_step_and_has_no_issue(erp_settings, make_tenant):
     tenant = make_tenant("healthy")
     run = _check(tenant, CheckTrigger.ONBOARDING)
@@ -93,6 +94,7 @@ def test_the_healthy_tenant_passes_every_step_and_has_no_issue(erp_settings, mak
         ),
     ],
 )
+@pytest.mark.smoke
 def test_each_problem_scenario_gets_exactly_its_issue(
     erp_settings, make_tenant, scenario, client_type, kind, owner, words
 ):

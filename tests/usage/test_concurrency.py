@@ -80,6 +80,7 @@ def test_processes_never_get_more_than_the_budget_through_redis(tmp_path):
     assert len([count for count in went if count > 0]) > 1  # they really competed
 
 
+@pytest.mark.smoke
 def test_processes_never_get_more_than_the_budget_through_the_database(tmp_path):
     went = _push("database", tmp_path)
     assert sum(went) == LIMIT

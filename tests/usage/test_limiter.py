@@ -98,6 +98,7 @@ def test_a_late_answer_from_the_last_window_changes_nothing(clock_and_limiter, c
     assert state.used == 1 and state.window_end == HOUR_END
 
 
+@pytest.mark.smoke
 def test_the_erp_wins_when_it_reports_fewer_calls_left(clock_and_limiter, company):
     clock, limiter = clock_and_limiter
     assert gone_through(limiter, 2) == 2
