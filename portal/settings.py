@@ -122,16 +122,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+if "CACHE_URL" in env.ENVIRON:
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+elif REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    # A file cache is shared by web, worker and beat on one machine (allauth's rate limits need it).
+    # Without Redis the database holds the cache, so web, workers and beat share it on every host
+    # (allauth's rate limits and the ERP token store need that). Migrations create its table.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_cache",
         }
     }
 

@@ -124,9 +124,14 @@ def sweep_one(pk: int, *, trigger: str = CheckTrigger.SWEEP) -> CheckRun | None:
 def check_many(
     pks: Sequence[int], *, trigger: str = CheckTrigger.SWEEP, concurrency: int | None = None
 ) -> int:
-    """Check these tenants, ``TENANTS_SWEEP_CONCURRENCY`` at a time; returns the failures."""
+    """Check these tenants, ``TENANTS_SWEEP_CONCURRENCY`` at a time; returns the failures.
+
+    The usage ledger rows of the whole batch are written together (see usage's recorder)."""
+    from usage.recorder import get_recorder
+
     workers = concurrency or settings.TENANTS_SWEEP_CONCURRENCY
-    return fan_out(list(pks), lambda pk: sweep_one(pk, trigger=trigger), concurrency=workers)
+    with get_recorder().batched():
+        return fan_out(list(pks), lambda pk: sweep_one(pk, trigger=trigger), concurrency=workers)
 
 
 def batches(pks: Sequence[int], size: int | None = None) -> list[list[int]]:

@@ -253,3 +253,34 @@ def test_an_idle_process_sends_what_it_holds(settings, company, clock):
     while limiter.redis.hget(key, "u") is None and time.monotonic() < deadline:
         time.sleep(0.01)
     assert limiter.redis.hget(key, "u") == b"80"
+
+
+def test_a_batch_holds_the_ledger_rows_and_writes_them_together(settings, company, clock):
+    settings.USAGE_REDIS_URL = ""
+    recorder = get_recorder()
+    with recorder.batched():
+        with recorder.batched():  # a nested batch (another sweep thread) keeps holding
+            for _ in range(3):
+                recorder.record(call_record(clock, status=200, limit=500, remaining=400))
+        assert CallLog.objects.count() == 0
+        # The limiter learned at once all the same: the ERP's figures are already in the state.
+        assert budget_state(client_id="isv_test", tenant_id="tenant-a").erp_remaining == 400
+    assert CallLog.objects.count() == 3
+    assert HourlyUsage.objects.get(company=company).calls == 3
+
+
+def test_a_long_batch_writes_every_batch_size_calls(settings, company, clock, monkeypatch):
+    settings.USAGE_REDIS_URL = ""
+    recorder = get_recorder()
+    monkeypatch.setattr(type(recorder), "BATCH_SIZE", 4)
+    with recorder.batched():
+        for _ in range(5):
+            recorder.record(call_record(clock, status=200))
+        assert CallLog.objects.count() == 4
+    assert CallLog.objects.count() == 5
+
+
+def test_outside_a_batch_each_call_is_written_at_once(settings, company, clock):
+    settings.USAGE_REDIS_URL = ""
+    get_recorder().record(call_record(clock, status=200))
+    assert CallLog.objects.count() == 1
