@@ -1,9 +1,9 @@
 """Visma Connect access tokens shared by every web and worker process, encrypted at rest.
 
-Django's cache holds them (Redis in production, a file cache on one machine), encrypted with the
-same key list as the client secrets, and expiring with the token. ``lock(key)`` is a cross-process
-lock built on ``cache.add`` (atomic on Redis): one refresh per tenant is in flight, the others wait
-and then find the new token. A value that cannot be decrypted (after a key rotation) is a miss.
+Django's cache holds them (Redis in production, else the database), encrypted with the same key
+list as the client secrets, and expiring with the token. ``lock(key)`` is a cross-process lock
+built on ``cache.add`` (atomic on Redis, and an insert on a unique key in the database): one
+refresh per tenant is in flight, the others wait and then find the new token. A value that cannot be decrypted (after a key rotation) is a miss.
 """
 
 from __future__ import annotations
@@ -77,8 +77,8 @@ class CacheTokenStore:
 
     @contextmanager
     def lock(self, key: str) -> Iterator[None]:
-        # Threads of this process queue on a local lock first (the file cache's add is not
-        # atomic); processes then meet at cache.add, which is atomic on Redis.
+        # Threads of this process queue on a local lock first (cheaper than polling the cache);
+        # processes then meet at cache.add.
         with self._guard:
             local = self._local_locks.setdefault(key, threading.Lock())
         if not local.acquire(timeout=self.lock_wait):
