@@ -3,7 +3,8 @@
 Django's cache holds them (Redis in production, else the database), encrypted with the same key
 list as the client secrets, and expiring with the token. ``lock(key)`` is a cross-process lock
 built on ``cache.add`` (atomic on Redis, and an insert on a unique key in the database): one
-refresh per tenant is in flight, the others wait and then find the new token. A value that cannot be decrypted (after a key rotation) is a miss.
+refresh per tenant is in flight, the others wait and then find the new token. A value that
+cannot be decrypted (after a key rotation) is a miss.
 """
 
 from __future__ import annotations
