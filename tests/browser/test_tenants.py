@@ -62,6 +62,10 @@ def test_add_a_tenant_and_watch_the_steps(sign_in, page, live_server, operator, 
     expect(verification).to_contain_text("Nordlys Handel AS")  # the company the token works on
     expect(verification.get_by_role("heading")).to_contain_text("Passed")
     assert Tenant.objects.get().status == "active"
+    # The page's own header follows: the discovered name and the new status, without a reload.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Nordlys Handel AS")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Active")
+    expect(page.locator("#tenant-summary")).to_contain_text("id 4712001")
 
 
 def test_a_failing_step_shows_who_must_act(sign_in, page, live_server, operator, erp, clients):
