@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
 import statistics
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -43,6 +41,8 @@ from erpclient._client import DEFAULT_HEADERS, DEFAULT_LIMITS
 from erpclient.config import ERP_SCOPES
 from erpsim.world import DEMO_CLIENTS, DEMO_TENANTS
 
+from . import sandbox_process
+
 CLIENT = next(c for c in DEMO_CLIENTS if c["type"] == "production")
 TENANT = next(t for t in DEMO_TENANTS if t["scenario"] == "healthy")
 
@@ -62,21 +62,9 @@ class Run:
         return statistics.median(self.latencies) * 1000
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_sandbox() -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
     # The ERP's own throttles would stop a benchmark; switch them off for this run only.
-    command = [
-        sys.executable,
-        "-m",
-        "erpsim",
-        "--port",
-        str(port),
+    return sandbox_process.start_sandbox(
         "--world",
         "demo",
         "--production-hourly-limit",
@@ -85,18 +73,7 @@ def start_sandbox() -> tuple[subprocess.Popen[bytes], str]:
         "0",
         "--failed-request-limit",
         "0",
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/_sandbox/health").status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    raise SystemExit("the sandbox did not start")
+    )
 
 
 def fetch_token(url: str) -> Token:

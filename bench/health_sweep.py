@@ -25,14 +25,14 @@ import argparse
 import concurrent.futures
 import multiprocessing
 import os
-import socket
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import httpx
+
+from . import sandbox_process
 
 GOAL_SECONDS = 60.0
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,38 +41,10 @@ CLIENT_SECRET = "bench-secret-not-real"
 ERP_CALLS_PER_CHECK = 3  # context, Financials read, SalesOrders read (token calls add no latency)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_sandbox(latency_ms: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "erpsim",
-        "--port",
-        str(port),
-        "--world",
-        "empty",
-        "--latency-ms",
-        str(latency_ms),
-        "--production-hourly-limit",
-        "10000000",
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/_sandbox/health").status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    raise SystemExit("the sandbox did not start")
+    return sandbox_process.start_sandbox(
+        "--world", "empty", "--latency-ms", str(latency_ms), "--production-hourly-limit", "10000000"
+    )
 
 
 def tenant_ids(count: int) -> list[str]:

@@ -23,8 +23,9 @@ def _client_for(spec: dict, clients: dict[str, ApiClient]) -> ApiClient:
     return clients[client_id]
 
 
-@transaction.atomic
-def seed(stdout=None) -> int:
+def demo_clients() -> tuple[dict[str, ApiClient], int]:
+    """The sandbox's demo API clients by client id, registered where missing; and how many were
+    new."""
     created = 0
     clients: dict[str, ApiClient] = {}
     for spec in DEMO_CLIENTS:
@@ -41,6 +42,12 @@ def seed(stdout=None) -> int:
             )
             created += 1
         clients[api_client.client_id] = api_client
+    return clients, created
+
+
+@transaction.atomic
+def seed(stdout=None) -> int:
+    clients, created = demo_clients()
     for spec in DEMO_TENANTS:
         customer = Customer.objects.filter(name__iexact=spec["customer_name"]).first()
         if customer is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from erpsim.world import DEMO_CLIENTS, DEMO_TENANTS
+from erpsim.world import DEMO_TENANTS
 
 
 def isolate_caches(settings) -> None:
@@ -32,22 +32,11 @@ def demo_spec(scenario: str) -> dict:
 
 
 def register_demo_clients() -> dict:
-    """The sandbox's two demo API clients, registered in the portal, by type."""
-    from tenants import services
-    from tenants.models import Environment
+    """The sandbox's two demo API clients, registered in the portal as the seeder does, by type."""
+    from tenants.demo import demo_clients
 
-    clients = {}
-    for spec in DEMO_CLIENTS:
-        clients[spec["type"]] = services.api_client_create(
-            actor=None,
-            name=spec["name"],
-            client_id=spec["client_id"],
-            client_secret=spec["client_secret"],
-            client_type=spec["type"],
-            scopes=list(spec["scopes"]),
-            environment=Environment.SANDBOX,
-        )
-    return clients
+    clients, _ = demo_clients()
+    return {client.client_type: client for client in clients.values()}
 
 
 def onboard_demo(clients: dict, scenario: str, client_type: str = "production", **overrides):
