@@ -24,24 +24,18 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-
 import django
+import redis
 
+from erpclient import CallRecord, LimitAction, LimitRequest, Priority, RateLimitInfo
+
+# The usage modules import Django models, so Django is set up before they are imported.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 django.setup()
 
-import redis  # noqa: E402
-
-from erpclient import (  # noqa: E402
-    CallRecord,
-    LimitAction,
-    LimitRequest,
-    Priority,
-    RateLimitInfo,
-)
-from usage import registry  # noqa: E402
-from usage.recorder import RedisRecorder  # noqa: E402
-from usage.redis_limiter import RedisLimiter  # noqa: E402
+from usage import registry  # noqa: E402 - needs django.setup() above
+from usage.recorder import RedisRecorder  # noqa: E402 - needs django.setup() above
+from usage.redis_limiter import RedisLimiter  # noqa: E402 - needs django.setup() above
 
 CLIENT_ID, TENANT_ID = "isv_bench", "5d1f3b0a-8c2e-4f6a-9b71-2e4c6a8d0f11"
 
