@@ -43,6 +43,24 @@ class Page(Generic[T]):
             return None
         return self._fetch(self.page_index + 1)
 
+    def paging_with(self, fetch: Callable[[int], Page[T]]) -> Page[T]:
+        """This page, able to fetch the next ones with ``fetch(page_index)``."""
+        return Page(*self._fields(), fetch)
+
+    def paging_async_with(self, fetch: Callable[[int], Awaitable[AsyncPage[T]]]) -> AsyncPage[T]:
+        """This page as an ``AsyncPage`` that fetches the next ones with ``await fetch(index)``."""
+        return AsyncPage(*self._fields(), fetch)
+
+    def _fields(self) -> tuple:
+        return (
+            self.items,
+            self.page_index,
+            self.page_size,
+            self.total_count,
+            self.has_next,
+            self.ratelimit,
+        )
+
     def auto_paging_iter(self) -> Iterator[T]:
         page: Page[T] | None = self
         while page is not None:

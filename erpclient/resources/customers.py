@@ -53,15 +53,7 @@ class Customers:
 
         def fetch(index: int) -> Page[Customer]:
             page = self._client._request(list_operation(search, index, page_size))
-            return Page(
-                page.items,
-                page.page_index,
-                page.page_size,
-                page.total_count,
-                page.has_next,
-                page.ratelimit,
-                fetch,
-            )
+            return page.paging_with(fetch)
 
         return fetch(page_index)
 
@@ -78,15 +70,7 @@ class AsyncCustomers:
     ) -> AsyncPage[Customer]:
         async def fetch(index: int) -> AsyncPage[Customer]:
             page = await self._client._request(list_operation(search, index, page_size))
-            return AsyncPage(
-                page.items,
-                page.page_index,
-                page.page_size,
-                page.total_count,
-                page.has_next,
-                page.ratelimit,
-                fetch,
-            )
+            return page.paging_async_with(fetch)
 
         return await fetch(page_index)
 

@@ -83,15 +83,7 @@ class Inventory:
                     page_size=page_size,
                 )
             )
-            return Page(
-                page.items,
-                page.page_index,
-                page.page_size,
-                page.total_count,
-                page.has_next,
-                page.ratelimit,
-                fetch,
-            )
+            return page.paging_with(fetch)
 
         return fetch(page_index)
 
@@ -121,14 +113,6 @@ class AsyncInventory:
                     page_size=page_size,
                 )
             )
-            return AsyncPage(
-                page.items,
-                page.page_index,
-                page.page_size,
-                page.total_count,
-                page.has_next,
-                page.ratelimit,
-                fetch,
-            )
+            return page.paging_async_with(fetch)
 
         return await fetch(page_index)

@@ -196,15 +196,7 @@ class SalesOrders:
 
         def fetch(index: int) -> Page[SalesOrderSummary]:
             page = self._client._request(list_operation(page_index=index, **arguments))
-            return Page(
-                page.items,
-                page.page_index,
-                page.page_size,
-                page.total_count,
-                page.has_next,
-                page.ratelimit,
-                fetch,
-            )
+            return page.paging_with(fetch)
 
         return fetch(page_index)
 
@@ -247,14 +239,6 @@ class AsyncSalesOrders:
 
         async def fetch(index: int) -> AsyncPage[SalesOrderSummary]:
             page = await self._client._request(list_operation(page_index=index, **arguments))
-            return AsyncPage(
-                page.items,
-                page.page_index,
-                page.page_size,
-                page.total_count,
-                page.has_next,
-                page.ratelimit,
-                fetch,
-            )
+            return page.paging_async_with(fetch)
 
         return await fetch(page_index)

@@ -311,15 +311,7 @@ class SupplierInvoices:
 
     def _page(self, index: int, size: int, params: dict[str, Any]) -> Page[SupplierInvoice]:
         page = self._client._request(page_operation(index, size, params))
-        return Page(
-            page.items,
-            page.page_index,
-            page.page_size,
-            page.total_count,
-            page.has_next,
-            page.ratelimit,
-            lambda next_index: self._page(next_index, size, params),
-        )
+        return page.paging_with(lambda next_index: self._page(next_index, size, params))
 
     def list(
         self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Any
@@ -504,15 +496,7 @@ class AsyncSupplierInvoices:
         async def fetch(next_index: int) -> AsyncPage[SupplierInvoice]:
             return await self._page(next_index, size, params)
 
-        return AsyncPage(
-            page.items,
-            page.page_index,
-            page.page_size,
-            page.total_count,
-            page.has_next,
-            page.ratelimit,
-            fetch,
-        )
+        return page.paging_async_with(fetch)
 
     async def list(
         self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Any
