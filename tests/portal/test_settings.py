@@ -64,6 +64,16 @@ def test_production_profile_passes_check_deploy_without_warnings():
 
 
 def test_development_defaults_to_the_sandbox_erp(settings):
-    # The test run itself is a development profile.
+    # The test run's own profile (test) talks to the sandbox ERP, as development does.
     assert settings.PORTAL_SANDBOX is True
     assert settings.VISMA_CONNECT_URL == settings.ERP_API_URL == settings.SANDBOX_URL
+
+
+def test_only_the_test_profile_uses_the_fast_password_hasher(settings):
+    assert settings.DJANGO_ENV == "test"
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    show = "from django.conf import settings; print(settings.PASSWORD_HASHERS[0])"
+    result = _manage("shell", "-v", "0", "-c", show, DJANGO_ENV="development")
+    assert result.stdout.strip() == "django.contrib.auth.hashers.PBKDF2PasswordHasher", (
+        result.stderr
+    )
