@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from portal import audit
 
+from . import services
 from .models import ApiClient, Customer, Tenant
-from .services import customers_by_name, sync_metering
+from .services import customers_by_name
 from .validators import normalize_tenant_id
 
 MAX_BYTES = 1024 * 1024
@@ -318,7 +318,12 @@ def read_text(text: str) -> Plan:
 
 
 def tenants_import(*, actor, text: str) -> list[Tenant]:
-    """Import every new row of ``text`` or nothing. Re-checks everything: a preview is advice."""
+    """Import every new row of ``text`` or nothing. Re-checks everything: a preview is advice.
+
+    Each row is registered by the same services as the "Add a tenant" form
+    (``services.customer_create``, ``services.tenant_onboard``), all in one transaction, so every
+    onboarding rule holds here too and a row they refuse leaves nothing behind.
+    """
     with transaction.atomic():
         plan = read_text(text)
         if plan.problems or plan.error_rows:
@@ -332,38 +337,27 @@ def tenants_import(*, actor, text: str) -> list[Tenant]:
             )
         customers = customers_by_name([row.customer for row in plan.new_rows])
         created: list[Tenant] = []
-        now = timezone.now()
         for row in plan.new_rows:
-            customer = customers.get(row.customer.lower())
-            if customer is None:
-                customer = Customer.objects.create(name=row.customer)
-                customers[row.customer.lower()] = customer
-                audit.record(
-                    actor=actor,
-                    action="customer.created",
-                    target=customer,
-                    details={"source": "csv import"},
-                )
             assert row.api_client is not None
-            tenant = Tenant.objects.create(
-                tenant_id=row.tenant_id,
-                name=row.name,
-                customer=customer,
-                api_client=row.api_client,
-                next_check_at=now,
-            )
-            sync_metering(tenant)
-            audit.record(
-                actor=actor,
-                action="tenant.created",
-                target=tenant,
-                details={
-                    "tenant_id": tenant.tenant_id,
-                    "client_id": row.api_client.client_id,
-                    "customer": customer.name,
-                    "source": f"csv import, line {row.line}",
-                },
-            )
+            try:
+                customer = customers.get(row.customer.lower())
+                if customer is None:
+                    customer = services.customer_create(
+                        actor=actor, name=row.customer, source="csv import"
+                    )
+                    customers[row.customer.lower()] = customer
+                tenant = services.tenant_onboard(
+                    actor=actor,
+                    tenant_id=row.tenant_id,
+                    name=row.name,
+                    api_client=row.api_client,
+                    customer=customer,
+                    source=f"csv import, line {row.line}",
+                )
+            except ValidationError as error:
+                raise ValidationError(
+                    f"Nothing was imported: line {row.line}: {' '.join(error.messages)}"
+                ) from None
             created.append(tenant)
         audit.record(
             actor=actor,

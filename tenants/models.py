@@ -11,22 +11,15 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from portal.fields import EncryptedTextField
+from usage import conf as usage_conf
+from usage.models import ClientType
 
 from .catalogue import IssueKind, Owner
-
-
-class ClientType(models.TextChoices):
-    TEST = "test", "Test"
-    PRODUCTION = "production", "Production"
 
 
 class Environment(models.TextChoices):
     SANDBOX = "sandbox", "Sandbox ERP"
     PRODUCTION = "production", "Visma.net (configured URLs)"
-
-
-# The KB figures: a test client may make 500 calls per company per hour, a production one 15,000.
-DEFAULT_HOURLY_LIMITS = {ClientType.TEST: 500, ClientType.PRODUCTION: 15_000}
 
 
 class ApiClient(models.Model):
@@ -42,7 +35,8 @@ class ApiClient(models.Model):
         "hourly limit",
         null=True,
         blank=True,
-        help_text="Calls per company per hour; empty means 500 for test, 15,000 for production.",
+        help_text="Calls per company per hour; empty: the type's default (USAGE_LIMIT_TEST, "
+        "USAGE_LIMIT_PRODUCTION).",
     )
     scopes = models.JSONField(default=list, blank=True)
     environment = models.CharField(
@@ -64,7 +58,7 @@ class ApiClient(models.Model):
     def hourly_limit(self) -> int:
         if self.hourly_limit_override:
             return self.hourly_limit_override
-        return DEFAULT_HOURLY_LIMITS[ClientType(self.client_type)]
+        return usage_conf.hourly_limit_for(self.client_type)
 
 
 class Customer(models.Model):

@@ -16,7 +16,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from portal import audit
+from usage import services as usage_services
 
+from .erp import forget_tokens
 from .models import (
     ApiClient,
     ClientType,
@@ -36,17 +38,17 @@ MAX_REASON = 2000
 
 
 def sync_metering(tenant: Tenant) -> None:
-    """Tell usage about this (API client, company). Must run inside the caller's transaction."""
-    from usage.services import metered_company_sync
-
+    """Tell usage about this (API client, company). Must run inside the caller's transaction.
+    The client's own limit goes along; without one, usage reads its type's default from the
+    settings whenever it needs it."""
     api_client = tenant.api_client
-    metered_company_sync(
+    usage_services.metered_company_sync(
         client_id=api_client.client_id,
         tenant_id=tenant.tenant_id,
         company_id=tenant.company_id,
         name=tenant.name,
         client_type=api_client.client_type,
-        hourly_limit=api_client.hourly_limit,
+        hourly_limit=api_client.hourly_limit_override,
         tenant_pk=tenant.pk,
         active=api_client.active and tenant.status != TenantStatus.OFFBOARDED,
     )
@@ -175,19 +177,15 @@ def api_client_update(
             for tenant in tenants:
                 sync_metering(tenant)
         if client_secret or "client_id" in changed or "environment" in changed:
-            from .erp import forget_tokens
-
             # Tokens cached under the old credentials must not outlive them.
             transaction.on_commit(lambda: forget_tokens(tenants))
     return api_client
 
 
 def _retire_metering(old_client_id: str, tenants: list[Tenant]) -> None:
-    from usage.models import MeteredCompany
-
-    MeteredCompany.objects.filter(
-        client_id=old_client_id, tenant_id__in=[t.tenant_id for t in tenants]
-    ).update(active=False)
+    usage_services.metered_company_retire(
+        client_id=old_client_id, tenant_ids=[t.tenant_id for t in tenants]
+    )
 
 
 # --- customers ----------------------------------------------------------------------------------
@@ -227,7 +225,9 @@ def customer_create(
     organisation_number: str = "",
     customer_tenant_id: str = "",
     contact_email: str = "",
+    source: str = "",
 ) -> Customer:
+    """A new customer; ``source`` (e.g. "csv import") goes into the audit row."""
     values = {
         "name": (name or "").strip(),
         "organisation_number": (organisation_number or "").strip(),
@@ -237,7 +237,12 @@ def customer_create(
     _check_customer(values)
     with transaction.atomic():
         customer = Customer.objects.create(**values)
-        audit.record(actor=actor, action="customer.created", target=customer)
+        audit.record(
+            actor=actor,
+            action="customer.created",
+            target=customer,
+            details={"source": source} if source else None,
+        )
     return customer
 
 
@@ -299,11 +304,14 @@ def tenant_onboard(
     customer: Customer | None = None,
     new_customer: dict[str, str] | None = None,
     notes: str = "",
+    source: str = "",
 ) -> Tenant:
     """Register a tenant in ``onboarding``; it becomes ``active`` when a check passes.
 
     Give an existing ``customer``, or ``new_customer`` (name, organisation_number,
     contact_email) to create one in the same transaction: both are saved or neither is.
+    ``source`` (e.g. "csv import, line 3") goes into the audit rows. The form and the CSV
+    import both register tenants here, so every onboarding rule holds for both.
     """
     if (customer is None) == (new_customer is None):
         raise ValueError("give exactly one of customer and new_customer")
@@ -315,7 +323,7 @@ def tenant_onboard(
         with transaction.atomic():
             if new_customer is not None:
                 try:
-                    customer = customer_create(actor=actor, **new_customer)
+                    customer = customer_create(actor=actor, source=source, **new_customer)
                 except ValidationError as error:
                     raise ValidationError(
                         {
@@ -341,6 +349,7 @@ def tenant_onboard(
                     "tenant_id": normalized,
                     "client_id": api_client.client_id,
                     "customer": customer.name,
+                    **({"source": source} if source else {}),
                 },
             )
     except IntegrityError:

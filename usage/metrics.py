@@ -59,7 +59,7 @@ def budget_metrics() -> Iterator[Metric]:
             "tenant_id",
             "name",
             "client_type",
-            "hourly_limit",
+            "hourly_limit_override",
             "background_reserve",
             "total_429",
             *(field for _, field in STATUS_FIELDS),
@@ -82,7 +82,7 @@ def budget_metrics() -> Iterator[Metric]:
         labels = [client_id, tenant_id, name or tenant_id]
         config = CompanyConfig(
             pk=pk,
-            limit=hourly,
+            limit=hourly or conf.hourly_limit_for(client_type),
             reserve=reserve if reserve is not None else conf.reserve_for(client_type),
             client_type=client_type,
         )

@@ -152,7 +152,7 @@ class RedisLimiter:
         self._acquire = client.register_script(lua_scripts.ACQUIRE)
         self._record = client.register_script(lua_scripts.RECORD)
         self.buffer_key = f"{prefix}buffer"
-        # Told about every alert rule that fires (the recorder turns them into signals).
+        # Told about every alert rule that fires (the recorder hands them to usage.alerts).
         self.on_alert: Alert | None = None
         self._held: list[Recorded] = []
         self._held_pid = os.getpid()
