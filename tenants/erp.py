@@ -22,6 +22,9 @@ from erpclient import (
     Priority,
     token_key,
 )
+from usage.deferral import BACKGROUND_CLIENT_OPTIONS
+from usage.limiter import get_limiter
+from usage.recorder import get_recorder
 
 from .models import ApiClient, Environment, Tenant
 from .token_store import get_token_store
@@ -92,10 +95,6 @@ def erp_for(
     """An ``ErpClient`` for ``tenant``. ``discover_company`` leaves the stored company id out, so
     ``context.get()`` learns it from the token. Extra ``options`` go to ``ErpClient``
     (``timeout``, ``max_retries``)."""
-    from usage.deferral import BACKGROUND_CLIENT_OPTIONS
-    from usage.limiter import get_limiter
-    from usage.recorder import get_recorder
-
     if priority is Priority.BACKGROUND:
         # A worker never sleeps off a hold: the client raises and the task is re-queued with a
         # countdown instead.

@@ -169,8 +169,8 @@ class CheckRun(models.Model):
     outcome = models.CharField(
         max_length=20, choices=CheckOutcome.choices, default=CheckOutcome.RUNNING
     )
-    # [{"name", "status": pending|running|passed|failed|skipped, "summary", "duration_ms",
-    #   "issue_kind"}], in the order they run.
+    # Each step in the order they run, as ``checks.StepResult.as_json`` writes it (name: a
+    # ``steps.Step``, status: a ``steps.StepStatus``), plus "started" while it runs.
     steps = models.JSONField(default=list)
     summary = models.TextField(blank=True)
     ratelimit = models.JSONField(null=True, blank=True)

@@ -19,6 +19,9 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
+from usage.recorder import get_recorder
+from usage.selectors import budget_state
+
 from .health import check_record_deferred, check_tenant
 from .models import CHECKED_STATUSES, CheckRun, CheckTrigger, Tenant
 
@@ -103,8 +106,6 @@ def claim_due(*, limit: int | None = None) -> list[int]:
 
 def sweep_one(pk: int, *, trigger: str = CheckTrigger.SWEEP) -> CheckRun | None:
     """Check one tenant, unless it left the checked states or its budget says wait."""
-    from usage.selectors import budget_state
-
     tenant = (
         Tenant.objects.select_related("api_client", "customer")
         .filter(pk=pk, status__in=CHECKED_STATUSES)
@@ -127,8 +128,6 @@ def check_many(
     """Check these tenants, ``TENANTS_SWEEP_CONCURRENCY`` at a time; returns the failures.
 
     The usage ledger rows of the whole batch are written together (see usage's recorder)."""
-    from usage.recorder import get_recorder
-
     workers = concurrency or settings.TENANTS_SWEEP_CONCURRENCY
     with get_recorder().batched():
         return fan_out(list(pks), lambda pk: sweep_one(pk, trigger=trigger), concurrency=workers)

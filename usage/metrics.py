@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from kombu import Connection
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
@@ -99,8 +100,6 @@ def budget_metrics() -> Iterator[Metric]:
 
 
 def queue_metrics() -> Iterator[Metric]:
-    from kombu import Connection
-
     depth = GaugeMetricFamily(
         "celery_queue_length", "Messages waiting in the Celery queue.", labels=["queue"]
     )
