@@ -21,12 +21,11 @@ from portal import audit
 
 from . import services
 from .models import ApiClient, Customer, Tenant
-from .services import customers_by_name
+from .services import MAX_NAME, customers_by_name
 from .validators import normalize_tenant_id
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 10_000
-MAX_NAME = 200
 
 # Accepted header spellings, compared without case, spaces, dashes or underscores.
 COLUMNS = {

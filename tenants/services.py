@@ -32,6 +32,8 @@ from .models import (
 from .validators import normalize_tenant_id
 
 MAX_REASON = 2000
+# The longest tenant or customer name (the columns' size).
+MAX_NAME = 200
 
 
 # --- metering -----------------------------------------------------------------------------------
@@ -196,8 +198,8 @@ def _check_customer(values: dict[str, Any], *, instance: Customer | None = None)
     name = values["name"]
     if not name:
         errors["name"] = "Enter the customer's name."
-    elif len(name) > 200:
-        errors["name"] = "A customer name has at most 200 characters."
+    elif len(name) > MAX_NAME:
+        errors["name"] = f"A customer name has at most {MAX_NAME} characters."
     elif (
         Customer.objects.exclude(pk=instance.pk if instance else None)
         .filter(name__iexact=name)
@@ -317,8 +319,8 @@ def tenant_onboard(
         raise ValueError("give exactly one of customer and new_customer")
     normalized = check_new_tenant(tenant_id=tenant_id, api_client=api_client, customer=customer)
     name = (name or "").strip()
-    if len(name) > 200:
-        raise ValidationError({"name": "A name has at most 200 characters."})
+    if len(name) > MAX_NAME:
+        raise ValidationError({"name": f"A name has at most {MAX_NAME} characters."})
     try:
         with transaction.atomic():
             if new_customer is not None:
