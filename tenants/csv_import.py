@@ -206,8 +206,8 @@ def _check_rows(rows: list[Row]) -> None:
     clients = _client_lookup()
     known_clients = ", ".join(sorted({c.client_id for c in clients.values()})) or "none yet"
     customers = customers_by_name([row.customer for row in rows if row.customer])
-    contract_ids = {
-        c.customer_tenant_id: c.name
+    contracts = {
+        c.customer_tenant_id: c
         for c in Customer.objects.exclude(customer_tenant_id="").only("name", "customer_tenant_id")
     }
     seen: dict[tuple[int, str], int] = {}
@@ -231,12 +231,17 @@ def _check_rows(rows: list[Row]) -> None:
             row.problems.append("The client is empty.")
         elif row.api_client is None:
             row.problems.append(f"No API client “{row.client}”. Known: {known_clients}.")
-        elif not row.api_client.active:
-            row.problems.append(f"The API client {row.api_client.name} is not active.")
-        if row.tenant_id in contract_ids:
-            row.problems.append(
-                f"This is the customer tenant id of {contract_ids[row.tenant_id]}, not a "
-                "company's (Visma.net Admin → Company → Edit → Configuration → Tenant id)."
+        else:
+            # Onboarding's own rules; a tenant already registered is compared below instead
+            # (registered exactly so, the row is left alone).
+            row.problems.extend(
+                message
+                for _, message in services.new_tenant_problems(
+                    row.tenant_id,
+                    api_client=row.api_client,
+                    registered=None,
+                    contract=contracts.get(row.tenant_id),
+                )
             )
         if row.api_client is not None and not row.problems:
             key = (row.api_client.pk, row.tenant_id)

@@ -269,31 +269,55 @@ def customer_update(*, actor, customer: Customer, **changes: Any) -> Customer:
 # --- tenants ------------------------------------------------------------------------------------
 
 
+def new_tenant_problems(
+    normalized: str,
+    *,
+    api_client: ApiClient,
+    registered: Tenant | None,
+    contract: Customer | None,
+) -> list[tuple[str, str]]:
+    """The onboarding rules for a new (already normalized) tenant id, given the tenant registered
+    with it on ``api_client`` and the customer whose contract id it is (each None if none): a list
+    of (field, message), empty when it may be registered. ``check_new_tenant`` looks the two up
+    for one tenant, the CSV preview for a whole file at once."""
+    problems = []
+    if registered is not None:
+        problems.append(
+            (
+                "tenant_id",
+                f"Tenant {normalized} is already registered on {api_client.name} as "
+                f"“{registered.name}” ({registered.get_status_display().lower()}).",
+            )
+        )
+    if contract is not None:
+        problems.append(
+            (
+                "tenant_id",
+                f"{normalized} is the customer tenant id of {contract.name} (their contract), not "
+                "a company's. Ask for the company tenant id: Visma.net Admin → Company → Edit → "
+                "Configuration → Tenant id.",
+            )
+        )
+    if not api_client.active:
+        problems.append(("api_client", f"{api_client.name} is not active."))
+    return problems
+
+
 def check_new_tenant(*, tenant_id: str, api_client: ApiClient, customer: Customer | None) -> str:
     """The normalized tenant id, or ValidationError saying what is wrong with it."""
     try:
         normalized = normalize_tenant_id(tenant_id)
     except ValidationError as error:
         raise ValidationError({"tenant_id": error.messages}) from None
-    existing = Tenant.objects.filter(api_client=api_client, tenant_id=normalized).first()
-    if existing is not None:
-        raise ValidationError(
-            {
-                "tenant_id": f"Tenant {normalized} is already registered on {api_client.name} as "
-                f"“{existing.name}” ({existing.get_status_display().lower()})."
-            }
-        )
-    contract = Customer.objects.filter(customer_tenant_id=normalized).first()
-    if contract is not None:
-        raise ValidationError(
-            {
-                "tenant_id": f"{normalized} is the customer tenant id of {contract.name} (their "
-                "contract), not a company's. Ask for the company tenant id: Visma.net Admin → "
-                "Company → Edit → Configuration → Tenant id."
-            }
-        )
-    if not api_client.active:
-        raise ValidationError({"api_client": f"{api_client.name} is not active."})
+    problems = new_tenant_problems(
+        normalized,
+        api_client=api_client,
+        registered=Tenant.objects.filter(api_client=api_client, tenant_id=normalized).first(),
+        contract=Customer.objects.filter(customer_tenant_id=normalized).first(),
+    )
+    if problems:
+        field, message = problems[0]
+        raise ValidationError({field: message})
     return normalized
 
 
