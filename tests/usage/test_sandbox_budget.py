@@ -141,6 +141,7 @@ def test_a_held_background_task_is_deferred_with_a_countdown(backend, sandbox, c
         retried.set()
 
     task_retry.connect(seen, weak=False)
+    app.control.purge()  # only this test's job in the queue, not messages earlier tests left
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             sent_at = time.time()
