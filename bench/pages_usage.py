@@ -40,9 +40,9 @@ def _populate(companies: int, days: int) -> None:
         cursor.execute(
             """
             INSERT INTO usage_meteredcompany (client_id, tenant_id, company_id, name, client_type,
-                hourly_limit_override, background_reserve, tenant_pk, active, created_at, updated_at,
-                total_calls, total_2xx, total_3xx, total_4xx, total_5xx, total_no_response,
-                total_429)
+                hourly_limit_override, background_reserve, tenant_pk, active, created_at,
+                updated_at, total_calls, total_2xx, total_3xx, total_4xx, total_5xx,
+                total_no_response, total_429)
             SELECT CASE WHEN n <= %s THEN %s ELSE %s END,
                    md5(n::text)::uuid::text, 4800000 + n, 'Company ' || lpad(n::text, 5, '0'),
                    CASE WHEN n %% 4 = 0 THEN 'test' ELSE 'production' END,
@@ -58,10 +58,11 @@ def _populate(companies: int, days: int) -> None:
                 status_4xx, status_5xx, no_response, rate_limited, interactive, background,
                 duration_ms_total, last_limit, last_remaining, last_reset_at, last_policy,
                 last_seen_at)
-            SELECT c.id, h.hour, c.hourly_limit_override / 3, c.hourly_limit_override / 3 - 5, 0, 5, 0, 0,
-                   CASE WHEN (c.id + h.n) %% 97 = 0 THEN 3 ELSE 0 END,
+            SELECT c.id, h.hour, c.hourly_limit_override / 3, c.hourly_limit_override / 3 - 5,
+                   0, 5, 0, 0, CASE WHEN (c.id + h.n) %% 97 = 0 THEN 3 ELSE 0 END,
                    10, c.hourly_limit_override / 3 - 10, 1000.0, c.hourly_limit_override,
-                   c.hourly_limit_override - c.hourly_limit_override / 3, NULL, '4-fixed-window', h.hour
+                   c.hourly_limit_override - c.hourly_limit_override / 3, NULL, '4-fixed-window',
+                   h.hour
             FROM usage_meteredcompany c
             CROSS JOIN (
                 SELECT n, date_trunc('hour', now()) - make_interval(hours => n) AS hour
