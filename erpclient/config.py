@@ -13,6 +13,8 @@ PRODUCTION_ERP_URL = "https://api.finance.visma.net"
 PRODUCTION_SALESORDER_URL = "https://salesorder.visma.net"
 
 CONNECT_PATH = "/connect/token"
+# The endpoint family of a Visma Connect token request in call records.
+TOKEN_FAMILY = "token"  # noqa: S105 - a name in call records, not a secret
 
 # Service (client_credentials) scopes of the Financials API, as Visma's own samples ask for them.
 ERP_SCOPES: tuple[str, ...] = (

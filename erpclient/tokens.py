@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, runtime_checkable
 
+from ._plugins import as_async
+
 
 @dataclass(frozen=True, slots=True)
 class Token:
@@ -150,3 +152,13 @@ class AsyncTokenStoreAdapter:
                 yield
             finally:
                 await asyncio.to_thread(shared.__exit__, None, None, None)
+
+
+def as_token_store(store: TokenStore | None) -> TokenStore:
+    """What ``ErpClient`` keeps tokens in: the given store, else a fresh ``InMemoryTokenStore``."""
+    return store if store is not None else InMemoryTokenStore()
+
+
+def as_async_token_store(store: TokenStore | AsyncTokenStore | None) -> AsyncTokenStore:
+    """What ``AsyncErpClient`` awaits: an async store as given, a sync one wrapped inline."""
+    return as_async(store, "get", AsyncTokenStoreAdapter, AsyncInMemoryTokenStore)

@@ -265,7 +265,7 @@ def _step_financials(ctx: CheckContext) -> tuple[str, dict[str, Any]]:
 
 def _step_salesorders(ctx: CheckContext) -> tuple[str, dict[str, Any]]:
     token = ctx.client.token(Service.SALESORDER, fresh=True)
-    page = ctx.client.sales_orders.list(page_size=1)
+    page = ctx.client.sales_orders.page(page_size=1)
     total = page.total_count if page.total_count is not None else len(page.items)
     granted = sorted(s for s in token.scopes if s.startswith("visma.net.erp.salesorder"))
     return (
