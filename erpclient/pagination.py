@@ -11,7 +11,6 @@ fetching of further pages.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -107,6 +106,3 @@ def financials_paging(page_number: int, page_size: int) -> dict[str, int]:
     """The Financials API's query parameters for a page: its ``pageNumber`` counts from 1."""
     check_paging(page_number, page_size)
     return {"pageNumber": page_number, "pageSize": page_size}
-
-
-PageReader = Callable[[Reply], PageData[T]]
