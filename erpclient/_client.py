@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from . import errors
 from ._auth import Credentials, TokenAttempt
 from ._core import ClientSettings, SharedState
 from ._version import __version__
@@ -191,7 +190,7 @@ class ClientBase:
             fault_code=None,
             error_kind=error.kind if error else None,
             ratelimit=attempt.ratelimit,
-            retry_after=error.retry_after if isinstance(error, errors.RateLimited) else None,
+            retry_after=error.retry_after if error else None,
             request_id=attempt.request_id,
             attempt=attempt.attempt,
             started_at=attempt.started_at,
