@@ -14,12 +14,12 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from . import errors
-from ._error_mapping import request_id_of, token_error_from_response
+from ._error_mapping import TOKEN_CLASSES, request_id_of, token_error_from_response
 from ._reply import Reply, reply_of
 from .config import CONNECT_PATH, Service
 from .ratelimit import RateLimitInfo
 from .retry import RetryPolicy
-from .tokens import Token, token_key
+from .tokens import Token, TokenRefusal, token_key
 
 DEFAULT_EXPIRES_IN = 3600
 
@@ -116,6 +116,7 @@ class TokenProviderBase:
         margin_seconds: float,
         retry: RetryPolicy,
         timeout: httpx.Timeout,
+        refusal_seconds: float,
     ) -> None:
         self.credentials = credentials
         self.scopes = dict(scopes)
@@ -128,6 +129,38 @@ class TokenProviderBase:
         self.margin_seconds = margin_seconds
         self.retry = retry
         self.timeout = timeout
+        if refusal_seconds < 0:
+            raise ValueError("token_refusal_seconds must be 0 (off) or more")
+        self.refusal_seconds = refusal_seconds
+
+    def refusal_of(self, error: errors.ErpError) -> TokenRefusal | None:
+        """What to remember of a refused token request: Visma Connect's verdict on these
+        credentials (a wrong secret, a tenant that has not approved the app, scopes it may not
+        have), never a throttle, an outage or an unreadable answer."""
+        if self.refusal_seconds <= 0 or not isinstance(error, tuple(TOKEN_CLASSES.values())):
+            return None
+        return TokenRefusal.of(
+            error.error or error.kind,
+            error.message,
+            error.status,
+            self.credentials.client_secret,
+            self.refusal_seconds,
+        )
+
+    def refused(self, refusal: TokenRefusal | None) -> errors.TokenError | None:
+        """The error to raise, without asking Visma Connect, while ``refusal`` holds."""
+        if refusal is None or not refusal.applies_to(self.credentials.client_secret):
+            return None
+        error_class = TOKEN_CLASSES.get(refusal.error, errors.TokenError)
+        return error_class(
+            f"{refusal.description} (Visma Connect refused these credentials at "
+            f"{refusal.refused_at:%H:%M:%S} UTC; not asked again before {refusal.until:%H:%M:%S} "
+            "UTC unless a fresh token is asked for)",
+            error=refusal.error,
+            status=refusal.status,
+            method="POST",
+            path=CONNECT_PATH,
+        )
 
     def _outcome(
         self,

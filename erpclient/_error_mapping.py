@@ -35,7 +35,7 @@ _STATUS_CLASSES: dict[int, type[errors.ErpError]] = {
     429: errors.RateLimited,
 }
 
-_TOKEN_CLASSES: dict[str, type[errors.TokenError]] = {
+TOKEN_CLASSES: dict[str, type[errors.TokenError]] = {
     "invalid_client": errors.InvalidClient,
     "invalid_tenant": errors.InvalidTenant,
     "invalid_scope": errors.InvalidScope,
@@ -150,5 +150,5 @@ def token_error_from_response(response: Reply, *, path: str) -> errors.ErpError:
         return errors.RateLimited(message, **common)
     if status >= 500:
         return errors.ServerError(message, **common)
-    token_class = _TOKEN_CLASSES.get(parsed.oauth_error or "", errors.TokenError)
+    token_class = TOKEN_CLASSES.get(parsed.oauth_error or "", errors.TokenError)
     return token_class(message, error=parsed.oauth_error, **common)

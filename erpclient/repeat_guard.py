@@ -21,7 +21,7 @@ import asyncio
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -61,6 +61,33 @@ class AsyncRepeatGuard(Protocol):
     async def failed(self, key: str, summary: str) -> None: ...
 
 
+def verdict_of(
+    sends: Sequence[float], failures: Sequence[float], last_failure: str, now: float
+) -> RepeatVerdict | None:
+    """The rules themselves, for any guard: ``sends`` and ``failures`` are the times (on the
+    clock of ``now``) of the latest identical requests sent and failed, oldest first."""
+    if len(failures) >= FAILED_REQUEST_LIMIT:
+        wait = failures[-FAILED_REQUEST_LIMIT] + FAILED_REQUEST_WINDOW_SECONDS - now
+        if wait > 0:
+            return RepeatVerdict(
+                refused=True,
+                wait_seconds=wait,
+                reason=(
+                    "the same request failed twice in the last 5 minutes "
+                    f"(last: {last_failure}); the ERP would throttle it"
+                ),
+            )
+    if len(sends) >= SAME_REQUEST_LIMIT:
+        wait = sends[-SAME_REQUEST_LIMIT] + SAME_REQUEST_WINDOW_SECONDS - now
+        if wait > 0:
+            return RepeatVerdict(
+                refused=False,
+                wait_seconds=wait,
+                reason="the same request was sent 5 times in the last minute",
+            )
+    return None
+
+
 @dataclass(slots=True)
 class _History:
     sends: deque[float] = field(default_factory=lambda: deque(maxlen=SAME_REQUEST_LIMIT))
@@ -94,29 +121,7 @@ class InMemoryRepeatGuard:
         history = self._histories.get(key)
         if history is None:
             return None
-        now = self._clock()
-        failures = history.failures
-        if len(failures) == FAILED_REQUEST_LIMIT:
-            wait = failures[0] + FAILED_REQUEST_WINDOW_SECONDS - now
-            if wait > 0:
-                return RepeatVerdict(
-                    refused=True,
-                    wait_seconds=wait,
-                    reason=(
-                        "the same request failed twice in the last 5 minutes "
-                        f"(last: {history.last_failure}); the ERP would throttle it"
-                    ),
-                )
-        sends = history.sends
-        if len(sends) == SAME_REQUEST_LIMIT:
-            wait = sends[0] + SAME_REQUEST_WINDOW_SECONDS - now
-            if wait > 0:
-                return RepeatVerdict(
-                    refused=False,
-                    wait_seconds=wait,
-                    reason="the same request was sent 5 times in the last minute",
-                )
-        return None
+        return verdict_of(history.sends, history.failures, history.last_failure, self._clock())
 
     def _history(self, key: str, now: float) -> _History:
         """The key's history, freshly touched (call under the lock)."""

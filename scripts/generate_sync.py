@@ -45,6 +45,7 @@ REPLACEMENTS = {
     "AsyncRecorder": "Recorder",
     "AsyncTokenStore": "TokenStore",
     "AsyncRepeatGuard": "RepeatGuard",
+    "AsyncRefusalStore": "RefusalStore",
     "as_async_limiter": "as_limiter",
     "as_async_recorder": "as_recorder",
     "as_async_token_store": "as_token_store",

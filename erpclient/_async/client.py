@@ -32,6 +32,7 @@ from ..budget import AsyncLimiter, Limiter, Priority, as_async_limiter, async_le
 from ..config import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_RETRY_AFTER_CAP_SECONDS,
+    DEFAULT_TOKEN_REFUSAL_SECONDS,
     ERP_SCOPES,
     PRODUCTION_CONNECT_URL,
     PRODUCTION_ERP_URL,
@@ -96,6 +97,7 @@ class AsyncErpClient(ClientBase):
         retry_after_cap: float = DEFAULT_RETRY_AFTER_CAP_SECONDS,
         erp_scopes: tuple[str, ...] = ERP_SCOPES,
         salesorder_scopes: tuple[str, ...] = SALESORDER_SCOPES,
+        token_refusal_seconds: float = DEFAULT_TOKEN_REFUSAL_SECONDS,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         credentials = self._configure(
@@ -139,6 +141,7 @@ class AsyncErpClient(ClientBase):
             margin_seconds=TOKEN_RENEW_MARGIN_SECONDS,
             retry=self._settings.retry,
             timeout=self._settings.timeout,
+            refusal_seconds=token_refusal_seconds,
         )
         self._bind_resources()
 

@@ -1,5 +1,9 @@
 """Cached Visma Connect tokens, renewed ``margin_seconds`` before they expire, one refresh in
-flight per key (whoever holds the store's lock fetches; the others then find the new token)."""
+flight per key (whoever holds the store's lock fetches; the others then find the new token).
+
+A refusal of the credentials is remembered for ``refusal_seconds`` in a store that can keep it,
+so a refused tenant fails fast instead of asking Visma Connect on every call.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,10 @@ from typing import Any
 
 import httpx
 
+from .. import errors
 from .._auth import TokenProviderBase, token_request
 from ..config import Service
-from ..tokens import AsyncTokenStore, Token
+from ..tokens import AsyncRefusalStore, AsyncTokenStore, Token
 from ._types import AttemptSink, Sleep
 
 
@@ -32,18 +37,37 @@ class AsyncTokenProvider(TokenProviderBase):
         self._record = record
 
     async def token(self, service: Service, *, force: bool = False) -> Token:
+        """The cached token, else a new one. ``force`` asks Visma Connect whatever is cached,
+        a token or a refusal."""
         key = self.keys[service]
-        token = None if force else await self.store.get(key)
-        if token is not None and token.usable(self.margin_seconds):
+        token = None if force else await self._cached(key)
+        if token is not None:
             return token
         async with self.store.lock(key):
-            # Someone else may have refreshed it while we waited for the lock.
-            token = None if force else await self.store.get(key)
-            if token is not None and token.usable(self.margin_seconds):
+            # Someone else may have refreshed it (or been refused) while we waited for the lock.
+            token = None if force else await self._cached(key)
+            if token is not None:
                 return token
-            token = await self._fetch(self.scopes[service])
+            try:
+                token = await self._fetch(self.scopes[service])
+            except errors.ErpError as error:
+                refusal = self.refusal_of(error)
+                if refusal is not None and isinstance(self.store, AsyncRefusalStore):
+                    await self.store.set_refusal(key, refusal)
+                raise
             await self.store.set(key, token)
             return token
+
+    async def _cached(self, key: str) -> Token | None:
+        """A usable cached token; raises the remembered refusal of these credentials."""
+        token = await self.store.get(key)
+        if token is not None and token.usable(self.margin_seconds):
+            return token
+        if isinstance(self.store, AsyncRefusalStore):
+            refused = self.refused(await self.store.get_refusal(key))
+            if refused is not None:
+                raise refused
+        return None
 
     async def forget(self, service: Service, token: Token) -> None:
         key = self.keys[service]
