@@ -78,25 +78,19 @@ def test_a_refusal_is_remembered_only_for_its_time():
     assert TokenRefusal.from_dict(refusal.as_dict()) == refusal
 
 
-def test_zero_seconds_turns_the_memory_off():
-    fake = FakeErp().on("/v1/supplierInvoice/000123", ok_json(INVOICE))
-    fake.token_reply = refused
-    client = make_client(fake, token_refusal_seconds=0)
-    for _ in range(2):
-        with pytest.raises(errors.InvalidTenant):
-            client.supplier_invoices.get("000123")
-    assert len(fake.token_requests) == 2
-
-
 @pytest.mark.parametrize(
-    "answer",
-    [error_json(503, None), error_json(429, None, **{"Retry-After": "600"})],
-    ids=["outage", "throttle"],
+    ("answer", "options"),
+    [
+        (refused(), {"token_refusal_seconds": 0}),
+        (error_json(503, None), {}),
+        (error_json(429, None, **{"Retry-After": "600"}), {}),
+    ],
+    ids=["memory-off", "outage", "throttle"],
 )
-def test_outages_and_throttles_are_not_remembered(answer):
+def test_every_call_asks_when_the_memory_is_off_or_the_answer_was_no_refusal(answer, options):
     fake = FakeErp().on("/v1/supplierInvoice/000123", ok_json(INVOICE))
-    fake.token_reply = answer
-    client = make_client(fake, max_retries=0)
+    fake.token_reply = lambda request: answer
+    client = make_client(fake, max_retries=0, **options)
     for _ in range(2):
         with pytest.raises(errors.ErpError):
             client.supplier_invoices.get("000123")
