@@ -9,7 +9,7 @@ import pytest
 from erpclient import Priority
 from tenants import checks, health
 from tenants.models import CheckTrigger
-from tenants.steps import StepStatus
+from tenants.steps import ERP_STEPS, StepStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,8 @@ def test_a_step_the_erp_does_not_answer_in_time_stops_waiting_and_says_so(
     assert "The ERP did not answer within 0.5 seconds" in step["summary"]
     assert "Nothing was changed" in step["summary"] and "Check now" in step["summary"]
     assert step["details"]["error"] == "ErpTimeout"
-    later = [s["status"] for s in run.steps[2:] if s["name"] in checks.ERP_STEPS]
-    assert later == [checks.SKIPPED] * len(later)
+    later = [s["status"] for s in run.steps[2:] if s["name"] in ERP_STEPS]
+    assert later == [StepStatus.SKIPPED] * len(later)
 
 
 def test_interactive_steps_do_not_retry_and_background_checks_keep_their_patience(
