@@ -1,9 +1,10 @@
 """A separate process pushing one company's budget through the shared limiter.
 
 python -m tests.usage.limiter_worker --backend database|redis --redis-url URL --prefix P
-    --tenant T --calls N --first N
+    --tenant T --limit N --calls N --first N
 
-The test registers the company (client ``CLIENT_ID``). The worker connects, says "ready" and
+Each worker registers the company (client ``CLIENT_ID``; the sync is idempotent, so the workers
+may all do it), connects, says "ready" and
 waits for a line on standard input (the parent's start signal, sent once every worker is ready);
 then asks the limiter for ``--first`` calls, says "first" and waits for the next line (so every
 worker is known to be in the race before the rest starts); then asks for the rest of its
@@ -25,6 +26,7 @@ def main() -> None:
     parser.add_argument("--redis-url", default="")
     parser.add_argument("--prefix", default="usage-test:")
     parser.add_argument("--tenant", required=True)
+    parser.add_argument("--limit", type=int, default=100)
     parser.add_argument("--calls", type=int, default=50)
     parser.add_argument("--first", type=int, default=0)
     args = parser.parse_args()
@@ -39,6 +41,18 @@ def main() -> None:
 
     from erpclient import LimitAction, LimitRequest, Priority
     from usage.limiter import get_limiter
+    from usage.services import metered_company_sync
+
+    metered_company_sync(
+        client_id=CLIENT_ID,
+        tenant_id=args.tenant,
+        company_id=1,
+        name="Concurrency AS",
+        client_type="production",
+        hourly_limit=args.limit,
+        tenant_pk=None,
+        active=True,
+    )
 
     limiter = get_limiter()
     request = LimitRequest(

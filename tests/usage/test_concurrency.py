@@ -13,8 +13,6 @@ import pytest
 from django.db import connection
 
 from tests.usage.helpers import TEST_REDIS_URL, drop_prefix, redis_or_skip
-from tests.usage.limiter_worker import CLIENT_ID
-from usage.services import metered_company_sync
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,18 +66,7 @@ def _push(backend: str, tmp_path: Path) -> list[int]:
     prefix = f"usage-test:{uuid.uuid4().hex[:12]}:"
     tenant = f"tenant-{uuid.uuid4().hex[:8]}"
     common = ["--backend", backend, "--redis-url", TEST_REDIS_URL, "--prefix", prefix]
-    common += ["--tenant", tenant]
-    # Registered here, committed (a transactional test), so every worker process sees it.
-    metered_company_sync(
-        client_id=CLIENT_ID,
-        tenant_id=tenant,
-        company_id=1,
-        name="Concurrency AS",
-        client_type="production",
-        hourly_limit=LIMIT,
-        tenant_pk=None,
-        active=True,
-    )
+    common += ["--tenant", tenant, "--limit", str(LIMIT)]
     worker = [sys.executable, "-m", "tests.usage.limiter_worker"]
     run = [*worker, *common, "--calls", str(CALLS_EACH), "--first", str(FIRST_EACH)]
     processes = [
