@@ -101,7 +101,7 @@ def test_groups_and_authenticators_are_not_in_the_admin(request, client, who, to
         ).status_code
         == 404
     )
-    assert client.get(f"/admin/account/emailaddress/").status_code == 404
+    assert client.get("/admin/account/emailaddress/").status_code == 404
     assert Authenticator.objects.filter(pk=totp.pk).exists()
     assert admin_group.permissions.count() > 0
 
