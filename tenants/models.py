@@ -25,6 +25,9 @@ class Environment(models.TextChoices):
     PRODUCTION = "production", "Visma.net (configured URLs)"
 
 
+# Staff notes on a tenant: a few paragraphs, not a document.
+TENANT_NOTES_MAX_LENGTH = 4000
+
 # The KB figures: a test client may make 500 calls per company per hour, a production one 15,000.
 DEFAULT_HOURLY_LIMITS = {ClientType.TEST: 500, ClientType.PRODUCTION: 15_000}
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from portal import audit
 
 from .models import (
+    TENANT_NOTES_MAX_LENGTH,
     ApiClient,
     ClientType,
     Customer,
@@ -311,6 +312,7 @@ def tenant_onboard(
     name = (name or "").strip()
     if len(name) > 200:
         raise ValidationError({"name": "A name has at most 200 characters."})
+    _check_notes(notes)
     try:
         with transaction.atomic():
             if new_customer is not None:
@@ -351,6 +353,13 @@ def tenant_onboard(
     return tenant
 
 
+def _check_notes(notes: str | None) -> None:
+    if notes and len(notes) > TENANT_NOTES_MAX_LENGTH:
+        raise ValidationError(
+            {"notes": f"Notes have at most {TENANT_NOTES_MAX_LENGTH:,} characters."}
+        )
+
+
 def tenant_update(*, actor, tenant: Tenant, **changes: Any) -> Tenant:
     fields = ("name", "notes", "customer")
     unknown = set(changes) - set(fields)
@@ -361,6 +370,7 @@ def tenant_update(*, actor, tenant: Tenant, **changes: Any) -> Tenant:
     }
     if "name" in values and not values["name"]:
         raise ValidationError({"name": "A tenant needs a name."})
+    _check_notes(values.get("notes"))
     changed = [key for key, value in values.items() if getattr(tenant, key) != value]
     if not changed:
         return tenant
