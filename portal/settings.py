@@ -16,6 +16,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.startup_checks import DEVELOPMENT_SECRET_KEY, fernet_keys, refuse_unsafe_production
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Where the embedded defaults keep their files. `make test` uses its own folder, so a test run
 # never shares a queue, a cache or a database file with a running `make run`.
@@ -37,7 +39,7 @@ DEBUG = env.bool("DEBUG", default=DJANGO_ENV == "development")
 if "SECRET_KEY" in env.ENVIRON:
     SECRET_KEY = env.str("SECRET_KEY")
 elif DEBUG or DJANGO_ENV == "test":
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdefghijklmnop"
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 else:
     raise ImproperlyConfigured(
         "SECRET_KEY is not set. Production needs its own long random SECRET_KEY in the "
@@ -204,6 +206,11 @@ if not FIELD_ENCRYPTION_KEYS:
     FIELD_ENCRYPTION_KEYS = [
         base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
     ]
+fernet_keys(FIELD_ENCRYPTION_KEYS)
+if PRODUCTION:
+    refuse_unsafe_production(
+        secret_key=SECRET_KEY, debug=DEBUG, allowed_hosts=ALLOWED_HOSTS, sandbox=PORTAL_SANDBOX
+    )
 
 # --- authentication -----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -16,9 +16,9 @@ from .models import (
     ApiClient,
     ClientType,
     Customer,
-    Environment,
     IssueStatus,
     TenantStatus,
+    offered_environments,
 )
 from .selectors import DEFAULT_SORT, SORTS
 from .validators import EXAMPLE_GUID, normalize_tenant_id
@@ -63,7 +63,7 @@ class ApiClientForm(forms.Form):
         required=False,
         help_text="The scopes the client has in the Developer Portal; none ticked means all.",
     )
-    environment = forms.ChoiceField(choices=Environment.choices)
+    environment = forms.ChoiceField(choices=offered_environments)
     active = forms.BooleanField(required=False, initial=True)
 
     def __init__(self, *args, instance: ApiClient | None = None, **kwargs):

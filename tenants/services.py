@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -27,6 +28,7 @@ from .models import (
     IssueStatus,
     Tenant,
     TenantStatus,
+    offered_environments,
 )
 from .validators import normalize_tenant_id
 
@@ -78,7 +80,11 @@ def _check_client(values: dict[str, Any], *, instance: ApiClient | None = None) 
         errors["client_id"] = "A client id has no spaces."
     if values.get("client_type") not in ClientType.values:
         errors["client_type"] = "Choose test or production."
-    if values.get("environment") not in Environment.values:
+    if values.get("environment") == Environment.SANDBOX and not settings.PORTAL_SANDBOX:
+        errors["environment"] = (
+            "The sandbox ERP is for development only; choose the configured Visma URLs."
+        )
+    elif values.get("environment") not in dict(offered_environments()):
         errors["environment"] = "Choose the sandbox or the configured Visma URLs."
     others = ApiClient.objects.exclude(pk=instance.pk if instance else None)
     if name and others.filter(name__iexact=name).exists():
