@@ -14,7 +14,7 @@ from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResp
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from .request_context import current_ip
+from .request_context import client_ip, current_ip
 from .roles import OPERATE
 
 logger = logging.getLogger(__name__)
@@ -71,14 +71,6 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
-
-
-def client_ip(request) -> str | None:
-    if getattr(settings, "PORTAL_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):

@@ -237,6 +237,11 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
     "change_password": "5/m/user",
 }
+# Proxies in front of the portal that append the client's address to X-Forwarded-For (a load
+# balancer, a TLS terminator): allauth's per-address limits and the audit log's addresses come
+# from the entry they appended (see portal/request_context.py). 0 ignores the header.
+PORTAL_TRUSTED_PROXY_COUNT = env.int("PORTAL_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = PORTAL_TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Visma.net ISV portal"
 MFA_RECOVERY_CODE_COUNT = 10
@@ -330,7 +335,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "filters": {"client_errors_in_one_line": {"()": "portal.log_filters.ClientErrorsInOneLine"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["client_errors_in_one_line"]},
+    },
 }
 
 # --- the portal ---------------------------------------------------------------------------------

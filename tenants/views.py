@@ -380,6 +380,7 @@ def issues_recheck(request: HttpRequest) -> HttpResponse:
         return redirect("tenants:issues")
     pks = selectors.tenants_for_recheck(issue_pks=form.cleaned_data["issues"])
     if pks:
+        health.checks_requested(actor=request.user, tenant_pks=pks)
         transaction.on_commit(lambda: tasks.check_tenants.delay(pks, trigger=CheckTrigger.MANUAL))
         messages.success(
             request, f"Checking {len(pks)} tenant(s) again in the background; refresh in a moment."

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
+from portal.startup_checks import DEVELOPMENT_SECRET_KEY
+
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.smoke
@@ -81,9 +83,7 @@ SAFE_PRODUCTION = {
     ("change", "message"),
     [
         (
-            {
-                "SECRET_KEY": "dev-only-insecure-key-do-not-use-in-production-0123456789abcdefghijklmnop"
-            },
+            {"SECRET_KEY": DEVELOPMENT_SECRET_KEY},
             "SECRET_KEY is the published development key",
         ),
         (

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.models import AuditEvent
 from tenants import health, services
@@ -433,3 +434,27 @@ def test_notes_of_two_megabytes_are_refused_and_nothing_saved(
     assert len(tenant.notes) < 4000
     with pytest.raises(ValidationError, match="at most 4,000 characters"):
         services.tenant_update(actor=operator, tenant=tenant, notes="n" * 4001)
+
+
+def test_manual_checks_are_audited_with_who_asked(client_for, operator, make_tenant):
+    tenant = make_tenant("healthy")
+    other = make_tenant("no_license")
+    Tenant.objects.filter(pk=other.pk).update(status=TenantStatus.ACTIVE)
+    now = timezone.now()
+    issue = HealthIssue.objects.create(
+        tenant=other,
+        kind="no_license",
+        owner="customer_admin",
+        title="No licence",
+        first_seen_at=now,
+        last_seen_at=now,
+    )
+    client = client_for(operator)
+    client.post(reverse("tenants:check", args=[tenant.pk]), HTTP_HX_REQUEST="true")
+    event = AuditEvent.objects.get(action="tenant.check_requested", target_id=str(tenant.pk))
+    assert event.actor == operator
+    assert event.details["check"] == CheckRun.objects.get(tenant=tenant).pk
+
+    client.post(reverse("tenants:issues_recheck"), {"issues": [str(issue.pk)]})
+    event = AuditEvent.objects.get(action="tenant.check_requested", target_id=str(other.pk))
+    assert event.actor == operator and event.details == {"in": "background"}
