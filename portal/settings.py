@@ -359,6 +359,15 @@ TENANTS_ISV_NAME = env.str("TENANTS_ISV_NAME", default="the integration team")
 TENANTS_CHECK_INTERVAL_SECONDS = env.int("TENANTS_CHECK_INTERVAL_SECONDS", default=3600)
 TENANTS_SWEEP_TICK_SECONDS = env.int("TENANTS_SWEEP_TICK_SECONDS", default=60)
 TENANTS_SWEEP_MAX_PER_TICK = env.int("TENANTS_SWEEP_MAX_PER_TICK", default=5000)
+# A sweep's claim on a tenant lasts this long: a worker killed mid-batch leaves its tenants due
+# again after it. Longer than a task may run (CELERY_TASK_TIME_LIMIT), so a live check never
+# loses its claim.
+TENANTS_SWEEP_LEASE_SECONDS = env.int("TENANTS_SWEEP_LEASE_SECONDS", default=300)
+if TENANTS_SWEEP_LEASE_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"TENANTS_SWEEP_LEASE_SECONDS ({TENANTS_SWEEP_LEASE_SECONDS}) must be longer than "
+        f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT}), or a slow batch loses its tenants."
+    )
 # Tenants per Celery task, and checks running at once inside one task.
 TENANTS_SWEEP_BATCH_SIZE = env.int("TENANTS_SWEEP_BATCH_SIZE", default=200)
 TENANTS_SWEEP_CONCURRENCY = env.int("TENANTS_SWEEP_CONCURRENCY", default=16)
