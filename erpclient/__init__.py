@@ -3,7 +3,12 @@
 Framework-free: it imports httpx and the standard library only. See docs/erpclient.md.
 """
 
-from ._client import USER_AGENT, AsyncErpClient, ErpClient
+from ._async.client import AsyncErpClient
+from ._async.pagination import AsyncPage
+from ._client import USER_AGENT
+from ._operation import Operation
+from ._sync.client import ErpClient
+from ._sync.pagination import Page
 from ._version import __version__
 from .background import Background
 from .budget import (
@@ -23,6 +28,7 @@ from .config import (
     PRODUCTION_ERP_URL,
     PRODUCTION_SALESORDER_URL,
     SALESORDER_SCOPES,
+    TOKEN_FAMILY,
     Service,
 )
 from .errors import (
@@ -75,17 +81,25 @@ from .models import (
     SupplierInvoice,
     WriteResult,
 )
-from .pagination import AsyncPage, Page
+from .pagination import PageData
 from .ratelimit import RateLimitInfo
 from .recording import AsyncRecorder, AsyncRecorderAdapter, CallRecord, InMemoryRecorder, Recorder
-from .repeat_guard import InMemoryRepeatGuard, RepeatGuard, RepeatVerdict
+from .repeat_guard import (
+    AsyncRepeatGuard,
+    AsyncRepeatGuardAdapter,
+    InMemoryRepeatGuard,
+    RepeatGuard,
+    RepeatVerdict,
+)
 from .retry import RetryPolicy
 from .tokens import (
     AsyncInMemoryTokenStore,
     AsyncTokenStore,
     AsyncTokenStoreAdapter,
     InMemoryTokenStore,
+    RefusalStore,
     Token,
+    TokenRefusal,
     TokenStore,
     token_key,
 )
@@ -96,6 +110,7 @@ __all__ = [
     "PRODUCTION_ERP_URL",
     "PRODUCTION_SALESORDER_URL",
     "SALESORDER_SCOPES",
+    "TOKEN_FAMILY",
     "USER_AGENT",
     "ActionResult",
     "AllowAll",
@@ -106,6 +121,8 @@ __all__ = [
     "AsyncPage",
     "AsyncRecorder",
     "AsyncRecorderAdapter",
+    "AsyncRepeatGuard",
+    "AsyncRepeatGuardAdapter",
     "AsyncTokenStore",
     "AsyncTokenStoreAdapter",
     "Background",
@@ -146,9 +163,11 @@ __all__ = [
     "Limiter",
     "NewSalesOrder",
     "NotFound",
+    "Operation",
     "OrderCustomer",
     "OrderLine",
     "Page",
+    "PageData",
     "PreconditionFailed",
     "PreconditionRequired",
     "Priority",
@@ -156,6 +175,7 @@ __all__ = [
     "RateLimitInfo",
     "RateLimited",
     "Recorder",
+    "RefusalStore",
     "RepeatGuard",
     "RepeatVerdict",
     "RepeatedRequestRefused",
@@ -168,6 +188,7 @@ __all__ = [
     "SupplierInvoice",
     "Token",
     "TokenError",
+    "TokenRefusal",
     "TokenStore",
     "Unauthorized",
     "UnexpectedResponse",

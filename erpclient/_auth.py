@@ -1,23 +1,25 @@
-"""Visma Connect tokens (client_credentials with ``tenant_id``), one refresh in flight per key."""
+"""Visma Connect tokens (client_credentials with ``tenant_id``): the request and its reading.
+
+The providers that cache and refresh them are in ``_async/token_provider.py`` and its sync twin.
+"""
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 
 from . import errors
-from ._error_mapping import request_id_of, token_error_from_response
+from ._error_mapping import TOKEN_CLASSES, request_id_of, token_error_from_response
 from ._reply import Reply, reply_of
 from .config import CONNECT_PATH, Service
 from .ratelimit import RateLimitInfo
 from .retry import RetryPolicy
-from .tokens import AsyncTokenStore, Token, TokenStore, token_key
+from .tokens import Token, TokenRefusal, token_key
 
 DEFAULT_EXPIRES_IN = 3600
 
@@ -105,7 +107,7 @@ def error_for_exception(exc: httpx.TransportError, method: str, path: str) -> er
     return error_class(detail, method=method, path=path)
 
 
-class _TokenProviderBase:
+class TokenProviderBase:
     def __init__(
         self,
         *,
@@ -114,6 +116,7 @@ class _TokenProviderBase:
         margin_seconds: float,
         retry: RetryPolicy,
         timeout: httpx.Timeout,
+        refusal_seconds: float,
     ) -> None:
         self.credentials = credentials
         self.scopes = dict(scopes)
@@ -126,6 +129,38 @@ class _TokenProviderBase:
         self.margin_seconds = margin_seconds
         self.retry = retry
         self.timeout = timeout
+        if refusal_seconds < 0:
+            raise ValueError("token_refusal_seconds must be 0 (off) or more")
+        self.refusal_seconds = refusal_seconds
+
+    def refusal_of(self, error: errors.ErpError) -> TokenRefusal | None:
+        """What to remember of a refused token request: Visma Connect's verdict on these
+        credentials (a wrong secret, a tenant that has not approved the app, scopes it may not
+        have), never a throttle, an outage or an unreadable answer."""
+        if self.refusal_seconds <= 0 or not isinstance(error, tuple(TOKEN_CLASSES.values())):
+            return None
+        return TokenRefusal.of(
+            error.error or error.kind,
+            error.message,
+            error.status,
+            self.credentials.client_secret,
+            self.refusal_seconds,
+        )
+
+    def refused(self, refusal: TokenRefusal | None) -> errors.TokenError | None:
+        """The error to raise, without asking Visma Connect, while ``refusal`` holds."""
+        if refusal is None or not refusal.applies_to(self.credentials.client_secret):
+            return None
+        error_class = TOKEN_CLASSES.get(refusal.error, errors.TokenError)
+        return error_class(
+            f"{refusal.description} (Visma Connect refused these credentials at "
+            f"{refusal.refused_at:%H:%M:%S} UTC; not asked again before {refusal.until:%H:%M:%S} "
+            "UTC unless a fresh token is asked for)",
+            error=refusal.error,
+            status=refusal.status,
+            method="POST",
+            path=CONNECT_PATH,
+        )
 
     def _outcome(
         self,
@@ -162,126 +197,3 @@ class _TokenProviderBase:
             started_at=started_at,
         )
         return token, error, record
-
-
-class TokenProvider(_TokenProviderBase):
-    """Sync: cached tokens from the store, renewed ``margin_seconds`` before expiry."""
-
-    def __init__(
-        self,
-        *,
-        http: httpx.Client,
-        store: TokenStore,
-        sleep: Callable[[float], None],
-        record: Callable[[TokenAttempt], None],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(**kwargs)
-        self._http = http
-        self.store = store
-        self._sleep = sleep
-        self._record = record
-
-    def token(self, service: Service, *, force: bool = False) -> Token:
-        key = self.keys[service]
-        token = None if force else self.store.get(key)
-        if token is not None and token.usable(self.margin_seconds):
-            return token
-        with self.store.lock(key):
-            # Someone else may have refreshed it while we waited for the lock.
-            token = None if force else self.store.get(key)
-            if token is not None and token.usable(self.margin_seconds):
-                return token
-            token = self._fetch(self.scopes[service])
-            self.store.set(key, token)
-            return token
-
-    def forget(self, service: Service, token: Token) -> None:
-        key = self.keys[service]
-        current = self.store.get(key)
-        if current is not None and current.access_token == token.access_token:
-            self.store.delete(key)
-
-    def _fetch(self, scopes: tuple[str, ...]) -> Token:
-        attempt = 0
-        while True:
-            attempt += 1
-            request = token_request(self._http, self.credentials, scopes, self.timeout)
-            started_at, started = datetime.now(UTC), time.perf_counter()
-            response = exc = None
-            try:
-                response = self._http.send(request)
-            except httpx.TransportError as failure:
-                exc = failure
-            token, error, record = self._outcome(
-                response, exc, scopes, attempt, started_at, started
-            )
-            self._record(record)
-            if token is not None:
-                return token
-            assert error is not None
-            delay = self.retry.delay(error, attempt=attempt, idempotent=True)
-            if delay is None:
-                raise error
-            self._sleep(delay)
-
-
-class AsyncTokenProvider(_TokenProviderBase):
-    """Async twin of ``TokenProvider``."""
-
-    def __init__(
-        self,
-        *,
-        http: httpx.AsyncClient,
-        store: AsyncTokenStore,
-        sleep: Callable[[float], Awaitable[None]],
-        record: Callable[[TokenAttempt], Awaitable[None]],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(**kwargs)
-        self._http = http
-        self.store = store
-        self._sleep = sleep
-        self._record = record
-
-    async def token(self, service: Service, *, force: bool = False) -> Token:
-        key = self.keys[service]
-        token = None if force else await self.store.get(key)
-        if token is not None and token.usable(self.margin_seconds):
-            return token
-        async with self.store.lock(key):
-            token = None if force else await self.store.get(key)
-            if token is not None and token.usable(self.margin_seconds):
-                return token
-            token = await self._fetch(self.scopes[service])
-            await self.store.set(key, token)
-            return token
-
-    async def forget(self, service: Service, token: Token) -> None:
-        key = self.keys[service]
-        current = await self.store.get(key)
-        if current is not None and current.access_token == token.access_token:
-            await self.store.delete(key)
-
-    async def _fetch(self, scopes: tuple[str, ...]) -> Token:
-        attempt = 0
-        while True:
-            attempt += 1
-            request = token_request(self._http, self.credentials, scopes, self.timeout)
-            started_at, started = datetime.now(UTC), time.perf_counter()
-            response = exc = None
-            try:
-                response = await self._http.send(request)
-            except httpx.TransportError as failure:
-                exc = failure
-            token, error, record = self._outcome(
-                response, exc, scopes, attempt, started_at, started
-            )
-            await self._record(record)
-            if token is not None:
-                return token
-            assert error is not None
-            delay = self.retry.delay(error, attempt=attempt, idempotent=True)
-            if delay is None:
-                raise error
-            await self._sleep(delay)

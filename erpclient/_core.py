@@ -230,7 +230,7 @@ def call_record(
         fault_code=error.fault_code if error else None,
         error_kind=error.kind if error else None,
         ratelimit=outcome.ratelimit,
-        retry_after=error.retry_after if isinstance(error, errors.RateLimited) else None,
+        retry_after=error.retry_after if error else None,
         request_id=outcome.request_id,
         attempt=attempt,
         started_at=started_at,

@@ -35,7 +35,7 @@ _STATUS_CLASSES: dict[int, type[errors.ErpError]] = {
     429: errors.RateLimited,
 }
 
-_TOKEN_CLASSES: dict[str, type[errors.TokenError]] = {
+TOKEN_CLASSES: dict[str, type[errors.TokenError]] = {
     "invalid_client": errors.InvalidClient,
     "invalid_tenant": errors.InvalidTenant,
     "invalid_scope": errors.InvalidScope,
@@ -101,6 +101,7 @@ def error_from_response(
         "request_id": request_id_of(response.headers),
         "ratelimit": response.ratelimit,
         "visma_id": parsed.visma_id,
+        "retry_after": parse_retry_after(response.headers.get("retry-after")),
     }
     message = _message(parsed, response)
     fault_class = _FAULT_CLASSES.get(parsed.fault_code or "")
@@ -124,8 +125,7 @@ def error_from_response(
             return errors.ScopeMissing(message, missing_scopes=missing, **common)
         return errors.Forbidden(message, **common)
     if status == 429:
-        retry_after = parse_retry_after(response.headers.get("retry-after"))
-        return errors.RateLimited(message, retry_after=retry_after, **common)
+        return errors.RateLimited(message, **common)
     if status >= 500:
         return errors.ServerError(message, **common)
     error_class = _STATUS_CLASSES.get(status, errors.UnexpectedResponse)
@@ -143,12 +143,12 @@ def token_error_from_response(response: Reply, *, path: str) -> errors.ErpError:
         "path": path,
         "request_id": request_id_of(response.headers),
         "ratelimit": response.ratelimit,
+        "retry_after": parse_retry_after(response.headers.get("retry-after")),
     }
     message = _message(parsed, response)
     if status == 429:
-        retry_after = parse_retry_after(response.headers.get("retry-after"))
-        return errors.RateLimited(message, retry_after=retry_after, **common)
+        return errors.RateLimited(message, **common)
     if status >= 500:
         return errors.ServerError(message, **common)
-    token_class = _TOKEN_CLASSES.get(parsed.oauth_error or "", errors.TokenError)
+    token_class = TOKEN_CLASSES.get(parsed.oauth_error or "", errors.TokenError)
     return token_class(message, error=parsed.oauth_error, **common)

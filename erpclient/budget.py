@@ -8,24 +8,20 @@ about and keeps a reserve of each company's hourly budget for people at the cons
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
+from ._plugins import as_async
+from .priority import Priority
 from .recording import CallRecord
 
 # A 429 from these rules describes one repeated request, not the company's hourly budget.
 PER_REQUEST_POLICIES = frozenset({"SameRequestLimit", "ClientErrorLimit"})
-
-
-class Priority(Enum):
-    """Which lane a call runs in: a person waiting, or a periodic job."""
-
-    INTERACTIVE = "interactive"
-    BACKGROUND = "background"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,3 +169,37 @@ class AsyncLimiterAdapter:
             await asyncio.to_thread(record, call)
         else:
             record(call)
+
+
+def as_limiter(limiter: Limiter | None) -> Limiter:
+    """What ``ErpClient`` asks: the given limiter, else a fresh ``InMemoryLimiter``."""
+    return limiter if limiter is not None else InMemoryLimiter()
+
+
+def as_async_limiter(limiter: Limiter | AsyncLimiter | None) -> AsyncLimiter:
+    """What ``AsyncErpClient`` awaits: an async limiter as given, a sync one wrapped inline."""
+    return as_async(limiter, "acquire", AsyncLimiterAdapter, InMemoryLimiter)
+
+
+def learning_sink(limiter: object, recorder: object) -> Callable[[CallRecord], Any] | None:
+    """The limiter's own ``record``, if it has one: a limiter that learns from call records (like
+    ``InMemoryLimiter``) is told about every call. Not when the limiter *is* the recorder, which
+    would hear each call twice."""
+    if getattr(limiter, "wrapped", limiter) is getattr(recorder, "wrapped", recorder):
+        return None
+    record = getattr(limiter, "record", None)
+    return record if callable(record) else None
+
+
+def async_learning_sink(
+    limiter: object, recorder: object
+) -> Callable[[CallRecord], Awaitable[None]] | None:
+    """As ``learning_sink``, always awaitable (an async limiter may learn in a plain method)."""
+    record = learning_sink(limiter, recorder)
+    if record is None or inspect.iscoroutinefunction(record):
+        return record
+
+    async def call(call: CallRecord) -> None:
+        record(call)
+
+    return call

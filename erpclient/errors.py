@@ -2,7 +2,8 @@
 
 Every error has ``status`` (``None`` when no response arrived), the parsed ``body``, the ERP's
 ``fault_code`` and ``message_id``, a human ``message``, the request's ``method`` and ``path``,
-the ``request_id`` if the ERP sent one and the ``ratelimit`` figures of the response.
+the ``request_id`` if the ERP sent one, the ``ratelimit`` figures of the response and
+``retry_after``, the seconds its ``Retry-After`` header asked for (a 429, a 503).
 ``str(error)`` is a short sentence a support person can read.
 """
 
@@ -31,6 +32,7 @@ class ErpError(Exception):
         request_id: str | None = None,
         ratelimit: RateLimitInfo | None = None,
         visma_id: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -43,12 +45,14 @@ class ErpError(Exception):
         self.request_id = request_id
         self.ratelimit = ratelimit
         self.visma_id = visma_id
+        self.retry_after = retry_after
 
     def __str__(self) -> str:
         where = f" on {self.method} {self.path}" if self.method and self.path else ""
         status = f"{self.status} " if self.status is not None else ""
         fault = f" (fault {self.fault_code})" if self.fault_code else ""
-        return f"{status}{type(self).__name__}{where}: {self.message}{fault}"
+        wait = f" (retry after {self.retry_after:g} s)" if self.retry_after is not None else ""
+        return f"{status}{type(self).__name__}{where}: {self.message}{fault}{wait}"
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
@@ -172,10 +176,6 @@ class RateLimited(ErpError):
 
     kind = "rate_limited"
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
-        self.retry_after = retry_after
-
     @property
     def limit(self) -> int | None:
         return self.ratelimit.limit if self.ratelimit else None
@@ -192,13 +192,10 @@ class RateLimited(ErpError):
     def policy(self) -> str | None:
         return self.ratelimit.policy if self.ratelimit else None
 
-    def __str__(self) -> str:
-        wait = f" (retry after {self.retry_after:g} s)" if self.retry_after is not None else ""
-        return f"{super().__str__()}{wait}"
-
 
 class ServerError(ErpError):
-    """5xx: the ERP failed. Nothing the caller did; try again later."""
+    """5xx: the ERP failed. Nothing the caller did; try again later (after ``retry_after`` when
+    the ERP said, as a 503 with ``Retry-After`` does)."""
 
     kind = "server_error"
 

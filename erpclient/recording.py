@@ -10,12 +10,11 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
+from ._plugins import as_async
+from .priority import Priority
 from .ratelimit import RateLimitInfo
-
-if TYPE_CHECKING:
-    from .budget import Priority
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,3 +80,13 @@ class AsyncRecorderAdapter:
             await asyncio.to_thread(self.wrapped.record, call)
         else:
             self.wrapped.record(call)
+
+
+def as_recorder(recorder: Recorder | None) -> Recorder:
+    """What ``ErpClient`` tells: the given recorder, else a fresh ``InMemoryRecorder``."""
+    return recorder if recorder is not None else InMemoryRecorder()
+
+
+def as_async_recorder(recorder: Recorder | AsyncRecorder | None) -> AsyncRecorder:
+    """What ``AsyncErpClient`` awaits: an async recorder as given, a sync one wrapped inline."""
+    return as_async(recorder, "record", AsyncRecorderAdapter, InMemoryRecorder)

@@ -1,7 +1,8 @@
 """When to try a request again, and how long to wait first.
 
 - connection errors, timeouts and 5xx: only for idempotent requests (GET, HEAD, DELETE, a PUT with
-  ``If-Match``, or a call the caller marked idempotent), with jittered exponential backoff;
+  ``If-Match``, or a call the caller marked idempotent), with jittered exponential backoff; a 5xx
+  with ``Retry-After`` (a 503 saying when to come back) is waited out like a 429 instead;
 - 429: only when ``Retry-After`` is within ``retry_after_cap`` (else the caller reschedules), for
   any method, because a throttled request was not carried out;
 - everything else (4xx, budget decisions): never.
@@ -64,14 +65,17 @@ class RetryPolicy:
         if attempt > self.max_retries:
             return None
         if isinstance(error, errors.RateLimited):
-            retry_after = error.retry_after
-            if retry_after is None or retry_after > self.retry_after_cap:
-                return None
-            return self.after_retry_after(retry_after)
+            return self._asked_for(error.retry_after)
         if not idempotent:
             return None
-        if isinstance(error, errors.ErpConnectionError):
-            return self.backoff(attempt)
-        if isinstance(error, errors.ServerError):
+        if isinstance(error, errors.ServerError) and error.retry_after is not None:
+            return self._asked_for(error.retry_after)
+        if isinstance(error, errors.ErpConnectionError | errors.ServerError):
             return self.backoff(attempt)
         return None
+
+    def _asked_for(self, retry_after: float | None) -> float | None:
+        """The wait the ERP asked for, when within the cap; beyond it the caller reschedules."""
+        if retry_after is None or retry_after > self.retry_after_cap:
+            return None
+        return self.after_retry_after(retry_after)

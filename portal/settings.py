@@ -372,7 +372,13 @@ if TENANTS_SWEEP_LEASE_SECONDS <= CELERY_TASK_TIME_LIMIT:
 TENANTS_SWEEP_BATCH_SIZE = env.int("TENANTS_SWEEP_BATCH_SIZE", default=200)
 TENANTS_SWEEP_CONCURRENCY = env.int("TENANTS_SWEEP_CONCURRENCY", default=16)
 TENANTS_CHECK_TIMEOUT_SECONDS = env.float("TENANTS_CHECK_TIMEOUT_SECONDS", default=15.0)
+# A check step run inside a web request (onboarding, Check now) waits this long for each ERP
+# answer, with no retry, so a hung ERP cannot hold the page.
+TENANTS_INTERACTIVE_TIMEOUT_SECONDS = env.float("TENANTS_INTERACTIVE_TIMEOUT_SECONDS", default=5.0)
 TENANTS_CHECK_MAX_RETRIES = env.int("TENANTS_CHECK_MAX_RETRIES", default=1)
+# How long Visma Connect's refusal of a tenant's credentials (invalid_tenant, invalid_client) is
+# remembered, so calls for that tenant fail at once instead of asking again; 0 turns it off.
+TENANTS_TOKEN_REFUSAL_SECONDS = env.float("TENANTS_TOKEN_REFUSAL_SECONDS", default=60.0)
 # An issue resolves after this many good checks in a row (no flapping).
 TENANTS_RESOLVE_AFTER_CHECKS = env.int("TENANTS_RESOLVE_AFTER_CHECKS", default=2)
 # A check reports "near the limit" from this share of the hourly budget used.

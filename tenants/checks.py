@@ -25,6 +25,7 @@ from erpclient import (
     ErpClient,
     ErpConnectionError,
     ErpError,
+    ErpTimeout,
     InvalidClient,
     InvalidScope,
     InvalidTenant,
@@ -121,13 +122,24 @@ class StepResult:
 
 
 class CheckContext:
-    """What the steps of one check share: the tenant and one ERP client, built on first use."""
+    """What the steps of one check share: the tenant and one ERP client, built on first use.
 
-    def __init__(self, tenant: Tenant, *, priority: Priority) -> None:
+    ``interactive``: the step runs inside a web request someone is waiting on, so each ERP call
+    gets ``TENANTS_INTERACTIVE_TIMEOUT_SECONDS`` and no retry, and a hung ERP costs the page
+    seconds, not minutes."""
+
+    def __init__(self, tenant: Tenant, *, priority: Priority, interactive: bool = False) -> None:
         self.tenant = tenant
         self.priority = priority
+        self.interactive = interactive
         self._client: ErpClient | None = None
         self.secrets = [tenant.api_client.client_secret.reveal()]
+
+    @property
+    def timeout(self) -> float:
+        if self.interactive:
+            return settings.TENANTS_INTERACTIVE_TIMEOUT_SECONDS
+        return settings.TENANTS_CHECK_TIMEOUT_SECONDS
 
     @property
     def client(self) -> ErpClient:
@@ -135,8 +147,8 @@ class CheckContext:
             self._client = erp_for(
                 self.tenant,
                 priority=self.priority,
-                timeout=settings.TENANTS_CHECK_TIMEOUT_SECONDS,
-                max_retries=settings.TENANTS_CHECK_MAX_RETRIES,
+                timeout=self.timeout,
+                max_retries=0 if self.interactive else settings.TENANTS_CHECK_MAX_RETRIES,
             )
         return self._client
 
@@ -265,7 +277,7 @@ def _step_financials(ctx: CheckContext) -> tuple[str, dict[str, Any]]:
 
 def _step_salesorders(ctx: CheckContext) -> tuple[str, dict[str, Any]]:
     token = ctx.client.token(Service.SALESORDER, fresh=True)
-    page = ctx.client.sales_orders.list(page_size=1)
+    page = ctx.client.sales_orders.page(page_size=1)
     total = page.total_count if page.total_count is not None else len(page.items)
     granted = sorted(s for s in token.scopes if s.startswith("visma.net.erp.salesorder"))
     return (
@@ -356,10 +368,13 @@ def run_step(ctx: CheckContext, name: str) -> StepResult:
         kind = classify(error, name)
         details = error_details(error, name, ctx)
         defer = error.retry_after if isinstance(error, RateLimited) else None
+        summary = str(error)
+        if isinstance(error, ErpTimeout) and ctx.interactive:
+            summary = interactive_timeout_summary(ctx.timeout)
         result = StepResult(
             name,
             FAILED,
-            ctx.scrub(str(error)),
+            ctx.scrub(summary),
             found=Found(kind, details),
             defer_seconds=defer,
             error=error,
@@ -379,6 +394,15 @@ def run_step(ctx: CheckContext, name: str) -> StepResult:
         )
     result.duration_ms = (time.perf_counter() - started) * 1000.0
     return result
+
+
+def interactive_timeout_summary(timeout: float) -> str:
+    return (
+        f"The ERP did not answer within {timeout:g} seconds, so the portal stopped waiting "
+        "instead of keeping this page busy. Nothing was changed. Press “Check now” to try "
+        "again; the background check also tries again at its next run, waiting up to "
+        f"{settings.TENANTS_CHECK_TIMEOUT_SECONDS:g} seconds for each answer."
+    )
 
 
 def not_run(name: str, reason: str) -> StepResult:

@@ -2,8 +2,9 @@
 
 It brings the API client's credentials (the secret decrypted only here), the configured ERP URLs,
 the usage limiter and recorder (shared budget and the call ledger), the shared token store (one
-token refresh in flight per tenant across every process), one repeat guard per process (so checks
-in this process never send a request the ERP would punish), and one connection pool per process.
+token refresh in flight per tenant across every process, and Visma Connect's refusals remembered
+briefly), the shared repeat guard (so no two processes together send a request the ERP would
+punish), and one connection pool per process.
 """
 
 from __future__ import annotations
@@ -14,15 +15,9 @@ from typing import Any
 import httpx
 from django.conf import settings
 
-from erpclient import (
-    ERP_SCOPES,
-    SALESORDER_SCOPES,
-    ErpClient,
-    InMemoryRepeatGuard,
-    Priority,
-    token_key,
-)
+from erpclient import ERP_SCOPES, SALESORDER_SCOPES, ErpClient, Priority, token_key
 
+from . import repeat_guard
 from .models import ApiClient, Environment, Tenant
 from .token_store import get_token_store
 
@@ -44,7 +39,6 @@ class _SharedTransport(httpx.BaseTransport):
 
 _lock = threading.Lock()
 _transport: _SharedTransport | None = None
-_repeat_guard = InMemoryRepeatGuard()
 
 
 def _shared_transport() -> _SharedTransport:
@@ -57,9 +51,8 @@ def _shared_transport() -> _SharedTransport:
 
 
 def reset_process_state() -> None:
-    """Forget this process's repeat-guard history (tests reset the sandbox between cases)."""
-    global _repeat_guard
-    _repeat_guard = InMemoryRepeatGuard()
+    """Start a repeat-guard history of this process's own (tests reset the sandbox's clock)."""
+    repeat_guard.forget_history()
 
 
 def urls_for(api_client: ApiClient) -> dict[str, str]:
@@ -117,7 +110,8 @@ def erp_for(
         limiter=get_limiter(),
         recorder=get_recorder(),
         token_store=get_token_store(),
-        repeat_guard=_repeat_guard,
+        repeat_guard=repeat_guard.get_repeat_guard(),
+        token_refusal_seconds=settings.TENANTS_TOKEN_REFUSAL_SECONDS,
         priority=priority,
         erp_scopes=erp_scopes,
         **urls_for(api_client),

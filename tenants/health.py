@@ -104,7 +104,8 @@ def check_run_next_step(*, run: CheckRun) -> CheckRun:
         run.save(update_fields=["steps"])
     tenant = Tenant.objects.select_related("api_client", "customer").get(pk=run.tenant_id)
     name = run.steps[index]["name"]
-    ctx = CheckContext(tenant, priority=_priority_for(run.trigger))
+    # One step per web request: someone is waiting on the page for it.
+    ctx = CheckContext(tenant, priority=_priority_for(run.trigger), interactive=True)
     try:
         result = checks.run_step(ctx, name)
     finally:

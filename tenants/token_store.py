@@ -4,12 +4,15 @@ Django's cache holds them (Redis in production, else the database), encrypted wi
 list as the client secrets, and expiring with the token. ``lock(key)`` is a cross-process lock
 built on ``cache.add`` (atomic on Redis, and an insert on a unique key in the database): one
 refresh per tenant is in flight, the others wait and then find the new token. A value that
-cannot be decrypted (after a key rotation) is a miss.
+cannot be decrypted (after a key rotation) is a miss. Visma Connect's refusals of a tenant's
+credentials are kept beside the tokens for as long as erpclient remembers them (no secret in
+them); a new token or forgetting the tokens clears them.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import secrets
 import threading
 import time
@@ -20,9 +23,11 @@ from datetime import UTC, datetime
 from django.core.cache import cache
 
 from erpclient import Token
+from erpclient.tokens import TokenRefusal
 from portal.fields import DecryptionFailed, decrypt, encrypt
 
 PREFIX = "tenants:token:"
+REFUSAL_PREFIX = "tenants:token-refusal:"
 LOCK_PREFIX = "tenants:token-lock:"
 # Longer than a token request may take (the client's timeout), so a crashed holder frees the lock.
 LOCK_TTL_SECONDS = 70
@@ -72,9 +77,23 @@ class CacheTokenStore:
             }
         )
         cache.set(PREFIX + key, encrypt(payload), timeout=int(lifetime))
+        cache.delete(REFUSAL_PREFIX + key)
 
     def delete(self, key: str) -> None:
-        cache.delete(PREFIX + key)
+        cache.delete_many([PREFIX + key, REFUSAL_PREFIX + key])
+
+    def get_refusal(self, key: str) -> TokenRefusal | None:
+        stored = cache.get(REFUSAL_PREFIX + key)
+        try:
+            return TokenRefusal.from_dict(json.loads(stored)) if stored else None
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def set_refusal(self, key: str, refusal: TokenRefusal) -> None:
+        lifetime = (refusal.until - datetime.now(UTC)).total_seconds()
+        if lifetime > 0:
+            payload = json.dumps(refusal.as_dict())
+            cache.set(REFUSAL_PREFIX + key, payload, timeout=math.ceil(lifetime))
 
     @contextmanager
     def lock(self, key: str) -> Iterator[None]:

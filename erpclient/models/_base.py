@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, ClassVar, Self, TypeVar
 
 from ..ratelimit import RateLimitInfo
@@ -33,11 +33,6 @@ def as_datetime(value: Any) -> datetime | None:
         return None
 
 
-def as_date(value: Any) -> date | None:
-    parsed = as_datetime(value)
-    return parsed.date() if parsed else None
-
-
 def nested(model: type[M]) -> Converter:
     def convert(value: Any) -> M | None:
         return model.from_dict(value) if isinstance(value, dict) else None
@@ -52,13 +47,6 @@ def list_of(model: type[M]) -> Converter:
         return [model.from_dict(item) for item in value if isinstance(item, dict)]
 
     return convert
-
-
-def value_of(value: Any) -> Any:
-    """Unwrap ``{"value": x}`` wrappers some Financials DTOs use; plain values pass through."""
-    if isinstance(value, Mapping) and "value" in value:
-        return value["value"]
-    return value
 
 
 def spec(key: str | None = None, conv: Converter | None = None, default: Any = None) -> Any:

@@ -1,1 +1,1 @@
-"""Resource objects hung on the clients (``client.supplier_invoices`` and so on)."""
+"""What each resource sends and how its answer is read: ``Operation`` builders, no I/O."""

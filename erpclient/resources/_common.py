@@ -47,12 +47,3 @@ def parse_accepted(reply: Reply) -> BackgroundAccepted:
 
 def if_match_header(value: str | HasEtag | None) -> str | None:
     return None if value is None else format_if_match(value)
-
-
-def check_paging(page_index: int, page_size: int, *, max_size: int | None = None) -> None:
-    if not isinstance(page_index, int) or page_index < 0:
-        raise ValueError("page index must be 0 or more (page number 1 or more)")
-    if not isinstance(page_size, int) or page_size < 1:
-        raise ValueError("page size must be 1 or more")
-    if max_size is not None and page_size > max_size:
-        raise ValueError(f"page size must be at most {max_size}")

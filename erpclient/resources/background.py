@@ -1,4 +1,4 @@
-"""``client.background``: follow a Background API operation to its end.
+"""Following a Background API operation to its end: addresses, requests and the poll schedule.
 
 ``wait()`` polls ``/v1/background/{id}`` with growing pauses, never more than 5 times a minute
 (the ERP throttles the sixth identical request), until the state is Finished or Failed.
@@ -14,7 +14,6 @@ import json
 import re
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .. import errors
@@ -24,9 +23,6 @@ from ..config import Service
 from ..models.background import BackgroundAccepted, BackgroundContent, BackgroundState
 from ..repeat_guard import SAME_REQUEST_LIMIT, SAME_REQUEST_WINDOW_SECONDS
 from ._common import json_object
-
-if TYPE_CHECKING:
-    from .._client import AsyncErpClient, ErpClient
 
 FAMILY = "background"
 STATE = "/v1/background/{requestId}"
@@ -148,87 +144,7 @@ class PollSchedule:
         return delay
 
 
-class BackgroundOperations:
-    def __init__(self, client: ErpClient) -> None:
-        self._client = client
-
-    def state(self, target: str | BackgroundAccepted) -> BackgroundState:
-        request_id = resolve_request_id(target, self._client.erp_url)
-        return self._client._request(state_operation(request_id))
-
-    def content(self, target: str | BackgroundAccepted) -> BackgroundContent:
-        """The stored response of the operation (404 none, 410 removed after 24 hours)."""
-        request_id = resolve_request_id(target, self._client.erp_url)
-        return self._client._request(content_operation(request_id))
-
-    def wait(
-        self,
-        target: str | BackgroundAccepted,
-        *,
-        timeout: float = DEFAULT_WAIT_TIMEOUT,
-        first_interval: float = DEFAULT_FIRST_INTERVAL,
-        max_interval: float = DEFAULT_MAX_INTERVAL,
-        max_polls: int = DEFAULT_MAX_POLLS,
-    ) -> BackgroundState:
-        """Poll until Finished or Failed; ``BackgroundWaitTimeout`` (with the last state) if the
-        time or the polls run out. The action's own result is then in ``content()``, and the
-        document's real state in a GET of the document."""
-        request_id = resolve_request_id(target, self._client.erp_url)
-        if max_polls < 1:
-            raise ValueError("max_polls must be at least 1")
-        schedule = PollSchedule(first_interval, max_interval, timeout)
-        polls = 0
-        while True:
-            state = self._client._request(state_operation(request_id))
-            schedule.polled()
-            polls += 1
-            if state.done:
-                return state
-            delay = schedule.next_delay() if polls < max_polls else None
-            if delay is None:
-                raise _timed_out(request_id, state, polls)
-            self._client._sleep(delay)
-
-
-class AsyncBackgroundOperations:
-    def __init__(self, client: AsyncErpClient) -> None:
-        self._client = client
-
-    async def state(self, target: str | BackgroundAccepted) -> BackgroundState:
-        request_id = resolve_request_id(target, self._client.erp_url)
-        return await self._client._request(state_operation(request_id))
-
-    async def content(self, target: str | BackgroundAccepted) -> BackgroundContent:
-        request_id = resolve_request_id(target, self._client.erp_url)
-        return await self._client._request(content_operation(request_id))
-
-    async def wait(
-        self,
-        target: str | BackgroundAccepted,
-        *,
-        timeout: float = DEFAULT_WAIT_TIMEOUT,
-        first_interval: float = DEFAULT_FIRST_INTERVAL,
-        max_interval: float = DEFAULT_MAX_INTERVAL,
-        max_polls: int = DEFAULT_MAX_POLLS,
-    ) -> BackgroundState:
-        request_id = resolve_request_id(target, self._client.erp_url)
-        if max_polls < 1:
-            raise ValueError("max_polls must be at least 1")
-        schedule = PollSchedule(first_interval, max_interval, timeout)
-        polls = 0
-        while True:
-            state = await self._client._request(state_operation(request_id))
-            schedule.polled()
-            polls += 1
-            if state.done:
-                return state
-            delay = schedule.next_delay() if polls < max_polls else None
-            if delay is None:
-                raise _timed_out(request_id, state, polls)
-            await self._client._sleep(delay)
-
-
-def _timed_out(request_id: str, state: BackgroundState, polls: int) -> errors.BackgroundWaitTimeout:
+def timed_out(request_id: str, state: BackgroundState, polls: int) -> errors.BackgroundWaitTimeout:
     return errors.BackgroundWaitTimeout(
         f"background operation {request_id} still {state.status or 'unknown'} after {polls} polls",
         state=state,

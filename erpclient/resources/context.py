@@ -1,4 +1,4 @@
-"""``client.context``: which company the token works on (``/resources/v1/context``).
+"""Which company the token works on (``/resources/v1/context``): the request and the choice.
 
 A Visma Connect token is for one tenant, which is one ERP company, so ``get()`` expects exactly
 one context (or the configured ``company_id``). It is also the cheapest health check there is.
@@ -6,17 +6,12 @@ one context (or the configured ``company_id``). It is also the cheapest health c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .. import errors
 from .._operation import Operation
 from .._reply import Reply
 from ..config import Service
 from ..models.context import CompanyContext
 from ._common import json_list
-
-if TYPE_CHECKING:
-    from .._client import AsyncErpClient, ErpClient
 
 PATH = "/resources/v1/context"
 FAMILY = "context"
@@ -50,31 +45,3 @@ def choose(contexts: list[CompanyContext], company_id: str | None) -> CompanyCon
         method="GET",
         path=PATH,
     )
-
-
-class Context:
-    def __init__(self, client: ErpClient) -> None:
-        self._client = client
-
-    def list(self) -> list[CompanyContext]:
-        """Every company the token may use (one, with Visma Connect)."""
-        return self._client._request(list_operation())
-
-    def get(self) -> CompanyContext:
-        """The company for the token; its id is then sent as ``ipp-company-id``."""
-        context = choose(self.list(), self._client._settings.company_id)
-        self._client._learn_company(context.id)
-        return context
-
-
-class AsyncContext:
-    def __init__(self, client: AsyncErpClient) -> None:
-        self._client = client
-
-    async def list(self) -> list[CompanyContext]:
-        return await self._client._request(list_operation())
-
-    async def get(self) -> CompanyContext:
-        context = choose(await self.list(), self._client._settings.company_id)
-        self._client._learn_company(context.id)
-        return context

@@ -1,4 +1,4 @@
-"""``client.supplier_invoices``: list, read, update and act on supplier invoices (Financials API).
+"""Supplier invoices (Financials API): what each call sends and how its answer is read.
 
 Paths follow OAS-2025 exactly (``supplierInvoice`` in camel case; ``voidinvoice``,
 ``sendtoapproval``; attachments under ``documentType/{documentType}/…``). Every write takes
@@ -9,8 +9,8 @@ Paths follow OAS-2025 exactly (``supplierInvoice`` in camel case; ``voidinvoice`
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict, Unpack
 
 from .._operation import FileUpload, Operation, build_path
 from .._reply import Reply
@@ -20,11 +20,8 @@ from ..etag import HasEtag
 from ..filters import When
 from ..models.background import BackgroundAccepted
 from ..models.supplier_invoices import ActionResult, SupplierInvoice, WriteResult
-from ..pagination import AsyncPage, Page, financials_has_next
-from ._common import check_paging, if_match_header, json_list, json_object, parse_accepted
-
-if TYPE_CHECKING:
-    from .._client import AsyncErpClient, ErpClient
+from ..pagination import PageData, financials_paging, read_financials_page
+from ._common import if_match_header, json_object, parse_accepted
 
 FAMILY = "supplierInvoice"
 LIST = "/v1/supplierInvoice"
@@ -36,11 +33,21 @@ ATTACH_LINE = "/v1/supplierInvoice/{invoiceNumber}/{lineNumber}/attachment"
 ATTACH_LINE_BY_TYPE = (
     "/v1/supplierInvoice/documentType/{documentType}/{invoiceNumber}/{lineNumber}/attachment"
 )
-DEFAULT_PAGE_SIZE = 100
+# The document type of the paths that need one when the caller names none.
+INVOICE = "Invoice"
 # These actions exist only on the path that names the document type.
 _TYPED_ONLY_ACTIONS = frozenset({"prebook", "voidinvoice", "sendtoapproval", "reverse"})
 
 IfMatch = str | HasEtag | None
+
+
+class WriteOptions(TypedDict, total=False):
+    """What every write takes: ``if_match``, the ETag the user saw (a string, or the invoice you
+    read), and ``background``, a ``Background`` mode (the ERP queues the write and the call
+    returns ``BackgroundAccepted``)."""
+
+    if_match: IfMatch
+    background: Background | None
 
 
 # --- readers -----------------------------------------------------------------------------------
@@ -133,28 +140,15 @@ def invoice_filters(
     return params
 
 
-def _page_reader(page_index: int, page_size: int) -> Any:
-    def read(reply: Reply) -> Page[SupplierInvoice]:
-        ratelimit = reply.ratelimit
-        items = [SupplierInvoice.from_dict(row, ratelimit=ratelimit) for row in json_list(reply)]
-        meta = items[0].metadata if items else None
-        total = meta.total_count if meta else None
-        has_next = financials_has_next(
-            len(items), page_index, page_size, meta.max_page_size if meta else None, total
-        )
-        return Page(items, page_index, page_size, total, has_next, ratelimit)
-
-    return read
-
-
 def page_operation(
-    page_index: int, page_size: int, filters: Mapping[str, Any]
-) -> Operation[Page[SupplierInvoice]]:
-    check_paging(page_index, page_size)
-    params = {**filters, "pageNumber": page_index + 1, "pageSize": page_size}
-    return Operation(
-        "GET", Service.ERP, LIST, LIST, FAMILY, _page_reader(page_index, page_size), params=params
-    )
+    page_number: int, *, page_size: int, filters: Mapping[str, Any]
+) -> Operation[PageData[SupplierInvoice]]:
+    params = {**filters, **financials_paging(page_number, page_size)}
+
+    def read(reply: Reply) -> PageData[SupplierInvoice]:
+        return read_financials_page(reply, SupplierInvoice, page_number, page_size)
+
+    return Operation("GET", Service.ERP, LIST, LIST, FAMILY, read, params=params)
 
 
 def _invoice_path(template_typed: str, template_plain: str, **params: Any) -> tuple[str, str]:
@@ -171,40 +165,48 @@ def get_operation(number: str, document_type: str | None) -> Operation[SupplierI
     return Operation("GET", Service.ERP, template, path, FAMILY, _read_invoice)
 
 
-def update_operation(
-    number: str,
-    body: Mapping[str, Any],
+def _write(
+    method: str,
+    template: str,
+    path: str,
+    parse: Any,
     *,
-    document_type: str | None,
-    if_match: IfMatch,
-    background: Background | None,
+    if_match: IfMatch = None,
+    background: Background | None = None,
+    json: Any = None,
+    upload: FileUpload | None = None,
+) -> Operation[Any]:
+    return Operation(
+        method,
+        Service.ERP,
+        template,
+        path,
+        FAMILY,
+        parse,
+        json=json,
+        upload=upload,
+        if_match=if_match_header(if_match),
+        background=background,
+    )
+
+
+def update_operation(
+    number: str, body: Mapping[str, Any], document_type: str | None, **write: Unpack[WriteOptions]
 ) -> Operation[WriteResult | BackgroundAccepted]:
     if not isinstance(body, Mapping) or not body:
         raise ValueError("update needs a non-empty SupplierInvoiceUpdateDto body")
     template, path = _invoice_path(
         BY_TYPE, BY_NUMBER, invoiceNumber=number, documentType=document_type
     )
-    return Operation(
-        "PUT",
-        Service.ERP,
-        template,
-        path,
-        FAMILY,
-        _read_write,
-        json=dict(body),
-        if_match=if_match_header(if_match),
-        background=background,
-    )
+    return _write("PUT", template, path, _read_write, json=dict(body), **write)
 
 
 def action_operation(
     number: str,
     action: str,
-    *,
     document_type: str | None,
-    if_match: IfMatch,
-    background: Background | None,
     body: Mapping[str, Any] | None = None,
+    **write: Unpack[WriteOptions],
 ) -> Operation[ActionResult | BackgroundAccepted]:
     if action in _TYPED_ONLY_ACTIONS and not document_type:
         raise ValueError(f"the {action} action needs a document_type (for example 'Invoice')")
@@ -212,17 +214,7 @@ def action_operation(
     template, path = _invoice_path(
         BY_TYPE + suffix, BY_NUMBER + suffix, invoiceNumber=number, documentType=document_type
     )
-    return Operation(
-        "POST",
-        Service.ERP,
-        template,
-        path,
-        FAMILY,
-        _read_action,
-        json=body,
-        if_match=if_match_header(if_match),
-        background=background,
-    )
+    return _write("POST", template, path, _read_action, json=body, **write)
 
 
 def prebook_body(
@@ -258,16 +250,11 @@ def prebook_body(
 
 def attach_operation(
     number: str,
-    *,
-    filename: str,
-    content: bytes,
-    content_type: str,
+    upload: FileUpload,
     document_type: str | None,
-    line_number: int | None,
-    if_match: IfMatch,
-    background: Background | None,
+    line_number: int | None = None,
+    **write: Unpack[WriteOptions],
 ) -> Operation[WriteResult | BackgroundAccepted]:
-    upload = FileUpload(filename, content, content_type)
     if line_number is None:
         template, path = _invoice_path(
             ATTACH_BY_TYPE, ATTACH, invoiceNumber=number, documentType=document_type
@@ -282,382 +269,4 @@ def attach_operation(
             lineNumber=line_number,
             documentType=document_type,
         )
-    return Operation(
-        "POST",
-        Service.ERP,
-        template,
-        path,
-        FAMILY,
-        _read_write,
-        upload=upload,
-        if_match=if_match_header(if_match),
-        background=background,
-    )
-
-
-# --- resources -----------------------------------------------------------------------------------
-
-
-class SupplierInvoices:
-    def __init__(self, client: ErpClient) -> None:
-        self._client = client
-
-    def page(
-        self, *, page_number: int = 1, page_size: int = DEFAULT_PAGE_SIZE, **filters: Any
-    ) -> Page[SupplierInvoice]:
-        """One page (``page_number`` starts at 1); filters as in ``invoice_filters``."""
-        params = invoice_filters(**filters)
-        return self._page(page_number - 1, page_size, params)
-
-    def _page(self, index: int, size: int, params: dict[str, Any]) -> Page[SupplierInvoice]:
-        page = self._client._request(page_operation(index, size, params))
-        return page.paging_with(lambda next_index: self._page(next_index, size, params))
-
-    def list(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Any
-    ) -> Iterator[SupplierInvoice]:
-        """Every matching invoice, fetching page after page as you iterate."""
-        params = invoice_filters(**filters)
-        check_paging(0, page_size)
-        return self._page(0, page_size, params).auto_paging_iter()
-
-    def get(self, number: str, document_type: str | None = None) -> SupplierInvoice:
-        return self._client._request(get_operation(number, document_type))
-
-    def update(
-        self,
-        number: str,
-        body: Mapping[str, Any],
-        *,
-        if_match: IfMatch = None,
-        document_type: str | None = None,
-        background: Background | None = None,
-    ) -> WriteResult | BackgroundAccepted:
-        """PUT a ``SupplierInvoiceUpdateDto`` (values wrapped as ``{"value": …}``). Pass the ETag
-        you showed the user as ``if_match``; 412 (``PreconditionFailed``) means someone else
-        changed the invoice since."""
-        return self._client._request(
-            update_operation(
-                number, body, document_type=document_type, if_match=if_match, background=background
-            )
-        )
-
-    def _action(self, number: str, action: str, **kwargs: Any) -> ActionResult | BackgroundAccepted:
-        return self._client._request(action_operation(number, action, **kwargs))
-
-    def release(
-        self,
-        number: str,
-        *,
-        document_type: str | None = None,
-        if_match: IfMatch = None,
-        background: Background | None = None,
-    ) -> ActionResult | BackgroundAccepted:
-        return self._action(
-            number, "release", document_type=document_type, if_match=if_match, background=background
-        )
-
-    def prebook(
-        self,
-        number: str,
-        *,
-        document_type: str = "Invoice",
-        account: str | None = None,
-        subaccount: Mapping[int, str] | Sequence[Mapping[str, Any]] | None = None,
-        if_match: IfMatch = None,
-        background: Background | None = None,
-    ) -> ActionResult | BackgroundAccepted:
-        return self._action(
-            number,
-            "prebook",
-            document_type=document_type,
-            if_match=if_match,
-            background=background,
-            body=prebook_body(account, subaccount),
-        )
-
-    def void(
-        self,
-        number: str,
-        *,
-        document_type: str = "Invoice",
-        if_match: IfMatch = None,
-        background: Background | None = None,
-    ) -> ActionResult | BackgroundAccepted:
-        return self._action(
-            number,
-            "voidinvoice",
-            document_type=document_type,
-            if_match=if_match,
-            background=background,
-        )
-
-    def send_to_approval(
-        self,
-        number: str,
-        *,
-        document_type: str = "Invoice",
-        if_match: IfMatch = None,
-        background: Background | None = None,
-    ) -> ActionResult | BackgroundAccepted:
-        return self._action(
-            number,
-            "sendtoapproval",
-            document_type=document_type,
-            if_match=if_match,
-            background=background,
-        )
-
-    def reverse(
-        self,
-        number: str,
-        *,
-        document_type: str = "Invoice",
-        if_match: IfMatch = None,
-        background: Background | None = None,
-    ) -> ActionResult | BackgroundAccepted:
-        return self._action(
-            number, "reverse", document_type=document_type, if_match=if_match, background=background
-        )
-
-    def correct(
-        self, number: str, *, if_match: IfMatch = None, background: Background | None = None
-    ) -> ActionResult | BackgroundAccepted:
-        return self._action(
-            number, "correct", document_type=None, if_match=if_match, background=background
-        )
-
-    def attach(
-        self,
-        number: str,
-        *,
-        filename: str,
-        content: bytes,
-        content_type: str = "application/octet-stream",
-        document_type: str | None = None,
-        if_match: IfMatch = None,
-        background: Background | None = None,
-    ) -> WriteResult | BackgroundAccepted:
-        """Upload a file to the invoice (multipart); the same name again makes a new revision."""
-        return self._client._request(
-            attach_operation(
-                number,
-                filename=filename,
-                content=content,
-                content_type=content_type,
-                document_type=document_type,
-                line_number=None,
-                if_match=if_match,
-                background=background,
-            )
-        )
-
-    def attach_to_line(
-        self,
-        number: str,
-        *,
-        line_number: int,
-        filename: str,
-        content: bytes,
-        content_type: str = "application/octet-stream",
-        document_type: str | None = None,
-        if_match: IfMatch = None,
-        background: Background | None = None,
-    ) -> WriteResult | BackgroundAccepted:
-        return self._client._request(
-            attach_operation(
-                number,
-                filename=filename,
-                content=content,
-                content_type=content_type,
-                document_type=document_type,
-                line_number=line_number,
-                if_match=if_match,
-                background=background,
-            )
-        )
-
-
-class AsyncSupplierInvoices:
-    def __init__(self, client: AsyncErpClient) -> None:
-        self._client = client
-
-    async def page(
-        self, *, page_number: int = 1, page_size: int = DEFAULT_PAGE_SIZE, **filters: Any
-    ) -> AsyncPage[SupplierInvoice]:
-        params = invoice_filters(**filters)
-        return await self._page(page_number - 1, page_size, params)
-
-    async def _page(
-        self, index: int, size: int, params: dict[str, Any]
-    ) -> AsyncPage[SupplierInvoice]:
-        page = await self._client._request(page_operation(index, size, params))
-
-        async def fetch(next_index: int) -> AsyncPage[SupplierInvoice]:
-            return await self._page(next_index, size, params)
-
-        return page.paging_async_with(fetch)
-
-    async def list(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Any
-    ) -> AsyncIterator[SupplierInvoice]:
-        """Every matching invoice (``async for invoice in client.supplier_invoices.list()``)."""
-        params = invoice_filters(**filters)
-        check_paging(0, page_size)
-        first = await self._page(0, page_size, params)
-        async for invoice in first.auto_paging_iter():
-            yield invoice
-
-    async def get(self, number: str, document_type: str | None = None) -> SupplierInvoice:
-        return await self._client._request(get_operation(number, document_type))
-
-    async def update(
-        self,
-        number: str,
-        body: Mapping[str, Any],
-        *,
-        if_match: IfMatch = None,
-        document_type: str | None = None,
-        background: Background | None = None,
-    ) -> WriteResult | BackgroundAccepted:
-        return await self._client._request(
-            update_operation(
-                number, body, document_type=document_type, if_match=if_match, background=background
-            )
-        )
-
-    async def _action(
-        self, number: str, action: str, **kwargs: Any
-    ) -> ActionResult | BackgroundAccepted:
-        return await self._client._request(action_operation(number, action, **kwargs))
-
-    async def release(
-        self,
-        number: str,
-        *,
-        document_type: str | None = None,
-        if_match: IfMatch = None,
-        background: Background | None = None,
-    ) -> ActionResult | BackgroundAccepted:
-        return await self._action(
-            number, "release", document_type=document_type, if_match=if_match, background=background
-        )
-
-    async def prebook(
-        self,
-        number: str,
-        *,
-        document_type: str = "Invoice",
-        account: str | None = None,
-        subaccount: Mapping[int, str] | Sequence[Mapping[str, Any]] | None = None,
-        if_match: IfMatch = None,
-        background: Background | None = None,
-    ) -> ActionResult | BackgroundAccepted:
-        return await self._action(
-            number,
-            "prebook",
-            document_type=document_type,
-            if_match=if_match,
-            background=background,
-            body=prebook_body(account, subaccount),
-        )
-
-    async def void(
-        self,
-        number: str,
-        *,
-        document_type: str = "Invoice",
-        if_match: IfMatch = None,
-        background: Background | None = None,
-    ) -> ActionResult | BackgroundAccepted:
-        return await self._action(
-            number,
-            "voidinvoice",
-            document_type=document_type,
-            if_match=if_match,
-            background=background,
-        )
-
-    async def send_to_approval(
-        self,
-        number: str,
-        *,
-        document_type: str = "Invoice",
-        if_match: IfMatch = None,
-        background: Background | None = None,
-    ) -> ActionResult | BackgroundAccepted:
-        return await self._action(
-            number,
-            "sendtoapproval",
-            document_type=document_type,
-            if_match=if_match,
-            background=background,
-        )
-
-    async def reverse(
-        self,
-        number: str,
-        *,
-        document_type: str = "Invoice",
-        if_match: IfMatch = None,
-        background: Background | None = None,
-    ) -> ActionResult | BackgroundAccepted:
-        return await self._action(
-            number, "reverse", document_type=document_type, if_match=if_match, background=background
-        )
-
-    async def correct(
-        self, number: str, *, if_match: IfMatch = None, background: Background | None = None
-    ) -> ActionResult | BackgroundAccepted:
-        return await self._action(
-            number, "correct", document_type=None, if_match=if_match, background=background
-        )
-
-    async def attach(
-        self,
-        number: str,
-        *,
-        filename: str,
-        content: bytes,
-        content_type: str = "application/octet-stream",
-        document_type: str | None = None,
-        if_match: IfMatch = None,
-        background: Background | None = None,
-    ) -> WriteResult | BackgroundAccepted:
-        return await self._client._request(
-            attach_operation(
-                number,
-                filename=filename,
-                content=content,
-                content_type=content_type,
-                document_type=document_type,
-                line_number=None,
-                if_match=if_match,
-                background=background,
-            )
-        )
-
-    async def attach_to_line(
-        self,
-        number: str,
-        *,
-        line_number: int,
-        filename: str,
-        content: bytes,
-        content_type: str = "application/octet-stream",
-        document_type: str | None = None,
-        if_match: IfMatch = None,
-        background: Background | None = None,
-    ) -> WriteResult | BackgroundAccepted:
-        return await self._client._request(
-            attach_operation(
-                number,
-                filename=filename,
-                content=content,
-                content_type=content_type,
-                document_type=document_type,
-                line_number=line_number,
-                if_match=if_match,
-                background=background,
-            )
-        )
+    return _write("POST", template, path, _read_write, upload=upload, **write)

@@ -57,7 +57,7 @@ def test_async_auto_paging_walks_financials_pages():
     assert [r.url.params["pageNumber"] for r in fake.requests] == ["1", "2", "3"]
 
 
-def test_async_v3_pages_are_zero_based():
+def test_async_v3_pages_count_from_one_and_send_a_zero_based_index():
     def orders(request: httpx.Request) -> httpx.Response:
         index = int(request.url.params["pageIndex"])
         return ok_json(
@@ -72,12 +72,12 @@ def test_async_v3_pages_are_zero_based():
 
     async def run():
         async with make_async_client(fake) as client:
-            first = await client.sales_orders.list(page_size=1)
+            first = await client.sales_orders.page(page_size=1)
             everything = [order.order_id async for order in first.auto_paging_iter()]
             return first, everything
 
     first, everything = _run(run())
-    assert isinstance(first, AsyncPage) and first.page_index == 0 and first.has_next
+    assert isinstance(first, AsyncPage) and first.page_number == 1 and first.has_next
     assert everything == ["0", "1"]
     assert [r.url.params["pageIndex"] for r in fake.requests] == ["0", "1"]
 

@@ -10,6 +10,7 @@ import pytest
 
 from erpclient import NewSalesOrder, OrderCustomer, RetryPolicy, errors
 
+from .fakes import TOKEN_JSON as TOKEN
 from .fakes import FakeClock, FakeErp, error_json, make_client, ok_json
 
 INVOICE = {"referenceNumber": "000123", "documentType": "Invoice", "timeStamp": "AAAAAE0YIiI="}
@@ -127,17 +128,22 @@ def _retry_after(form: str, seconds: int) -> str:
     return format_datetime(datetime.now(UTC) + timedelta(seconds=seconds), usegmt=True)
 
 
+@pytest.mark.parametrize("status", [429, 503], ids=["throttled", "unavailable"])
 @pytest.mark.parametrize("form", ["seconds", "http-date"])
-def test_429_within_the_cap_is_waited_out_and_retried(form):
+def test_429_within_the_cap_is_waited_out_and_retried(form, status):
+    """A 503 with Retry-After (saying when to come back) is waited out the same way."""
     clock = FakeClock()
-    throttled = error_json(429, None, **{"Retry-After": _retry_after(form, 20)})
+    throttled = error_json(status, None, **{"Retry-After": _retry_after(form, 20)})
     fake = FakeErp().on(GET_PATH, throttled, ok_json(INVOICE))
     client = make_client(fake, clock)
     client.supplier_invoices.get("000123")
     assert len(fake.requests) == 2
     [slept] = clock.sleeps
-    # At least what the ERP asked (an HTTP date loses up to a second), never past the cap.
+    # At least what the ERP asked (an HTTP date loses up to a second), never past the cap
+    # (and for a 503 not the 0.5 s backoff).
     assert 18.5 <= slept <= 30.0
+    failed = next(call for call in client.recorder.calls if call.status == status)
+    assert failed.retry_after is not None and failed.retry_after >= 18.5
 
 
 @pytest.mark.parametrize("form", ["seconds", "http-date"])
@@ -213,3 +219,37 @@ def test_retry_after_delay_never_shorter_than_asked_nor_past_the_cap():
 def test_bad_retry_settings_are_refused(kwargs):
     with pytest.raises(ValueError):
         RetryPolicy(**kwargs)
+
+
+def test_503_with_retry_after_beyond_the_cap_is_raised_at_once_with_the_wait():
+    clock = FakeClock()
+    unavailable = error_json(503, None, **{"Retry-After": "120"})
+    fake = FakeErp().on(GET_PATH, unavailable, ok_json(INVOICE))
+    client = make_client(fake, clock)
+    with pytest.raises(errors.ServerError) as caught:
+        client.supplier_invoices.get("000123")
+    assert caught.value.retry_after == 120.0 and "retry after 120 s" in str(caught.value)
+    assert len(fake.requests) == 1 and clock.sleeps == []
+
+
+def test_503_with_retry_after_on_a_post_is_not_retried():
+    clock = FakeClock()
+    unavailable = error_json(503, None, **{"Retry-After": "1"})
+    fake = FakeErp().on("/api/v3/SalesOrders", unavailable, CREATED)
+    client = make_client(fake, clock)
+    with pytest.raises(errors.ServerError) as caught:
+        client.sales_orders.create(NewSalesOrder(type="SO", customer=OrderCustomer(id="1")))
+    assert caught.value.retry_after == 1.0
+    assert len(fake.requests) == 1 and clock.sleeps == []
+
+
+def test_a_token_request_answered_503_with_retry_after_waits_as_asked():
+    clock = FakeClock()
+    fake = FakeErp().on(GET_PATH, ok_json(INVOICE))
+    answers = [error_json(503, None, **{"Retry-After": "7"}), httpx.Response(200, json=TOKEN)]
+    fake.token_reply = lambda request: answers.pop(0)
+    client = make_client(fake, clock)
+    client.supplier_invoices.get("000123")
+    assert len(fake.token_requests) == 2
+    [slept] = clock.sleeps
+    assert 7.0 <= slept <= 7.7

@@ -57,7 +57,7 @@ def test_async_auto_paging_and_sales_order_create(sandbox):
                 NewSalesOrder(type="SO", customer=OrderCustomer(id="10002"))
             )
             order = await client.sales_orders.get(created.type, created.order_id)
-            customers = await client.customers.list("Oslo")
+            customers = await client.customers.page("Oslo")
             return first, everything, created, order, customers
 
     first, everything, created, order, customers = asyncio.run(run())

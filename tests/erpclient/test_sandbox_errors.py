@@ -52,13 +52,13 @@ def test_unapproved_salesorder_scope_is_invalid_scope_while_financials_work(erp)
     client = erp("salesorder_scope_missing")
     assert client.context.get().id == demo_tenant("salesorder_scope_missing")["company_id"]
     with pytest.raises(errors.InvalidScope) as caught:
-        client.sales_orders.list()
+        client.sales_orders.page()
     assert "visma.net.erp.salesorder" in caught.value.message
 
 
 def test_a_token_without_the_write_scope_gets_scope_missing(erp):
     client = erp(salesorder_scopes=("visma.net.erp.salesorder:read",))
-    assert client.sales_orders.list(page_size=1).items
+    assert client.sales_orders.page(page_size=1).items
     with pytest.raises(errors.ScopeMissing) as caught:
         client.sales_orders.create({"type": "SO", "customer": {"id": "10000"}})
     assert caught.value.missing_scopes == ("visma.net.erp.salesorder:write",)
@@ -67,7 +67,7 @@ def test_a_token_without_the_write_scope_gets_scope_missing(erp):
 
 def test_salesorders_service_refusing_the_company_is_forbidden(erp):
     with pytest.raises(errors.Forbidden) as caught:
-        erp("no_license").sales_orders.list()
+        erp("no_license").sales_orders.page()
     assert caught.value.status == 403 and type(caught.value) is errors.Forbidden
 
 

@@ -229,12 +229,12 @@ def test_sales_order_create_get_and_list(erp):
     assert order.description == "Created by the erpclient tests"
     assert order.etag and order.version
 
-    first = client.sales_orders.list(page_size=5, type="SO")
-    assert first.page_index == 0 and len(first.items) == 5 and first.has_next
+    first = client.sales_orders.page(page_size=5, type="SO")
+    assert first.page_number == 1 and len(first.items) == 5 and first.has_next
     second = first.next_page()
-    assert second.page_index == 1
+    assert second.page_number == 2
     assert {o.order_id for o in first}.isdisjoint({o.order_id for o in second})
-    newest = client.sales_orders.list(page_size=1, order_by="created desc")
+    newest = client.sales_orders.page(page_size=1, order_by="created desc")
     assert newest.items[0].order_id == created.order_id
 
 
@@ -254,12 +254,12 @@ def test_sales_order_with_own_number_is_safe_to_retry(erp):
 
 def test_customers_and_inventory_lookups(erp):
     client = erp()
-    page = client.customers.list(page_size=3)
+    page = client.customers.page(page_size=3)
     assert len(page.items) == 3 and page.total_count and page.total_count > 3
-    found = client.customers.list("Bergen")
+    found = client.customers.page("Bergen")
     assert [c.id for c in found.items] == ["10000"]
     locations = client.customers.locations("10000")
     assert locations and locations[0].id
-    items = client.inventory.list(inventory_id="STOCKITEM1")
+    items = client.inventory.page(inventory_id="STOCKITEM1")
     assert [i.inventory_id for i in items.items] == ["STOCKITEM1"]
     assert items.items[0].availability and items.items[0].availability[0].warehouse_id

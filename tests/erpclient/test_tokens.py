@@ -59,8 +59,8 @@ def test_token_is_cached_and_each_service_gets_its_own_scopes():
     client = make_client(fake)
     client.context.list()
     client.context.get()
-    client.sales_orders.list()
-    client.sales_orders.list(page_index=1)
+    client.sales_orders.page()
+    client.sales_orders.page(page_number=2)
     scopes = [_form(request)["scope"] for request in fake.token_requests]
     assert scopes == [" ".join(ERP_SCOPES), " ".join(SALESORDER_SCOPES)]
 

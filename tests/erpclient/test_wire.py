@@ -144,7 +144,7 @@ def test_ipp_company_id_is_sent_to_the_financials_api_once_known():
     client = make_client(fake)
     client.context.get()
     client.supplier_invoices.get("000123")
-    client.sales_orders.list()
+    client.sales_orders.page()
     context, invoice, orders = fake.requests
     assert "ipp-company-id" not in context.headers
     assert invoice.headers["ipp-company-id"] == "4711"

@@ -110,32 +110,26 @@ def test_a_bad_encryption_key_is_refused_in_development_too():
 
 
 def test_the_sandbox_erp_is_not_offered_without_the_sandbox(settings, db):
+    from django.core.exceptions import ValidationError
+
     from tenants import erp, services
     from tenants.forms import ApiClientForm
     from tenants.models import ApiClient, Environment
 
     assert Environment.SANDBOX in dict(ApiClientForm().fields["environment"].choices)
     settings.PORTAL_SANDBOX = False
-    form = ApiClientForm(
-        {
-            "name": "Prod client",
-            "client_id": "isv_prod",
-            "client_secret": "s",
-            "client_type": "production",
-            "environment": Environment.SANDBOX,
-        }
-    )
+    data = {
+        "name": "Prod client",
+        "client_id": "isv_prod",
+        "client_secret": "s",
+        "client_type": "production",
+        "environment": Environment.SANDBOX,
+    }
+    form = ApiClientForm(data)
     assert Environment.SANDBOX not in dict(form.fields["environment"].choices)
     assert not form.is_valid() and "environment" in form.errors
-    with pytest.raises(Exception, match="for development only"):
-        services.api_client_create(
-            actor=None,
-            name="Prod client",
-            client_id="isv_prod",
-            client_secret="s",
-            client_type="production",
-            environment=Environment.SANDBOX,
-        )
+    with pytest.raises(ValidationError, match="for development only"):
+        services.api_client_create(actor=None, **data)
     legacy = ApiClient(name="Old", client_id="isv_old", environment=Environment.SANDBOX)
     with pytest.raises(ValueError, match="PORTAL_SANDBOX is off"):
         erp.urls_for(legacy)

@@ -132,3 +132,57 @@ def test_many_threads_share_one_token_request(shared_cache, sandbox):
     token_requests = [r for r in requests if r.get("path") == "/connect/token"]
     assert len(token_requests) == 1, token_requests
     assert len([r for r in requests if r.get("path") == "/resources/v1/context"]) == 4
+
+
+def _token_requests_for(sandbox, tenant_id: str) -> list[dict]:
+    # Visma Connect's log names no tenant for a refusal; the form body does.
+    return [
+        entry
+        for entry in sandbox.control("GET", "/_sandbox/requests")
+        if entry["path"] == "/connect/token" and tenant_id in str(entry["body"])
+    ]
+
+
+def test_a_refused_tenant_fails_fast_for_every_client_the_portal_builds(
+    shared_cache, erp_settings, make_tenant, settings
+):
+    from erpclient import InvalidTenant
+    from tenants import erp
+
+    tenant = make_tenant("not_approved")
+    for _ in range(3):  # three check steps, three clients, one question to Visma Connect
+        with pytest.raises(InvalidTenant), erp.erp_for(tenant) as client:
+            client.supplier_invoices.page(page_size=1)
+    assert len(_token_requests_for(erp_settings, tenant.tenant_id)) == 1
+    raw = shared_cache.get("tenants:token-refusal:" + erp.token_keys(tenant)[0])
+    assert "invalid_tenant" in raw and tenant.api_client.client_secret.reveal() not in raw
+
+    erp.forget_tokens([tenant])  # what a changed secret does
+    with pytest.raises(InvalidTenant), erp.erp_for(tenant) as client:
+        client.supplier_invoices.page(page_size=1)
+    assert len(_token_requests_for(erp_settings, tenant.tenant_id)) == 2
+
+    settings.TENANTS_TOKEN_REFUSAL_SECONDS = 0
+    erp.forget_tokens([tenant])
+    for _ in range(2):
+        with pytest.raises(InvalidTenant), erp.erp_for(tenant) as client:
+            client.supplier_invoices.page(page_size=1)
+    assert len(_token_requests_for(erp_settings, tenant.tenant_id)) == 4
+
+
+def test_the_check_now_token_step_asks_visma_connect_despite_a_remembered_refusal(
+    shared_cache, erp_settings, make_tenant
+):
+    from erpclient import InvalidTenant, Priority
+    from tenants import checks, erp
+
+    tenant = make_tenant("not_approved")
+    with pytest.raises(InvalidTenant), erp.erp_for(tenant) as client:
+        client.supplier_invoices.page(page_size=1)
+    ctx = checks.CheckContext(tenant, priority=Priority.INTERACTIVE)
+    try:
+        result = checks.run_step(ctx, checks.TOKEN)
+    finally:
+        ctx.close()
+    assert result.found is not None and "not asked again" not in result.summary
+    assert len(_token_requests_for(erp_settings, tenant.tenant_id)) == 2

@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 
 from tests.usage.helpers import TEST_REDIS_URL, FakeClock, call_record, redis_or_skip
-from usage import ledger, services
+from usage import ledger
 from usage.models import CallLog, HourlyUsage
 from usage.recorder import get_recorder
 from usage.redis_limiter import FLUSH_LEASE_SECONDS, decode
@@ -19,19 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def recorder(settings, db):
+def recorder(settings, company):
     redis_or_skip()
     settings.USAGE_REDIS_URL = TEST_REDIS_URL
-    services.metered_company_sync(
-        client_id="isv_test",
-        tenant_id="tenant-a",
-        company_id=4712001,
-        name="Nordlys Handel AS",
-        client_type="test",
-        hourly_limit=500,
-        tenant_pk=3,
-        active=True,
-    )
     return get_recorder()
 
 

@@ -1,0 +1,62 @@
+"""``client.sales_orders``: the SalesOrders v3 service (``/api/v3/SalesOrders``).
+
+A create is a POST and is never retried, unless you mark it ``idempotent=True``, which needs your
+own ``orderId`` (a retried duplicate then gets 409, not a second order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from ..models.new_sales_order import NewSalesOrder
+from ..models.sales_orders import CreatedOrder, SalesOrder, SalesOrderSummary
+from ..pagination import DEFAULT_PAGE_SIZE
+from ..resources import sales_orders as ops
+from .pagination import AsyncListing, AsyncPage, fetch_page
+
+if TYPE_CHECKING:
+    from .client import AsyncErpClient
+
+
+class AsyncSalesOrders(AsyncListing[SalesOrderSummary]):
+    def __init__(self, client: AsyncErpClient) -> None:
+        self._client = client
+
+    async def create(
+        self, order: NewSalesOrder | Mapping[str, Any], *, idempotent: bool = False
+    ) -> CreatedOrder:
+        return await self._client.request(ops.create_operation(order, idempotent=idempotent))
+
+    async def get(
+        self, type: str, order_id: str, *, expand: Sequence[str] | str | None = None
+    ) -> SalesOrder:
+        return await self._client.request(ops.get_operation(type, order_id, expand))
+
+    async def page(
+        self,
+        *,
+        page_number: int = 1,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        type: str | None = None,
+        customer_id: str | None = None,
+        status: str | None = None,
+        modified_since: datetime | None = None,
+        order_by: str | None = None,
+        filter: str | None = None,
+    ) -> AsyncPage[SalesOrderSummary]:
+        """One page of orders; ``order_by`` is ``created``, ``lastModified`` or ``orderId``,
+        optionally followed by `` asc`` or `` desc``."""
+        operation = partial(
+            ops.page_operation,
+            page_size=page_size,
+            order_type=type,
+            customer_id=customer_id,
+            status=status,
+            modified_since=modified_since,
+            order_by=order_by,
+            filter=filter,
+        )
+        return await fetch_page(self._client, operation, page_number)
