@@ -25,6 +25,19 @@ class Environment(models.TextChoices):
     PRODUCTION = "production", "Visma.net (configured URLs)"
 
 
+def offered_environments() -> list[tuple[str, str]]:
+    """The sandbox ERP only where the portal runs with it (PORTAL_SANDBOX, never production):
+    there it would send a real client secret over plain HTTP to the sandbox's address."""
+    return [
+        (value, label)
+        for value, label in Environment.choices
+        if value != Environment.SANDBOX or settings.PORTAL_SANDBOX
+    ]
+
+
+# Staff notes on a tenant: a few paragraphs, not a document.
+TENANT_NOTES_MAX_LENGTH = 4000
+
 # The KB figures: a test client may make 500 calls per company per hour, a production one 15,000.
 DEFAULT_HOURLY_LIMITS = {ClientType.TEST: 500, ClientType.PRODUCTION: 15_000}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -18,6 +19,7 @@ from django.utils import timezone
 from portal import audit
 
 from .models import (
+    TENANT_NOTES_MAX_LENGTH,
     ApiClient,
     ClientType,
     Customer,
@@ -26,6 +28,7 @@ from .models import (
     IssueStatus,
     Tenant,
     TenantStatus,
+    offered_environments,
 )
 from .validators import normalize_tenant_id
 
@@ -77,7 +80,11 @@ def _check_client(values: dict[str, Any], *, instance: ApiClient | None = None) 
         errors["client_id"] = "A client id has no spaces."
     if values.get("client_type") not in ClientType.values:
         errors["client_type"] = "Choose test or production."
-    if values.get("environment") not in Environment.values:
+    if values.get("environment") == Environment.SANDBOX and not settings.PORTAL_SANDBOX:
+        errors["environment"] = (
+            "The sandbox ERP is for development only; choose the configured Visma URLs."
+        )
+    elif values.get("environment") not in dict(offered_environments()):
         errors["environment"] = "Choose the sandbox or the configured Visma URLs."
     others = ApiClient.objects.exclude(pk=instance.pk if instance else None)
     if name and others.filter(name__iexact=name).exists():
@@ -311,6 +318,7 @@ def tenant_onboard(
     name = (name or "").strip()
     if len(name) > 200:
         raise ValidationError({"name": "A name has at most 200 characters."})
+    _check_notes(notes)
     try:
         with transaction.atomic():
             if new_customer is not None:
@@ -351,6 +359,13 @@ def tenant_onboard(
     return tenant
 
 
+def _check_notes(notes: str | None) -> None:
+    if notes and len(notes) > TENANT_NOTES_MAX_LENGTH:
+        raise ValidationError(
+            {"notes": f"Notes have at most {TENANT_NOTES_MAX_LENGTH:,} characters."}
+        )
+
+
 def tenant_update(*, actor, tenant: Tenant, **changes: Any) -> Tenant:
     fields = ("name", "notes", "customer")
     unknown = set(changes) - set(fields)
@@ -361,6 +376,7 @@ def tenant_update(*, actor, tenant: Tenant, **changes: Any) -> Tenant:
     }
     if "name" in values and not values["name"]:
         raise ValidationError({"name": "A tenant needs a name."})
+    _check_notes(values.get("notes"))
     changed = [key for key, value in values.items() if getattr(tenant, key) != value]
     if not changed:
         return tenant
