@@ -12,22 +12,25 @@ PORTAL_PORT ?= 8000
 SANDBOX_PORT ?= 8765
 export PORTAL_PORT SANDBOX_PORT
 
-.PHONY: help run test install lint format smoke demo vendor clean
+.PHONY: help run test install lint format smoke demo vendor clean lock
 
 help:
 	@echo "make run    install, migrate, seed the demo and start sandbox ERP, web, worker and beat"
 	@echo "make test   install and run the whole suite (lint included)"
 	@echo "make smoke  the quick subset marked 'smoke'"
 	@echo "make format format and fix the code with ruff"
+	@echo "make lock   pin every dependency with hashes into requirements.lock (after editing pyproject.toml)"
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed to build $(VENV)." >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# Reinstall only when the dependencies change.
-$(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[dev]'
+# Reinstall only when the dependencies change. Everything comes from requirements.lock (pinned, with
+# hashes: what CI tested); the project itself is installed on top without touching them.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
 install: $(VENV)/.installed
@@ -63,6 +66,14 @@ test: install var lint
 
 smoke: install var
 	PORTAL_VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest -m smoke $(PYTEST_ARGS)
+
+# The one command that regenerates requirements.lock from pyproject.toml, for every platform and
+# Python 3.11 (CI's) and up. It keeps the current pins where they still fit; `make lock
+# LOCK_ARGS=--upgrade` moves everything to the newest versions within the ranges. Commit the result.
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --custom-compile-command "make lock" --output-file requirements.lock \
+		$(LOCK_ARGS)
 
 # Refresh the vendored front-end libraries from npm (only needed when upgrading them).
 vendor:

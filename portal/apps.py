@@ -8,7 +8,10 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
+        from .accounts import connect_signals
+
         post_migrate.connect(_ensure_role_groups, sender=self)
+        connect_signals()
 
 
 def _ensure_role_groups(sender, **kwargs) -> None:

@@ -16,12 +16,14 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
+
+from .startup_checks import fernet_keys
 
 MASK = "••••••••"
 
@@ -34,13 +36,7 @@ class DecryptionFailed(Exception):
 def _cipher_for(keys: tuple[str, ...]) -> MultiFernet:
     if not keys:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty; at least one key is needed.")
-    try:
-        return MultiFernet([Fernet(key.strip().encode()) for key in keys])
-    except ValueError as error:
-        raise ImproperlyConfigured(
-            "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key (32 url-safe "
-            f"base64-encoded bytes): {error}"
-        ) from None
+    return MultiFernet(fernet_keys(list(keys)))
 
 
 def cipher() -> MultiFernet:

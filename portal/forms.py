@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from .inputs import DateField
 from .models import AuditEvent
 from .roles import Role
 
@@ -24,12 +25,8 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(required=False)
     target_type = forms.ChoiceField(label="Object type", required=False)
     actor = forms.CharField(label="Actor email", required=False, max_length=254)
-    since = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = DateField(label="From", required=False)
+    until = DateField(label="To", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,7 +1,8 @@
 """Staff invitations: an admin invites by email; the link lets the invitee choose a password.
 
 The token is Django's password-reset token with its own salt: it stops working once the password
-is set (the hash changes) or after PORTAL_INVITE_MAX_AGE_DAYS.
+is set (the hash changes), when the invitation is sent again (a new unusable password, so a new
+hash) or after PORTAL_INVITE_MAX_AGE_DAYS.
 """
 
 from __future__ import annotations

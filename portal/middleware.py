@@ -4,16 +4,20 @@ address, and Django messages turned into htmx toasts."""
 from __future__ import annotations
 
 import json
+import logging
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from .request_context import current_ip
+from .request_context import client_ip, current_ip
 from .roles import OPERATE
+
+logger = logging.getLogger(__name__)
 
 # The portal only speaks GET and POST (HEAD and OPTIONS come free); anything else is refused before
 # any view runs, so no view can be reached by a verb nobody reviewed.
@@ -30,6 +34,33 @@ class AllowedMethodsMiddleware:
         return self.get_response(request)
 
 
+class RequestDataLimitsMiddleware:
+    """A request with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS (or a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE) gets a plain 400 here, before any view reads its data. Left to
+    the view, Django's debug page would read the same data again while reporting the error, fail
+    again, and answer a slow 500."""
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            request.GET  # noqa: B018 (parsing is the check)
+            if request.method == "POST" and request.content_type in self.FORM_TYPES:
+                request.POST  # noqa: B018
+        except (TooManyFieldsSent, TooManyFilesSent, RequestDataTooBig) as error:
+            logger.warning("Refused %s %s: %s", request.method, request.path, error)
+            return HttpResponseBadRequest(
+                "This request is too large for the portal: it takes at most "
+                f"{settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} fields and "
+                f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024:.1f} MB of form data.\n",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -40,14 +71,6 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
-
-
-def client_ip(request) -> str | None:
-    if getattr(settings, "PORTAL_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):

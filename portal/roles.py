@@ -39,7 +39,8 @@ def role_of(user) -> Role | None:
     return None
 
 
-# Permission codenames of each role. The Django admin's own model permissions ride along with admin.
+# Permission codenames of each role. Admins may browse users and the audit log in the (read-only)
+# Django admin; users and roles change only on the portal's staff page.
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.VIEWER: ("view_portal",),
     Role.OPERATOR: ("view_portal", "operate"),
@@ -50,8 +51,6 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "manage_users",
         "view_auditevent",
         "view_user",
-        "add_user",
-        "change_user",
     ),
 }
 

@@ -40,6 +40,10 @@ def user_resend_invitation(*, actor: User, user: User, base_url: str) -> None:
     if user.has_usable_password():
         raise ValidationError("This user has already accepted the invitation.")
     with transaction.atomic():
+        # A fresh unusable password changes what the invitation token is made from, so every
+        # earlier link stops working (see invitations.py).
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
         audit.record(actor=actor, action="user.invitation_resent", target=user)
         transaction.on_commit(
             lambda: send_invitation(user=user, invited_by=actor, base_url=base_url)

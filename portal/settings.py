@@ -16,6 +16,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.startup_checks import DEVELOPMENT_SECRET_KEY, fernet_keys, refuse_unsafe_production
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Where the embedded defaults keep their files. `make test` uses its own folder, so a test run
 # never shares a queue, a cache or a database file with a running `make run`.
@@ -37,7 +39,7 @@ DEBUG = env.bool("DEBUG", default=DJANGO_ENV == "development")
 if "SECRET_KEY" in env.ENVIRON:
     SECRET_KEY = env.str("SECRET_KEY")
 elif DEBUG or DJANGO_ENV == "test":
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdefghijklmnop"
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 else:
     raise ImproperlyConfigured(
         "SECRET_KEY is not set. Production needs its own long random SECRET_KEY in the "
@@ -73,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.AllowedMethodsMiddleware",
+    "portal.middleware.RequestDataLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -206,6 +209,11 @@ if not FIELD_ENCRYPTION_KEYS:
     FIELD_ENCRYPTION_KEYS = [
         base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
     ]
+fernet_keys(FIELD_ENCRYPTION_KEYS)
+if PRODUCTION:
+    refuse_unsafe_production(
+        secret_key=SECRET_KEY, debug=DEBUG, allowed_hosts=ALLOWED_HOSTS, sandbox=PORTAL_SANDBOX
+    )
 
 # --- authentication -----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -232,6 +240,11 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
     "change_password": "5/m/user",
 }
+# Proxies in front of the portal that append the client's address to X-Forwarded-For (a load
+# balancer, a TLS terminator): allauth's per-address limits and the audit log's addresses come
+# from the entry they appended (see portal/request_context.py). 0 ignores the header.
+PORTAL_TRUSTED_PROXY_COUNT = env.int("PORTAL_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = PORTAL_TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Visma.net ISV portal"
 MFA_RECOVERY_CODE_COUNT = 10
@@ -328,7 +341,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "filters": {"client_errors_in_one_line": {"()": "portal.log_filters.ClientErrorsInOneLine"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["client_errors_in_one_line"]},
+    },
 }
 
 # --- the portal ---------------------------------------------------------------------------------
@@ -353,6 +370,15 @@ TENANTS_ISV_NAME = env.str("TENANTS_ISV_NAME", default="the integration team")
 TENANTS_CHECK_INTERVAL_SECONDS = env.int("TENANTS_CHECK_INTERVAL_SECONDS", default=3600)
 TENANTS_SWEEP_TICK_SECONDS = env.int("TENANTS_SWEEP_TICK_SECONDS", default=60)
 TENANTS_SWEEP_MAX_PER_TICK = env.int("TENANTS_SWEEP_MAX_PER_TICK", default=5000)
+# A sweep's claim on a tenant lasts this long: a worker killed mid-batch leaves its tenants due
+# again after it. Longer than a task may run (CELERY_TASK_TIME_LIMIT), so a live check never
+# loses its claim.
+TENANTS_SWEEP_LEASE_SECONDS = env.int("TENANTS_SWEEP_LEASE_SECONDS", default=300)
+if TENANTS_SWEEP_LEASE_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"TENANTS_SWEEP_LEASE_SECONDS ({TENANTS_SWEEP_LEASE_SECONDS}) must be longer than "
+        f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT}), or a slow batch loses its tenants."
+    )
 # Tenants per Celery task, and checks running at once inside one task.
 TENANTS_SWEEP_BATCH_SIZE = env.int("TENANTS_SWEEP_BATCH_SIZE", default=200)
 TENANTS_SWEEP_CONCURRENCY = env.int("TENANTS_SWEEP_CONCURRENCY", default=16)

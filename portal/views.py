@@ -107,7 +107,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         else "portal/audit.html"
     )
     context = {"form": form, "page": page, "query": query_without(request, "page")}
-    return render(request, template, context)
+    # A bad filter is a 400; an htmx swap of the results needs a 2xx to show the error in place.
+    invalid = form.is_bound and not form.is_valid() and not request.htmx
+    return render(request, template, context, status=400 if invalid else 200)
 
 
 @require_GET

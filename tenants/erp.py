@@ -60,6 +60,12 @@ def reset_process_state() -> None:
 
 def urls_for(api_client: ApiClient) -> dict[str, str]:
     if api_client.environment == Environment.SANDBOX:
+        if not settings.PORTAL_SANDBOX:
+            # Never send a real secret to the sandbox's address (see offered_environments).
+            raise ValueError(
+                f"API client {api_client.name} uses the sandbox ERP, which this portal does not "
+                "run with (PORTAL_SANDBOX is off); switch it to the configured Visma URLs."
+            )
         base = settings.SANDBOX_URL
         return {"connect_url": base, "erp_url": base, "salesorder_url": base}
     return {

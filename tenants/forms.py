@@ -7,11 +7,20 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from erpclient import ERP_SCOPES, SALESORDER_SCOPES
+from portal.inputs import database_id, is_database_id
 from usage.conf import hourly_limit_for
 
 from .catalogue import IssueKind, Owner
 from .csv_import import MAX_BYTES
-from .models import ApiClient, ClientType, Customer, Environment, IssueStatus, TenantStatus
+from .models import (
+    TENANT_NOTES_MAX_LENGTH,
+    ApiClient,
+    ClientType,
+    Customer,
+    IssueStatus,
+    TenantStatus,
+    offered_environments,
+)
 from .selectors import DEFAULT_SORT, SORTS
 from .validators import EXAMPLE_GUID, normalize_tenant_id
 
@@ -54,7 +63,7 @@ class ApiClientForm(forms.Form):
         required=False,
         help_text="The scopes the client has in the Developer Portal; none ticked means all.",
     )
-    environment = forms.ChoiceField(choices=Environment.choices)
+    environment = forms.ChoiceField(choices=offered_environments)
     active = forms.BooleanField(required=False, initial=True)
 
     def __init__(self, *args, instance: ApiClient | None = None, **kwargs):
@@ -109,7 +118,9 @@ class TenantForm(forms.Form):
         label="Organisation number", max_length=40, required=False
     )
     new_customer_contact_email = forms.EmailField(label="Contact email", required=False)
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=TENANT_NOTES_MAX_LENGTH
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -140,7 +151,9 @@ class TenantForm(forms.Form):
 
 class TenantEditForm(forms.Form):
     name = forms.CharField(max_length=200)
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TENANT_NOTES_MAX_LENGTH
+    )
 
 
 class ReasonForm(forms.Form):
@@ -256,11 +269,11 @@ class MuteForm(forms.Form):
 
 
 class RecheckForm(forms.Form):
-    issues = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
+    issues = forms.TypedMultipleChoiceField(coerce=database_id, choices=(), required=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         data = self.data.getlist("issues") if hasattr(self.data, "getlist") else []
-        # Any whole number is a valid choice; which ones exist is the selector's business.
-        self.fields["issues"].choices = [(value, value) for value in data if str(value).isdigit()]
+        # Any id is a valid choice; which ones exist is the selector's business.
+        self.fields["issues"].choices = [(value, value) for value in data if is_database_id(value)]
         self.fields["issues"].error_messages["required"] = "Tick at least one issue to check again."

@@ -60,13 +60,37 @@ def check_start(*, tenant: Tenant, trigger: str, actor=None) -> CheckRun:
     """A new check with every step pending; ``check_run_next_step`` runs them one by one."""
     if tenant.status == TenantStatus.OFFBOARDED:
         raise ValidationError("This tenant is offboarded; it is not checked any more.")
-    return CheckRun.objects.create(
-        tenant=tenant,
-        trigger=trigger,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        started_at=timezone.now(),
-        steps=[StepResult(name, StepStatus.PENDING, "").as_json() for name in steps_for(trigger)],
-    )
+    with transaction.atomic():
+        run = CheckRun.objects.create(
+            tenant=tenant,
+            trigger=trigger,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            started_at=timezone.now(),
+            steps=[
+                StepResult(name, StepStatus.PENDING, "").as_json() for name in steps_for(trigger)
+            ],
+        )
+        if trigger == CheckTrigger.MANUAL:
+            audit.record(
+                actor=actor,
+                action="tenant.check_requested",
+                target=tenant,
+                details={"check": run.pk},
+            )
+    return run
+
+
+def checks_requested(*, actor, tenant_pks: Sequence[int]) -> None:
+    """Staff asked for these tenants to be checked again in the background (audited; the caller
+    sends the task once this commits)."""
+    with transaction.atomic():
+        for tenant in Tenant.objects.filter(pk__in=tenant_pks):
+            audit.record(
+                actor=actor,
+                action="tenant.check_requested",
+                target=tenant,
+                details={"in": "background"},
+            )
 
 
 def _priority_for(trigger: str) -> Priority:

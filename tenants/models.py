@@ -22,6 +22,20 @@ class Environment(models.TextChoices):
     PRODUCTION = "production", "Visma.net (configured URLs)"
 
 
+def offered_environments() -> list[tuple[str, str]]:
+    """The sandbox ERP only where the portal runs with it (PORTAL_SANDBOX, never production):
+    there it would send a real client secret over plain HTTP to the sandbox's address."""
+    return [
+        (value, label)
+        for value, label in Environment.choices
+        if value != Environment.SANDBOX or settings.PORTAL_SANDBOX
+    ]
+
+
+# Staff notes on a tenant: a few paragraphs, not a document.
+TENANT_NOTES_MAX_LENGTH = 4000
+
+
 class ApiClient(models.Model):
     """One Visma Developer Portal API client (client id + secret) the ISV registers tenants on."""
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from portal.inputs import is_database_id
+
 from .catalogue import IssueKind, Owner
 from .models import (
     CHECKED_STATUSES,
@@ -78,7 +80,7 @@ def tenant_list(filters: TenantFilters) -> QuerySet[Tenant]:
             | Q(customer__name__icontains=q)
             | Q(erp_company_name__icontains=q)
         )
-        if q.isdigit():
+        if is_database_id(q):
             match |= Q(company_id=int(q))
         tenants = tenants.filter(match)
     if filters.status:

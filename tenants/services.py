@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -20,6 +21,7 @@ from usage import services as usage_services
 
 from .erp import forget_tokens
 from .models import (
+    TENANT_NOTES_MAX_LENGTH,
     ApiClient,
     ClientType,
     Customer,
@@ -28,6 +30,7 @@ from .models import (
     IssueStatus,
     Tenant,
     TenantStatus,
+    offered_environments,
 )
 from .validators import normalize_tenant_id
 
@@ -81,7 +84,11 @@ def _check_client(values: dict[str, Any], *, instance: ApiClient | None = None) 
         errors["client_id"] = "A client id has no spaces."
     if values.get("client_type") not in ClientType.values:
         errors["client_type"] = "Choose test or production."
-    if values.get("environment") not in Environment.values:
+    if values.get("environment") == Environment.SANDBOX and not settings.PORTAL_SANDBOX:
+        errors["environment"] = (
+            "The sandbox ERP is for development only; choose the configured Visma URLs."
+        )
+    elif values.get("environment") not in dict(offered_environments()):
         errors["environment"] = "Choose the sandbox or the configured Visma URLs."
     others = ApiClient.objects.exclude(pk=instance.pk if instance else None)
     if name and others.filter(name__iexact=name).exists():
@@ -345,6 +352,7 @@ def tenant_onboard(
     name = (name or "").strip()
     if len(name) > MAX_NAME:
         raise ValidationError({"name": f"A name has at most {MAX_NAME} characters."})
+    _check_notes(notes)
     try:
         with transaction.atomic():
             if new_customer is not None:
@@ -386,6 +394,13 @@ def tenant_onboard(
     return tenant
 
 
+def _check_notes(notes: str | None) -> None:
+    if notes and len(notes) > TENANT_NOTES_MAX_LENGTH:
+        raise ValidationError(
+            {"notes": f"Notes have at most {TENANT_NOTES_MAX_LENGTH:,} characters."}
+        )
+
+
 def tenant_update(*, actor, tenant: Tenant, **changes: Any) -> Tenant:
     fields = ("name", "notes", "customer")
     unknown = set(changes) - set(fields)
@@ -396,6 +411,7 @@ def tenant_update(*, actor, tenant: Tenant, **changes: Any) -> Tenant:
     }
     if "name" in values and not values["name"]:
         raise ValidationError({"name": "A tenant needs a name."})
+    _check_notes(values.get("notes"))
     changed = [key for key, value in values.items() if getattr(tenant, key) != value]
     if not changed:
         return tenant

@@ -1,9 +1,19 @@
 """The periodic health sweep: pick the tenants that are due, check them with bounded concurrency.
 
-Each tenant is checked every ``TENANTS_CHECK_INTERVAL_SECONDS``; beat calls ``claim_due`` often
+Each tenant is checked every ``TENANTS_CHECK_INTERVAL_SECONDS``; beat calls ``claim`` often
 (``TENANTS_SWEEP_TICK_SECONDS``) so the load spreads over the hour and new tenants are checked
-soon. A claim moves ``next_check_at`` forward in one UPDATE, so overlapping sweeps never check a
-tenant twice. A company whose background budget is spent is skipped, and the timeline says why.
+soon. A company whose background budget is spent is skipped, and the timeline says why.
+
+A claim is a lease, not the next check: it moves ``next_check_at`` only
+``TENANTS_SWEEP_LEASE_SECONDS`` ahead, and that moment is the claim's token, carried by the
+batch's message. Before checking a tenant, the worker takes it with a conditional UPDATE (does
+this token still hold it? then lease it again for the length of one check); finishing the check
+sets the real next check. So:
+
+- a worker killed mid-batch, or a message lost, leaves its tenants due again when the lease ends;
+- a message delivered again, or one that waited in the queue past its lease while the tenants
+  were claimed anew, finds the token changed and checks nothing twice;
+- overlapping sweeps can claim a tenant twice, but only the newest claim can take it.
 """
 
 from __future__ import annotations
@@ -12,7 +22,8 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from django.conf import settings
@@ -79,9 +90,25 @@ def fan_out(items: Sequence[T], work: Callable[[T], object], *, concurrency: int
     return failures
 
 
-def claim_due(*, limit: int | None = None) -> list[int]:
-    """The pks of tenants due a check, now marked as taken until the next interval."""
-    now = timezone.now()
+@dataclass(frozen=True)
+class Claim:
+    pks: list[int]
+    # The lease's end, written into each claimed tenant's next_check_at: the claim's token.
+    until: datetime | None
+
+
+def lease_seconds() -> int:
+    return settings.TENANTS_SWEEP_LEASE_SECONDS
+
+
+def claim_due(*, limit: int | None = None, now: datetime | None = None) -> list[int]:
+    """The pks of tenants due a check, now leased to this sweep (see the module doc)."""
+    return claim(limit=limit, now=now).pks
+
+
+def claim(*, limit: int | None = None, now: datetime | None = None) -> Claim:
+    """Lease the tenants due a check (oldest first, then those never checked)."""
+    now = now or timezone.now()
     limit = limit or settings.TENANTS_SWEEP_MAX_PER_TICK
     with transaction.atomic():
         due = list(
@@ -98,14 +125,29 @@ def claim_due(*, limit: int | None = None) -> list[int]:
                 .values_list("pk", flat=True)[: limit - len(due)]
             )
         pks = due + never
-        if pks:
-            interval = timedelta(seconds=settings.TENANTS_CHECK_INTERVAL_SECONDS)
-            Tenant.objects.filter(pk__in=pks).update(next_check_at=now + interval)
-    return pks
+        if not pks:
+            return Claim([], None)
+        until = now + timedelta(seconds=lease_seconds())
+        Tenant.objects.filter(pk__in=pks).update(next_check_at=until)
+    return Claim(pks, until)
 
 
-def sweep_one(pk: int, *, trigger: str = CheckTrigger.SWEEP) -> CheckRun | None:
-    """Check one tenant, unless it left the checked states or its budget says wait."""
+def take(pk: int, lease: datetime) -> bool:
+    """Take one claimed tenant for checking, if the claim ``lease`` still holds it."""
+    renewed = timezone.now() + timedelta(seconds=lease_seconds())
+    taken = Tenant.objects.filter(pk=pk, next_check_at=lease).update(next_check_at=renewed)
+    if not taken:
+        logger.info("tenant %s: claimed again or checked since this batch was sent; skipped", pk)
+    return bool(taken)
+
+
+def sweep_one(
+    pk: int, *, trigger: str = CheckTrigger.SWEEP, lease: datetime | None = None
+) -> CheckRun | None:
+    """Check one tenant, unless it left the checked states, its budget says wait, or (with the
+    claim's ``lease``) another claim or check got to it first."""
+    if lease is not None and not take(pk, lease):
+        return None
     tenant = (
         Tenant.objects.select_related("api_client", "customer")
         .filter(pk=pk, status__in=CHECKED_STATUSES)
@@ -123,14 +165,23 @@ def sweep_one(pk: int, *, trigger: str = CheckTrigger.SWEEP) -> CheckRun | None:
 
 
 def check_many(
-    pks: Sequence[int], *, trigger: str = CheckTrigger.SWEEP, concurrency: int | None = None
+    pks: Sequence[int],
+    *,
+    trigger: str = CheckTrigger.SWEEP,
+    concurrency: int | None = None,
+    lease: datetime | None = None,
 ) -> int:
     """Check these tenants, ``TENANTS_SWEEP_CONCURRENCY`` at a time; returns the failures.
 
-    The usage ledger rows of the whole batch are written together (see usage's recorder)."""
+    With a claim's ``lease``, only the tenants that claim still holds are checked. The usage
+    ledger rows of the whole batch are written together (see usage's recorder)."""
     workers = concurrency or settings.TENANTS_SWEEP_CONCURRENCY
     with get_recorder().batched():
-        return fan_out(list(pks), lambda pk: sweep_one(pk, trigger=trigger), concurrency=workers)
+        return fan_out(
+            list(pks),
+            lambda pk: sweep_one(pk, trigger=trigger, lease=lease),
+            concurrency=workers,
+        )
 
 
 def batches(pks: Sequence[int], size: int | None = None) -> list[list[int]]:

@@ -2,11 +2,14 @@
 
 Beat sends ``tenants.health_sweep`` every ``TENANTS_SWEEP_TICK_SECONDS``; it claims the tenants that
 are due and fans them out as ``tenants.check_batch`` tasks, each checking its tenants with bounded
-concurrency. Budget holds never sleep a worker: the check records a deferral and the tenant's next
-check moves to when the budget allows it.
+concurrency. A claim is a lease (see sweep.py): a batch killed mid-way is claimed again when it
+ends, and a batch delivered twice checks nothing twice. Budget holds never sleep a worker: the
+check records a deferral and the tenant's next check moves to when the budget allows it.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from celery import shared_task
 
@@ -16,15 +19,18 @@ from .models import CheckTrigger
 
 @shared_task(name="tenants.health_sweep", ignore_result=True)
 def health_sweep() -> int:
-    pks = sweep.claim_due()
-    for batch in sweep.batches(pks):
-        check_batch.delay(batch)
-    return len(pks)
+    claim = sweep.claim()
+    lease = claim.until.isoformat() if claim.until else None
+    for batch in sweep.batches(claim.pks):
+        check_batch.delay(batch, lease=lease)
+    return len(claim.pks)
 
 
 @shared_task(name="tenants.check_batch", ignore_result=True)
-def check_batch(pks: list[int], trigger: str = CheckTrigger.SWEEP) -> int:
-    return sweep.check_many(pks, trigger=trigger)
+def check_batch(pks: list[int], trigger: str = CheckTrigger.SWEEP, lease: str | None = None) -> int:
+    """Check a claimed batch; ``lease`` (the claim's token) makes a repeated delivery harmless."""
+    until = datetime.fromisoformat(lease) if lease else None
+    return sweep.check_many(pks, trigger=trigger, lease=until)
 
 
 @shared_task(name="tenants.check_tenants", ignore_result=True)

@@ -130,6 +130,7 @@ def tenant_new(request: HttpRequest) -> HttpResponse:
         request,
         "tenants/new.html",
         {"form": form, "has_clients": ApiClient.objects.filter(active=True).exists()},
+        status=400 if form.errors else 200,
     )
 
 
@@ -191,7 +192,12 @@ def tenant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
             return redirect("tenants:detail", pk=tenant.pk)
-    return render(request, "tenants/edit.html", {"form": form, "tenant": tenant})
+    return render(
+        request,
+        "tenants/edit.html",
+        {"form": form, "tenant": tenant},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -374,6 +380,7 @@ def issues_recheck(request: HttpRequest) -> HttpResponse:
         return redirect("tenants:issues")
     pks = selectors.tenants_for_recheck(issue_pks=form.cleaned_data["issues"])
     if pks:
+        health.checks_requested(actor=request.user, tenant_pks=pks)
         transaction.on_commit(lambda: tasks.check_tenants.delay(pks, trigger=CheckTrigger.MANUAL))
         messages.success(
             request, f"Checking {len(pks)} tenant(s) again in the background; refresh in a moment."

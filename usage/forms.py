@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 
+from portal.inputs import DateField, ModelIdsField
+
 from . import conf
 from .models import MeteredCompany
 from .overview import SORTS, Filters
@@ -41,7 +43,7 @@ class DashboardFilterForm(forms.Form):
         )
 
 
-class CompanyChoices(forms.ModelMultipleChoiceField):
+class CompanyChoices(ModelIdsField):
     default_error_messages = {
         "invalid_choice": "Unknown company: %(value)s. Pick companies from the list.",
         "invalid_pk_value": "%(pk)s is not a company id.",
@@ -58,10 +60,8 @@ class ExportForm(forms.Form):
         help_text="Leave empty for every company.",
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    start = forms.DateField(label="From (UTC date)", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(
-        label="To (UTC date, included)", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = DateField(label="From (UTC date)")
+    end = DateField(label="To (UTC date, included)")
 
     def clean(self):
         data = super().clean()

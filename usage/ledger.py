@@ -15,7 +15,7 @@ from django.db.models import F
 
 from erpclient import TOKEN_FAMILY, CallRecord
 
-from .models import CallLog, HourlyFamilyUsage, HourlyUsage, MeteredCompany
+from .models import CallLog, HourlyFamilyUsage, HourlyUsage, LedgerFlush, MeteredCompany
 
 # Visma Connect token calls are recorded under erpclient's family name, but they are not ERP
 # calls and use no ERP budget.
@@ -179,3 +179,10 @@ def write(entries: Iterable[tuple[int, CallRecord]]) -> int:
         for (company_pk, hour), counts in sorted(hours.items()):
             apply_hour(company_pk, hour, counts)
     return len(rows)
+
+
+def mark_flushed(batch_id: str) -> bool:
+    """Record that the Redis batch ``batch_id`` is being written, inside the caller's transaction;
+    False if an earlier flush already wrote it."""
+    _, created = LedgerFlush.objects.get_or_create(batch_id=batch_id)
+    return created

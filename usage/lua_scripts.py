@@ -209,3 +209,39 @@ RECORD = (
 return record_all(tonumber(ARGV[1]), tonumber(ARGV[2]), KEYS[1], 2, 4, tonumber(ARGV[3]))
 """
 )
+
+# --- the ledger buffer's batches (see RedisLimiter.take) ---------------------------------------
+
+# Move up to ARGV[1] entries from the buffer into a new batch, in one step.
+# KEYS: the buffer, the batch's list, the index of batches. ARGV: count, batch id, now.
+TAKE = r"""
+local entries = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+if #entries == 0 then return entries end
+redis.call('LTRIM', KEYS[1], #entries, -1)
+redis.call('RPUSH', KEYS[2], unpack(entries))
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2])
+return entries
+"""
+
+# Take over the batches taken before ARGV[1] (their flusher died): each is stamped with now, so
+# one flusher takes it over, and returned as {id, entries}.
+# KEYS: the index of batches. ARGV: cutoff, now, the batch lists' key prefix, how many at most.
+RECLAIM = r"""
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[4]))
+local batches = {}
+for _, id in ipairs(ids) do
+  redis.call('ZADD', KEYS[1], ARGV[2], id)
+  table.insert(batches, {id, redis.call('LRANGE', ARGV[3] .. id, 0, -1)})
+end
+return batches
+"""
+
+# Put a batch back at the head of the buffer (its database write failed), in one step.
+# KEYS: the buffer, the batch's list, the index of batches. ARGV: batch id.
+GIVE_BACK = r"""
+local entries = redis.call('LRANGE', KEYS[2], 0, -1)
+for i = #entries, 1, -1 do redis.call('LPUSH', KEYS[1], entries[i]) end
+redis.call('DEL', KEYS[2])
+redis.call('ZREM', KEYS[3], ARGV[1])
+return #entries
+"""

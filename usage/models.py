@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from . import conf
 
@@ -200,3 +201,14 @@ class CallLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path_template} -> {self.status}"
+
+
+class LedgerFlush(models.Model):
+    """A batch of Redis-buffered calls written into the ledger, by its id: a batch taken over
+    from a flusher that died after committing it is recognised and not written twice."""
+
+    batch_id = models.CharField(max_length=32, primary_key=True)
+    flushed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} at {self.flushed_at:%Y-%m-%d %H:%M:%S}"

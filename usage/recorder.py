@@ -13,11 +13,13 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Protocol
 
+from django.db import transaction
+
 from erpclient import CallRecord
 
 from . import alerts, conf, ledger, registry
 from .limiter import SharedLimiter, get_limiter
-from .redis_limiter import FLUSH_BATCH, RedisLimiter, decode, encode
+from .redis_limiter import FLUSH_BATCH, Batch, RedisLimiter, decode, encode
 
 logger = logging.getLogger(__name__)
 
@@ -121,33 +123,42 @@ class RedisRecorder:
         alerts.fire(call, events, state, config.limit)
 
     def flush(self) -> int:
+        """Write the buffered calls into the ledger; first any batch a dead flusher left."""
         self.limiter.send_held()
-        written = 0
+        written = sum(self._write(batch) for batch in self.limiter.orphans())
         while True:
-            entries = self.limiter.take(FLUSH_BATCH)
-            if not entries:
+            batch = self.limiter.take(FLUSH_BATCH)
+            if batch is None:
                 return written
-            try:
-                calls = [decode(entry) for entry in entries]
-                ledger.write(
-                    (
-                        registry.company_pk_for(
-                            call.client_id,
-                            call.tenant_id,
-                            company_id=call.company_id,
-                            limit=call.ratelimit.limit if call.ratelimit else None,
-                        ),
-                        call,
+            written += self._write(batch)
+            if len(batch.entries) < FLUSH_BATCH:
+                return written
+
+    def _write(self, batch: Batch) -> int:
+        """Write one batch with its id in one transaction, then drop it from Redis. A batch whose
+        id the ledger already has (its flusher died after committing) is only dropped."""
+        try:
+            with transaction.atomic():
+                first_time = ledger.mark_flushed(batch.id)
+                if first_time:
+                    ledger.write(
+                        (
+                            registry.company_pk_for(
+                                call.client_id,
+                                call.tenant_id,
+                                company_id=call.company_id,
+                                limit=call.ratelimit.limit if call.ratelimit else None,
+                            ),
+                            call,
+                        )
+                        for call in map(decode, batch.entries)
                     )
-                    for call in calls
-                )
-            except Exception:
-                # Nothing is lost: the calls go back to the buffer for the next flush.
-                self.limiter.give_back(entries)
-                raise
-            written += len(entries)
-            if len(entries) < FLUSH_BATCH:
-                return written
+        except Exception:
+            # Nothing is lost: the calls go back to the buffer for the next flush.
+            self.limiter.give_back(batch)
+            raise
+        self.limiter.done(batch)
+        return len(batch.entries) if first_time else 0
 
 
 _recorders: dict[str, UsageRecorder] = {}

@@ -8,7 +8,8 @@ carries it along (it is learned from, atomically, before the new call is decided
 call costs one round trip, not two. A 429 does not wait: it is sent at once, so the company is
 held before anyone asks again. A process that goes quiet sends what it holds within
 ``IDLE_SEND_SECONDS`` from a small background thread. In Redis, recorded calls wait in a list
-until ``flush`` (a Celery beat task every few seconds) writes them into the database ledger.
+until ``flush`` (a Celery beat task every few seconds) writes them into the database ledger; a
+flusher that dies mid-way loses nothing (see "the ledger buffer" below).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import logging
 import os
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,6 +42,18 @@ Key = tuple[str, str]
 # How many buffered calls Redis keeps if nothing flushes them (the oldest go first).
 BUFFER_CAP = 200_000
 FLUSH_BATCH = 2_000
+# A flush that has held a batch this long is dead (the flush task's hard time limit is shorter).
+FLUSH_LEASE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Buffered calls one flush took, under an id the database records with them."""
+
+    id: str
+    entries: list[bytes]
+
+
 _FIELDS = ("e", "u", "l", "r", "p", "s", "b", "a")
 
 
@@ -152,6 +166,10 @@ class RedisLimiter:
         self._acquire = client.register_script(lua_scripts.ACQUIRE)
         self._record = client.register_script(lua_scripts.RECORD)
         self.buffer_key = f"{prefix}buffer"
+        self.batches_key = f"{prefix}flushing"
+        self._take = client.register_script(lua_scripts.TAKE)
+        self._reclaim = client.register_script(lua_scripts.RECLAIM)
+        self._give_back = client.register_script(lua_scripts.GIVE_BACK)
         # Told about every alert rule that fires (the recorder hands them to usage.alerts).
         self.on_alert: Alert | None = None
         self._held: list[Recorded] = []
@@ -328,16 +346,44 @@ class RedisLimiter:
         self.redis.delete(self.key(client_id, tenant_id))
 
     # --- the ledger buffer ------------------------------------------------------------------
+    # A flush moves a batch out of the buffer into a list of its own in one atomic step, and
+    # drops that list only after the database committed the batch (with the batch's id, so no
+    # batch is written twice). A batch whose flusher died keeps waiting there; a later flush
+    # takes it over once FLUSH_LEASE_SECONDS have passed since it was taken.
 
-    def take(self, count: int = FLUSH_BATCH) -> list[bytes]:
-        return self.redis.lpop(self.buffer_key, count) or []
+    def _batch_key(self, batch_id: str) -> str:
+        return f"{self.batches_key}:{batch_id}"
 
-    def give_back(self, entries: list[bytes]) -> None:
-        if entries:
-            self.redis.lpush(self.buffer_key, *reversed(entries))
+    def take(self, count: int = FLUSH_BATCH) -> Batch | None:
+        batch_id = uuid.uuid4().hex
+        keys = [self.buffer_key, self._batch_key(batch_id), self.batches_key]
+        entries = self._run(self._take, keys, [count, batch_id, repr(self._clock())])
+        return Batch(batch_id, list(entries)) if entries else None
+
+    def orphans(self, limit: int = 10) -> list[Batch]:
+        """Batches taken more than FLUSH_LEASE_SECONDS ago and never finished, now ours."""
+        now = self._clock()
+        args = [repr(now - FLUSH_LEASE_SECONDS), repr(now), f"{self.batches_key}:", limit]
+        found = self._run(self._reclaim, [self.batches_key], args)
+        return [Batch(batch_id.decode(), list(entries)) for batch_id, entries in found]
+
+    def done(self, batch: Batch) -> None:
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.delete(self._batch_key(batch.id))
+        pipe.zrem(self.batches_key, batch.id)
+        pipe.execute()
+
+    def give_back(self, batch: Batch) -> None:
+        keys = [self.buffer_key, self._batch_key(batch.id), self.batches_key]
+        self._run(self._give_back, keys, [batch.id])
 
     def buffered(self) -> int:
         return int(self.redis.llen(self.buffer_key))
+
+    def in_flight(self) -> int:
+        """Calls in batches taken and not yet done (a flush running, or one that died)."""
+        ids = [batch_id.decode() for batch_id in self.redis.zrange(self.batches_key, 0, -1)]
+        return sum(int(self.redis.llen(self._batch_key(batch_id))) for batch_id in ids)
 
 
 def _pack(call: CallRecord, now: float) -> str:

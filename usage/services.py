@@ -11,7 +11,14 @@ from django.utils import timezone
 from portal import audit
 
 from . import alerts, conf, registry, selectors
-from .models import CallLog, ClientType, HourlyFamilyUsage, HourlyUsage, MeteredCompany
+from .models import (
+    CallLog,
+    ClientType,
+    HourlyFamilyUsage,
+    HourlyUsage,
+    LedgerFlush,
+    MeteredCompany,
+)
 from .rules import ThrottlingKind
 
 
@@ -135,6 +142,8 @@ def ledger_prune(*, now: datetime | None = None) -> dict[str, int]:
         "calls": _delete_in_batches(CallLog.objects.filter(started_at__lt=calls_before)),
         "hours": _delete_in_batches(HourlyUsage.objects.filter(hour__lt=rollups_before)),
         "families": _delete_in_batches(HourlyFamilyUsage.objects.filter(hour__lt=rollups_before)),
+        # A flushed batch's id is needed only while its Redis copy might linger (minutes).
+        "flushes": _delete_in_batches(LedgerFlush.objects.filter(flushed_at__lt=calls_before)),
     }
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
 from prometheus_client import CONTENT_TYPE_LATEST
 
@@ -250,6 +251,7 @@ def _csv_lines(rows) -> Iterator[str]:
 @require_GET
 @login_not_required
 @never_cache
+@sensitive_variables("expected", "token", "header")
 def metrics_view(request: HttpRequest) -> HttpResponse:
     """Prometheus scrapes with ``Authorization: Bearer <METRICS_TOKEN>``; no session needed."""
     expected = conf.get("USAGE_METRICS_TOKEN")
@@ -262,7 +264,9 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
         )
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), expected):
+    # Bytes, not str: compare_digest refuses a str with characters outside ASCII.
+    given = token.strip().encode("utf-8", "surrogateescape")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given, expected.encode("utf-8")):
         response = HttpResponse(
             "A valid bearer token is required.\n",
             status=401,

@@ -131,3 +131,26 @@ def test_a_deactivated_user_cannot_sign_in(client, client_for, admin, viewer):
     )
     assert response.status_code in {200, 302}
     assert "_auth_user_id" not in client.session
+
+
+def test_resending_an_invitation_invalidates_the_earlier_link(
+    client, client_for, admin, django_capture_on_commit_callbacks
+):
+    staff = client_for(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(staff)
+    first = _link_from_mail()
+    invited = User.objects.get(email="new.person@isv.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(f"/staff/{invited.pk}/resend/")
+    second = _link_from_mail()
+    assert second != first
+    client.logout()
+
+    old = client.post(
+        first, {"new_password1": "a-long-new-password", "new_password2": "a-long-new-password"}
+    )
+    assert old.status_code == 400
+    invited.refresh_from_db()
+    assert not invited.has_usable_password()
+    assert client.get(second).status_code == 200

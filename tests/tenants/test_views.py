@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.models import AuditEvent
-from tenants import health
+from tenants import health, services
 from tenants.models import (
     ApiClient,
     CheckOutcome,
@@ -97,7 +99,7 @@ def test_a_malformed_tenant_id_is_explained_and_nothing_saved(
     client_for, operator, demo_clients, tenant_id, message
 ):
     response = _add(client_for(operator), demo_clients, tenant_id=tenant_id)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert not Tenant.objects.exists()
     assert not Customer.objects.exists(), "the new customer is not half-saved"
@@ -108,7 +110,7 @@ def test_a_duplicate_tenant_is_refused(erp_settings, client_for, operator, demo_
     _add(client, demo_clients)
     customer = Customer.objects.get()
     response = _add(client, demo_clients, customer=str(customer.pk), tenant_id=HEALTHY_ID.upper())
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "is already registered" in response.content.decode()
     assert Tenant.objects.count() == 1
 
@@ -411,3 +413,48 @@ def test_the_inbox_never_lists_resolved_issues(erp_settings, client_for, viewer,
     for status in ("", "open", "muted"):
         page = client.get(reverse("tenants:issues"), {"status": status}).content.decode()
         assert f'data-issue="{issue.pk}"' not in page, status
+
+
+def test_notes_of_two_megabytes_are_refused_and_nothing_saved(
+    erp_settings, client_for, operator, demo_clients, make_tenant
+):
+    client = client_for(operator)
+    huge = "n" * 2_000_000
+    response = _add(client, demo_clients, notes=huge)
+    assert response.status_code == 400
+    assert "at most 4000 characters" in response.content.decode()
+    assert not Tenant.objects.exists()
+
+    tenant = make_tenant("healthy")
+    response = client.post(
+        reverse("tenants:edit", args=[tenant.pk]), {"name": tenant.name, "notes": huge}
+    )
+    assert response.status_code == 400
+    tenant.refresh_from_db()
+    assert len(tenant.notes) < 4000
+    with pytest.raises(ValidationError, match="at most 4,000 characters"):
+        services.tenant_update(actor=operator, tenant=tenant, notes="n" * 4001)
+
+
+def test_manual_checks_are_audited_with_who_asked(client_for, operator, make_tenant):
+    tenant = make_tenant("healthy")
+    other = make_tenant("no_license")
+    Tenant.objects.filter(pk=other.pk).update(status=TenantStatus.ACTIVE)
+    now = timezone.now()
+    issue = HealthIssue.objects.create(
+        tenant=other,
+        kind="no_license",
+        owner="customer_admin",
+        title="No licence",
+        first_seen_at=now,
+        last_seen_at=now,
+    )
+    client = client_for(operator)
+    client.post(reverse("tenants:check", args=[tenant.pk]), HTTP_HX_REQUEST="true")
+    event = AuditEvent.objects.get(action="tenant.check_requested", target_id=str(tenant.pk))
+    assert event.actor == operator
+    assert event.details["check"] == CheckRun.objects.get(tenant=tenant).pk
+
+    client.post(reverse("tenants:issues_recheck"), {"issues": [str(issue.pk)]})
+    event = AuditEvent.objects.get(action="tenant.check_requested", target_id=str(other.pk))
+    assert event.actor == operator and event.details == {"in": "background"}

@@ -19,3 +19,20 @@ def backend(request, settings):
     else:
         settings.USAGE_REDIS_URL = ""
     return request.param
+
+
+@pytest.fixture
+def company(db):
+    """One registered company of a test client (500 calls an hour)."""
+    from usage import services
+
+    return services.metered_company_sync(
+        client_id="isv_test",
+        tenant_id="tenant-a",
+        company_id=4712001,
+        name="Nordlys Handel AS",
+        client_type="test",
+        hourly_limit=500,
+        tenant_pk=3,
+        active=True,
+    )

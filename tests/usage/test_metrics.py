@@ -43,6 +43,15 @@ def test_a_missing_or_wrong_token_is_refused(client, token, header):
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_token_outside_ascii_is_refused_not_a_server_error(client, token, settings, debug):
+    settings.DEBUG = debug
+    for header in ("Bearer bl\u00e5b\u00e6r-no-such-token", f"Bearer {TOKEN}\u00e9"):
+        response = client.get("/metrics", HTTP_AUTHORIZATION=header)
+        assert response.status_code == 401
+        assert TOKEN not in response.content.decode()
+
+
 def test_the_figures_per_company(client, token, db):
     company = MeteredCompanyFactory(name="Nordlys Handel AS", tenant_id="t-1")
     use(company, 412)

@@ -18,20 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def company(db):
-    return services.metered_company_sync(
-        client_id="isv_test",
-        tenant_id="tenant-a",
-        company_id=4712001,
-        name="Nordlys Handel AS",
-        client_type="test",
-        hourly_limit=500,
-        tenant_pk=3,
-        active=True,
-    )
-
-
-@pytest.fixture
 def clock():
     import time
 

@@ -25,7 +25,7 @@ def restore_copied_defaults(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("usage", "0001_initial")]
+    dependencies = [("usage", "0002_ledger_flush")]
 
     operations = [
         migrations.RenameField("meteredcompany", "hourly_limit", "hourly_limit_override"),
