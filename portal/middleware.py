@@ -3,14 +3,12 @@ address, and Django messages turned into htmx toasts."""
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import reverse
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from .request_context import current_ip
 from .roles import OPERATE
@@ -116,10 +114,5 @@ class HtmxMessagesMiddleware:
         ]
         if not queued:
             return response
-        triggers = {}
-        if "HX-Trigger" in response:
-            existing = response["HX-Trigger"]
-            triggers = json.loads(existing) if existing.startswith("{") else {existing: None}
-        triggers["portal:messages"] = queued
-        response["HX-Trigger"] = json.dumps(triggers)
-        return response
+        # Added to any event the view already triggers (django-htmx merges the header).
+        return trigger_client_event(response, "portal:messages", queued)
