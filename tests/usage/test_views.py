@@ -258,3 +258,26 @@ def test_times_are_shown_in_the_portal_zone_with_the_zone_named(
     now = datetime.now(oslo)
     hours = "|".join({f"{now:%H}", f"{now - timedelta(seconds=30):%H}"})  # an hour may just turn
     assert re.search(rf">({hours}):\d\d:\d\d (CET|CEST)</time>", refresh)
+
+
+def test_the_export_link_keeps_the_dashboard_filters(client_for, viewer, companies):
+    client = client_for(viewer)
+    html = client.get(DASHBOARD + "?throttled=on&sort=name&dir=asc").content.decode()
+    assert 'href="/usage/export/?throttled=on"' in html
+    refresh = client.get(DASHBOARD + "?test=on", HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="export-link" hx-swap-oob="true"' in refresh and "/usage/export/?test=on" in refresh
+    form = client.get(reverse("usage:export") + "?throttled=on").context["form"]
+    assert list(form.initial["companies"]) == [companies["throttled"].pk]
+
+
+def test_the_export_form_starts_with_the_last_seven_days(client_for, viewer, companies):
+    from datetime import UTC, datetime
+
+    response = client_for(viewer).get(reverse("usage:export"))
+    assert response.status_code == 200
+    today = datetime.now(UTC).date()
+    form = response.context["form"]
+    assert form.initial["end"] == today
+    assert form.initial["start"] == today - timedelta(days=6)
+    assert f'value="{today - timedelta(days=6):%Y-%m-%d}"' in response.content.decode()
+    assert "companies" not in form.initial  # every company unless the dashboard chose
