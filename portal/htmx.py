@@ -5,6 +5,7 @@
   part of it, the named partial (``"page.html#results"``, django-template-partials).
 - ``safe_next``: where to go back to after a POST, only ever on this site.
 - ``apply_errors``: a service's ``ValidationError`` shown on the form's fields.
+- ``saved``: a POSTed form that is valid and whose service call took it (else the errors show).
 - ``query_with`` / ``query_without``: the current filters carried into sort, page and export
   links.
 - ``sort_headers``: the column headers of a sortable table (see ``portal/_sort_header.html``).
@@ -61,6 +62,25 @@ def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error)
+
+
+def saved(request: HttpRequest, form: forms.BaseForm, save: Callable[[dict], Any]) -> bool:
+    """True when ``request`` POSTed ``form``, it is valid and ``save(form.cleaned_data)`` (the
+    service call) raised no ``ValidationError``; otherwise the errors are on the form::
+
+        if saved(request, form, lambda data: services.thing_update(actor=..., **data)):
+            messages.success(request, "Saved.")
+            return redirect(...)
+        return render(request, "thing.html", {"form": form})
+    """
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return False
+    return True
 
 
 def query_without(request: HttpRequest, *names: str) -> str:

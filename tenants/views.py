@@ -22,6 +22,7 @@ from portal.htmx import (
     page_or_partial,
     query_without,
     safe_next,
+    saved,
     sort_headers,
     with_client_event,
 )
@@ -203,14 +204,13 @@ def tenant_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def tenant_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     tenant = get_object_or_404(Tenant.objects.select_related("api_client", "customer"), pk=pk)
     form = TenantEditForm(request.POST or None, tenant=tenant)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.tenant_update(actor=request.user, tenant=tenant, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"{tenant.display_name} is saved.")
-            return redirect("tenants:detail", pk=tenant.pk)
+    if saved(
+        request,
+        form,
+        lambda data: services.tenant_update(actor=request.user, tenant=tenant, **data),
+    ):
+        messages.success(request, f"{tenant.display_name} is saved.")
+        return redirect("tenants:detail", pk=tenant.pk)
     return render(request, "tenants/edit.html", {"form": form, "tenant": tenant})
 
 
@@ -420,14 +420,9 @@ def client_list(request: HtmxHttpRequest) -> HttpResponse:
 @permission_required(MANAGE_CREDENTIALS, raise_exception=True)
 def client_new(request: HtmxHttpRequest) -> HttpResponse:
     form = ApiClientForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.api_client_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "API client added.")
-            return redirect("tenants:clients")
+    if saved(request, form, lambda data: services.api_client_create(actor=request.user, **data)):
+        messages.success(request, "API client added.")
+        return redirect("tenants:clients")
     return render(request, "tenants/client_form.html", {"form": form, "api_client": None})
 
 
@@ -436,18 +431,13 @@ def client_new(request: HtmxHttpRequest) -> HttpResponse:
 def client_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     api_client = get_object_or_404(ApiClient, pk=pk)
     form = ApiClientForm(request.POST or None, instance=api_client)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        secret = data.pop("client_secret", "")
-        try:
-            services.api_client_update(
-                actor=request.user, api_client=api_client, client_secret=secret, **data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "API client saved.")
-            return redirect("tenants:clients")
+    if saved(
+        request,
+        form,
+        lambda data: services.api_client_update(actor=request.user, api_client=api_client, **data),
+    ):
+        messages.success(request, "API client saved.")
+        return redirect("tenants:clients")
     return render(request, "tenants/client_form.html", {"form": form, "api_client": api_client})
 
 
@@ -489,12 +479,11 @@ def customer_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def customer_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     customer = get_object_or_404(Customer, pk=pk)
     form = CustomerForm(request.POST or None, customer=customer)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.customer_update(actor=request.user, customer=customer, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"{customer.name} is saved.")
-            return redirect("tenants:customer", pk=customer.pk)
+    if saved(
+        request,
+        form,
+        lambda data: services.customer_update(actor=request.user, customer=customer, **data),
+    ):
+        messages.success(request, f"{customer.name} is saved.")
+        return redirect("tenants:customer", pk=customer.pk)
     return render(request, "tenants/customer_edit.html", {"customer": customer, "form": form})

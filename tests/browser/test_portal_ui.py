@@ -15,36 +15,12 @@ from portal.roles import Role
 from tenants import demo, health, services
 from tenants.models import CheckTrigger, Customer, Tenant
 from tests.factories import make_user
-from tests.tenants.helpers import (
-    isolate_caches,
-    onboard_demo,
-    point_at_sandbox,
-    register_demo_clients,
-)
+from tests.tenants.helpers import onboard_demo
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("isolated_world")]
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 768}
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings):
-    from tests.usage.helpers import isolated_usage
-
-    isolate_caches(settings)
-    yield from isolated_usage(settings)
-
-
-@pytest.fixture
-def erp(settings, sandbox):
-    point_at_sandbox(settings, sandbox)
-    return sandbox
-
-
-@pytest.fixture
-def clients(transactional_db):
-    return register_demo_clients()
 
 
 def _active(clients, scenario="healthy"):

@@ -11,8 +11,9 @@ from portal.models import AuditEvent
 from tenants import demo, health, services
 from tenants.catalogue import CATALOGUE, render
 from tenants.erp import token_keys
-from tenants.models import CheckRun, CheckTrigger, Customer, HealthIssue, Tenant
+from tenants.models import CheckRun, CheckTrigger, Customer, Tenant
 from tenants.token_store import get_token_store
+from tests.tenants.helpers import make_issue
 from usage.models import MeteredCompany
 
 pytestmark = pytest.mark.django_db
@@ -47,16 +48,7 @@ def test_the_name_falls_back_to_the_erp_name_then_the_typed_one(make_tenant):
 def test_the_audit_and_the_mute_toast_name_an_unnamed_tenant(client_for, operator, make_tenant):
     tenant = make_tenant("no_license", name="")
     assert AuditEvent.objects.get(action="tenant.created").target_label == tenant.tenant_id
-    issue = HealthIssue.objects.create(
-        tenant=tenant,
-        kind="no_license",
-        owner="customer_admin",
-        title="t",
-        remediation="r",
-        customer_message="m",
-        first_seen_at=tenant.created_at,
-        last_seen_at=tenant.created_at,
-    )
+    issue = make_issue(tenant)
     response = client_for(operator).post(
         reverse("tenants:issue_mute", args=[issue.pk]), {"reason": "Known"}, follow=True
     )
