@@ -27,6 +27,7 @@ from portal.htmx import (
     with_client_event,
 )
 from portal.roles import MANAGE_CREDENTIALS, OPERATE, VIEW
+from usage.selectors import company_for
 
 from . import csv_import, health, selectors, services, tasks
 from .catalogue import CATALOGUE
@@ -170,8 +171,6 @@ def _tenant_context(tenant: Tenant) -> dict:
 
 
 def _usage_url(tenant: Tenant) -> str | None:
-    from usage.selectors import company_for
-
     company = company_for(client_id=tenant.api_client.client_id, tenant_id=tenant.tenant_id)
     return reverse("usage:company", args=[company.pk]) if company else None
 

@@ -114,6 +114,10 @@ def company(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 def _company_context(company: MeteredCompany, reserve_form: ReserveForm) -> dict:
+    default_percent = round(conf.reserve_for(company.client_type) * 100)
+    reserve_field = reserve_form.fields["reserve_percent"]
+    reserve_field.widget.attrs["placeholder"] = str(default_percent)
+    reserve_field.help_text = f"Empty: the {company.client_type} default ({default_percent} %)."
     hours = 48
     rows = selectors.company_hours(company, hours=hours)
     budget = selectors.budget_state(client_id=company.client_id, tenant_id=company.tenant_id)
@@ -130,7 +134,7 @@ def _company_context(company: MeteredCompany, reserve_form: ReserveForm) -> dict
         "tenant_url": _tenant_url(company),
         "chart_zone": timezone.localtime().strftime("%Z"),
         "reserve_form": reserve_form,
-        "default_reserve_percent": round(conf.reserve_for(company.client_type) * 100),
+        "default_reserve_percent": default_percent,
         "call_log_days": conf.get("USAGE_CALL_LOG_DAYS"),
         "totals": {
             "calls": sum(row.calls for row in rows),

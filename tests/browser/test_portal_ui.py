@@ -176,7 +176,7 @@ def test_the_inbox_shows_what_to_do_in_full(sign_in, page, live_server, viewer, 
     expect(cell.get_by_text(remediation, exact=True)).to_be_visible()
     # The tenant page and the usage page link to each other.
     page.get_by_role("link", name=tenant.name).click()
-    page.get_by_role("link", name="Usage", exact=True).last.click()
+    page.get_by_role("link", name="ERP usage").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(tenant.name)
     page.get_by_role("link", name="Tenant page").click()
     expect(page).to_have_url(re.compile(rf"/tenants/{tenant.pk}/$"))
