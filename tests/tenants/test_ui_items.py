@@ -294,3 +294,34 @@ def test_the_demo_leaves_two_tenants_for_a_newcomer_named_on_the_dashboard(
 
     readme = Path("README.md").read_text(encoding="utf-8")
     assert all(spec["tenant_id"] in readme and spec["name"] in readme for spec in left)
+
+
+def test_the_list_costs_the_same_queries_for_more_tenants(client_for, viewer, demo_clients):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    customer = Customer.objects.create(name="Many AS")
+    client = client_for(viewer)
+
+    def add(count: int) -> None:
+        start = Tenant.objects.count()
+        for index in range(start, start + count):
+            tenant = services.tenant_onboard(
+                actor=None,
+                tenant_id=f"00000000-0000-4000-8000-{index:012d}",
+                name=f"Tenant {index}",
+                api_client=demo_clients["production"],
+                customer=customer,
+            )
+            make_issue(tenant, kind="no_license")
+            if index % 2:
+                health.issue_mute(actor=None, issue=tenant.issues.get(), reason="known")
+
+    add(3)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("tenants:list"))
+    add(12)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(reverse("tenants:list")).content.decode()
+    assert len(many) == len(few)
+    assert "Muted problem" in html
