@@ -100,7 +100,12 @@ def test_tables_stack_on_a_phone(
     shown = cell.evaluate("td => getComputedStyle(td, '::before').content")
     assert shown == f'"{label}"'
     _no_sideways_scroll(page)
-    expect(page.locator("table.stack thead")).not_to_be_in_viewport()
+    # Plain column names give way to the cells' own labels; sort links stay usable.
+    for header in page.locator("table.stack thead th").all():
+        if header.locator("a").count():
+            expect(header.locator("a")).to_be_visible()
+        else:
+            expect(header).to_be_hidden()
 
 
 def test_long_unbroken_names_wrap(sign_in, page, live_server, operator, clients):
