@@ -78,3 +78,10 @@ def export_rows(*, companies, first_hour: datetime, last_hour: datetime):
         .order_by("hour", "company__name", "company_id")
         .iterator(chunk_size=2000)
     )
+
+
+def company_for(*, client_id: str, tenant_id: str):
+    """The metered company of one (API client, tenant id), or None."""
+    from .models import MeteredCompany
+
+    return MeteredCompany.objects.filter(client_id=client_id, tenant_id=tenant_id).first()
