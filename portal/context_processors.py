@@ -35,6 +35,7 @@ def portal(request) -> dict:
     signed_in = bool(user and user.is_authenticated)
     return {
         "portal_name": settings.PORTAL_NAME,
+        "portal_short_name": settings.PORTAL_SHORT_NAME,
         "portal_sandbox": settings.PORTAL_SANDBOX,
         "current_role": role_of(user) if signed_in else None,
         "nav_sections": _nav(request, user) if signed_in else [],

@@ -21,7 +21,12 @@ class RoleForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200)
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.SearchInput(attrs={"placeholder": "Object, action or email"}),
+    )
     action = forms.ChoiceField(required=False)
     target_type = forms.ChoiceField(label="Object type", required=False)
     actor = forms.CharField(label="Actor email", required=False, max_length=254)

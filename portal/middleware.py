@@ -3,7 +3,6 @@ address, and Django messages turned into htmx toasts."""
 
 from __future__ import annotations
 
-import json
 import logging
 
 from django.conf import settings
@@ -12,7 +11,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLogi
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import reverse
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from .request_context import client_ip, current_ip
 from .roles import OPERATE
@@ -139,10 +138,5 @@ class HtmxMessagesMiddleware:
         ]
         if not queued:
             return response
-        triggers = {}
-        if "HX-Trigger" in response:
-            existing = response["HX-Trigger"]
-            triggers = json.loads(existing) if existing.startswith("{") else {existing: None}
-        triggers["portal:messages"] = queued
-        response["HX-Trigger"] = json.dumps(triggers)
-        return response
+        # Added to any event the view already triggers (django-htmx merges the header).
+        return trigger_client_event(response, "portal:messages", queued)

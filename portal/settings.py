@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -92,6 +93,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# Every form renders through the portal's form and field templates (portal/rendering.py).
+FORM_RENDERER = "portal.rendering.PortalFormRenderer"
 WSGI_APPLICATION = "portal.wsgi.application"
 AUTH_USER_MODEL = "portal.User"
 
@@ -350,6 +353,8 @@ LOGGING = {
 
 # --- the portal ---------------------------------------------------------------------------------
 PORTAL_NAME = "Visma.net ISV portal"
+# The name on the top bar and at the end of every tab title ("Tenants · ISV portal").
+PORTAL_SHORT_NAME = "ISV portal"
 DEMO_LOGIN_EMAIL = "admin@demo.example"
 # Callables (dotted paths) that `manage.py seed_demo` runs after the demo staff; each returns how
 # many objects it created. Each app appends its own below.

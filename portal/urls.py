@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("metrics", include("usage.metrics_urls")),
     path("audit/", views.audit_log, name="audit_log"),
     path("staff/", views.staff_list, name="staff_list"),

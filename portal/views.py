@@ -4,12 +4,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.auth.forms import SetPasswordForm
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,15 +19,16 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from . import selectors, services
 from .forms import AuditFilterForm, InviteForm, RoleForm
+from .htmx import HtmxHttpRequest, apply_errors, page_or_partial, query_without
 from .invitations import user_for_invitation
 from .models import User
-from .querystrings import query_without
 from .roles import MANAGE_USERS, VIEW, Role
+from .tasks import WORKER_HEARTBEAT_KEY
 
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     panels = []
     for dotted in settings.PORTAL_DASHBOARD_PANELS:
         panel = import_string(dotted)(request)
@@ -37,6 +40,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_not_required
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says."""
+    return redirect(static("img/favicon.svg"), permanent=True)
+
+
+@require_GET
+@login_not_required
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Unauthenticated liveness: database and broker. Says nothing secret, only ok/error."""
@@ -44,18 +54,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     healthy = all(result == "ok" for result in checks.values())
     body = {"status": "ok" if healthy else "error", **checks, "worker_seen": _worker_seen()}
     return JsonResponse(body, status=200 if healthy else 503)
-
-
-def _worker_seen() -> str | None:
-    """When a worker last ran the heartbeat task (informational: a stopped worker is not a 503)."""
-    from django.core.cache import cache
-
-    from .tasks import WORKER_HEARTBEAT_KEY
-
-    try:
-        return cache.get(WORKER_HEARTBEAT_KEY)
-    except Exception:
-        return None
 
 
 def _check_database() -> str:
@@ -70,10 +68,6 @@ def _check_database() -> str:
 
 def _worker_seen() -> str | None:
     """When a worker last ran the heartbeat task (informational: a stopped worker is not a 503)."""
-    from django.core.cache import cache
-
-    from .tasks import WORKER_HEARTBEAT_KEY
-
     try:
         return cache.get(WORKER_HEARTBEAT_KEY)
     except Exception:
@@ -95,26 +89,22 @@ def _check_broker() -> str:
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: HtmxHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     events = selectors.audit_events()
     if form.is_bound and form.is_valid():
         events = selectors.audit_events(**form.cleaned_data)
     page = Paginator(events.select_related("actor"), 50).get_page(request.GET.get("page"))
-    template = (
-        "portal/audit.html#results"
-        if request.htmx and not request.htmx.boosted
-        else "portal/audit.html"
-    )
     context = {"form": form, "page": page, "query": query_without(request, "page")}
     # A bad filter is a 400; an htmx swap of the results needs a 2xx to show the error in place.
     invalid = form.is_bound and not form.is_valid() and not request.htmx
+    template = page_or_partial(request, "portal/audit.html", "results")
     return render(request, template, context, status=400 if invalid else 200)
 
 
 @require_GET
 @permission_required(MANAGE_USERS, raise_exception=True)
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request, "portal/staff.html", {"users": selectors.staff_users(), "roles": list(Role)}
     )
@@ -122,7 +112,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(MANAGE_USERS, raise_exception=True)
-def staff_invite(request: HttpRequest) -> HttpResponse:
+def staff_invite(request: HtmxHttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -135,23 +125,17 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
                 base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
-            form.add_error(None, error) if not hasattr(error, "error_dict") else _add_errors(
-                form, error
-            )
+            apply_errors(form, error)
         else:
             messages.success(request, f"Invitation sent to {user.email}.")
             return redirect("staff_list")
-    return render(request, "portal/staff_invite.html", {"form": form})
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+    context = {"form": form, "invite_days": settings.PORTAL_INVITE_MAX_AGE_DAYS}
+    return render(request, "portal/staff_invite.html", context)
 
 
 @require_POST
 @permission_required(MANAGE_USERS, raise_exception=True)
-def staff_set_role(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_set_role(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -170,7 +154,7 @@ def staff_set_role(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required(MANAGE_USERS, raise_exception=True)
-def staff_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_set_active(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
     active = request.POST.get("active") == "1"
     try:
@@ -184,7 +168,7 @@ def staff_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required(MANAGE_USERS, raise_exception=True)
-def staff_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_resend_invitation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
     try:
         services.user_resend_invitation(
@@ -197,7 +181,7 @@ def staff_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     return _back_to_staff(request)
 
 
-def _back_to_staff(request: HttpRequest) -> HttpResponse:
+def _back_to_staff(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRefresh()
     return redirect("staff_list")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from erpclient import ERP_SCOPES, SALESORDER_SCOPES
 from portal.inputs import database_id, is_database_id
@@ -151,18 +152,72 @@ class TenantForm(forms.Form):
 
 class TenantEditForm(forms.Form):
     name = forms.CharField(max_length=200)
+    api_client = forms.ModelChoiceField(
+        label="API client",
+        queryset=ApiClient.objects.none(),
+        empty_label=None,
+        help_text="Moving the tenant to another client forgets its cached tokens; the next "
+        "check asks Visma Connect with the new client.",
+    )
+    customer = forms.ModelChoiceField(queryset=Customer.objects.order_by("name"), empty_label=None)
     notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TENANT_NOTES_MAX_LENGTH
     )
+
+    def __init__(self, *args, tenant, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": tenant.name,
+                "api_client": tenant.api_client_id,
+                "customer": tenant.customer_id,
+                "notes": tenant.notes,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        # Active clients, and the tenant's own even if it was deactivated since.
+        self.fields["api_client"].queryset = ApiClient.objects.filter(
+            Q(active=True) | Q(pk=tenant.api_client_id)
+        ).order_by("name")
+
+
+class CustomerForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    organisation_number = forms.CharField(max_length=40, required=False)
+    customer_tenant_id = forms.CharField(
+        label="Customer tenant id",
+        max_length=80,
+        required=False,
+        help_text="The contract's tenant id. Tenants are never registered with it; the portal "
+        "refuses it where a company tenant id belongs.",
+    )
+    contact_email = forms.EmailField(required=False)
+
+    def __init__(self, *args, customer: Customer | None = None, **kwargs):
+        if customer is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": customer.name,
+                    "organisation_number": customer.organisation_number,
+                    "customer_tenant_id": customer.customer_tenant_id,
+                    "contact_email": customer.contact_email,
+                },
+            )
+        super().__init__(*args, **kwargs)
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
-        required=False,
         help_text="Written to the audit log.",
+        error_messages={"required": "Say why; the reason goes to the audit log."},
     )
+
+    def __init__(self, *args, label: str = "Reason", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
 
 
 class CsvUploadForm(forms.Form):
@@ -187,7 +242,12 @@ class CsvConfirmForm(forms.Form):
 
 
 class TenantFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200)
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.SearchInput(attrs={"placeholder": "Name, tenant id, customer or company id"}),
+    )
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *TenantStatus.choices])
     kind = forms.ChoiceField(
         label="Problem", required=False, choices=[("", "Any problem"), *IssueKind.choices]
@@ -199,20 +259,25 @@ class TenantFilterForm(forms.Form):
         label="API client", required=False, coerce=int, empty_value=None
     )
     customer = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    sort = forms.ChoiceField(
+    # A CharField, so a column header may sort any column either way ("-key") although the select
+    # offers these; an unknown value falls back to the default in filters().
+    sort = forms.CharField(
         required=False,
-        choices=[
-            ("name", "Name A to Z"),
-            ("-name", "Name Z to A"),
-            ("problems", "Most problems"),
-            ("-checked", "Checked most recently"),
-            ("checked", "Checked longest ago"),
-            ("status", "Status"),
-            ("client", "API client"),
-            ("customer", "Customer"),
-            ("tenant_id", "Tenant id"),
-            ("created", "Newest"),
-        ],
+        max_length=40,
+        widget=forms.Select(
+            choices=[
+                ("name", "Name A to Z"),
+                ("-name", "Name Z to A"),
+                ("problems", "Most problems"),
+                ("-checked", "Checked most recently"),
+                ("checked", "Checked longest ago"),
+                ("status", "Status"),
+                ("client", "API client"),
+                ("customer", "Customer"),
+                ("tenant_id", "Tenant id"),
+                ("created", "Newest"),
+            ]
+        ),
     )
     per_page = forms.TypedChoiceField(
         label="Per page",
@@ -241,11 +306,12 @@ class TenantFilterForm(forms.Form):
             "owner": data.get("owner", ""),
             "client": data.get("client"),
             "customer": data.get("customer"),
-            "sort": sort if sort in SORTS else DEFAULT_SORT,
+            "sort": sort if sort.removeprefix("-") in SORTS else DEFAULT_SORT,
         }
 
 
 class IssueFilterForm(forms.Form):
+    field_order = ["q", "status", "kind", "owner"]
     status = forms.ChoiceField(
         required=False,
         initial=IssueStatus.OPEN,
@@ -257,15 +323,26 @@ class IssueFilterForm(forms.Form):
     owner = forms.ChoiceField(
         label="Who must act", required=False, choices=[("", "Anyone"), *Owner.choices]
     )
-    q = forms.CharField(label="Tenant", required=False, max_length=200)
+    q = forms.CharField(
+        label="Tenant",
+        required=False,
+        max_length=200,
+        widget=forms.SearchInput(attrs={"placeholder": "Tenant name or id"}),
+    )
 
 
 class MuteForm(forms.Form):
     reason = forms.CharField(
+        label="Why does it need no action now?",
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
-        help_text="Why this issue needs no action now (written to the audit log).",
+        help_text="Written to the audit log.",
     )
+
+
+def mute_form_for(issue) -> MuteForm:
+    """A mute form whose ids are the issue's own, so many can share a page."""
+    return MuteForm(auto_id=f"mute-{issue.pk}-%s")
 
 
 class RecheckForm(forms.Form):

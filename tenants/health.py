@@ -60,6 +60,11 @@ def check_start(*, tenant: Tenant, trigger: str, actor=None) -> CheckRun:
     """A new check with every step pending; ``check_run_next_step`` runs them one by one."""
     if tenant.status == TenantStatus.OFFBOARDED:
         raise ValidationError("This tenant is offboarded; it is not checked any more.")
+    if not tenant.is_checkable:
+        raise ValidationError(
+            f"This tenant is {tenant.get_status_display().lower()}, so it is not checked. "
+            "Reactivate it to check it again."
+        )
     with transaction.atomic():
         run = CheckRun.objects.create(
             tenant=tenant,
@@ -326,7 +331,9 @@ def message_context(tenant: Tenant, details: dict[str, Any]) -> dict[str, Any]:
     retry = details.get("retry_after") or details.get("retry_after_seconds")
     return {
         "isv": settings.TENANTS_ISV_NAME,
-        "company": tenant.erp_company_name or tenant.name,
+        # The customer knows the company by the ERP's name; until a check has learnt it, the
+        # tenant's display name (the name typed at onboarding, else the tenant id).
+        "company": tenant.erp_company_name or tenant.display_name,
         "tenant_id": tenant.tenant_id,
         "company_id": tenant.company_id or "no company id yet",
         "customer": tenant.customer.name,

@@ -150,11 +150,18 @@ class Tenant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """What pages, messages and the audit call this company: the name given at onboarding
+        (or learnt from the ERP), else the ERP's company name, else the tenant id. Never blank."""
+        return self.name or self.erp_company_name or self.tenant_id
 
     @property
     def is_checkable(self) -> bool:
-        return self.status != TenantStatus.OFFBOARDED
+        """Only onboarding and active tenants are checked: suspension and offboarding stop it."""
+        return self.status in CHECKED_STATUSES
 
 
 class CheckTrigger(models.TextChoices):

@@ -38,6 +38,16 @@ SORTS = {
 DEFAULT_SORT = "name"
 
 
+def ordering(sort: str) -> tuple[str, ...]:
+    """The ORDER BY of a sort key; "-key" reverses a key that has no reversed entry of its own."""
+    if sort in SORTS:
+        return SORTS[sort]
+    base = SORTS.get(sort.removeprefix("-"))
+    if base is None or not sort.startswith("-"):
+        return SORTS[DEFAULT_SORT]
+    return tuple(field[1:] if field.startswith("-") else f"-{field}" for field in base)
+
+
 @dataclass(frozen=True)
 class TenantFilters:
     q: str = ""
@@ -49,8 +59,8 @@ class TenantFilters:
     sort: str = DEFAULT_SORT
 
 
-def _open_issues() -> QuerySet[HealthIssue]:
-    return HealthIssue.objects.filter(status=IssueStatus.OPEN).only(
+def _issues(status: str) -> QuerySet[HealthIssue]:
+    return HealthIssue.objects.filter(status=status).only(
         "pk", "tenant_id", "kind", "owner", "status", "last_seen_at"
     )
 
@@ -96,9 +106,11 @@ def tenant_list(filters: TenantFilters) -> QuerySet[Tenant]:
         if filters.owner:
             issues = issues.filter(owner=filters.owner)
         tenants = tenants.filter(Exists(issues))
-    order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
+    order = ordering(filters.sort)
+    # Muted problems too, so a tenant whose only problem is muted says so.
     return tenants.order_by(*order).prefetch_related(
-        Prefetch("issues", queryset=_open_issues(), to_attr="open_issues")
+        Prefetch("issues", queryset=_issues(IssueStatus.OPEN), to_attr="open_issues"),
+        Prefetch("issues", queryset=_issues(IssueStatus.MUTED), to_attr="muted_issues"),
     )
 
 

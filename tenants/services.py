@@ -402,7 +402,10 @@ def _check_notes(notes: str | None) -> None:
 
 
 def tenant_update(*, actor, tenant: Tenant, **changes: Any) -> Tenant:
-    fields = ("name", "notes", "customer")
+    """Change a tenant's name, notes, customer or API client. Moving it to another client checks
+    the tenant id is free there, meters it under the new client and forgets the tokens cached
+    under the old one."""
+    fields = ("name", "notes", "customer", "api_client")
     unknown = set(changes) - set(fields)
     if unknown:
         raise ValueError(f"unknown tenant field(s): {', '.join(sorted(unknown))}")
@@ -415,15 +418,35 @@ def tenant_update(*, actor, tenant: Tenant, **changes: Any) -> Tenant:
     changed = [key for key, value in values.items() if getattr(tenant, key) != value]
     if not changed:
         return tenant
+    new_client = values.get("api_client") if "api_client" in changed else None
+    if new_client is not None:
+        if not new_client.active:
+            raise ValidationError({"api_client": f"{new_client.name} is not active."})
+        if Tenant.objects.filter(api_client=new_client, tenant_id=tenant.tenant_id).exists():
+            raise ValidationError(
+                {
+                    "api_client": f"Tenant {tenant.tenant_id} is already registered on "
+                    f"{new_client.name}."
+                }
+            )
+    details: dict[str, Any] = {"changed": changed}
+    for key in ("customer", "api_client"):
+        if key in changed:
+            details[key] = {"from": str(getattr(tenant, key)), "to": str(values[key])}
     with transaction.atomic():
+        before = Tenant.objects.select_related("api_client").get(pk=tenant.pk)
         for key in changed:
             setattr(tenant, key, values[key])
         tenant.save(update_fields=changed)
-        if "name" in changed:
+        if new_client is not None:
+            _retire_metering(before.api_client.client_id, [before])
+            from .erp import forget_tokens
+
+            # Tokens cached under the old client must not be used for the new one's calls.
+            transaction.on_commit(lambda: forget_tokens([before]))
+        if {"name", "api_client"} & set(changed):
             sync_metering(tenant)
-        audit.record(
-            actor=actor, action="tenant.updated", target=tenant, details={"changed": changed}
-        )
+        audit.record(actor=actor, action="tenant.updated", target=tenant, details=details)
     return tenant
 
 
@@ -508,7 +531,7 @@ def tenant_reactivate(*, actor, tenant: Tenant, reason: str = "") -> Tenant:
         tenant,
         actor=actor,
         status=status,
-        reason=(reason or "").strip()[:MAX_REASON],
+        reason=_reason(reason, "reactivated"),
         action="tenant.reactivated",
     )
 

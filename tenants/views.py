@@ -8,24 +8,37 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from portal.querystrings import query_without
+from portal.htmx import (
+    Column,
+    HtmxHttpRequest,
+    apply_errors,
+    page_or_partial,
+    query_without,
+    safe_next,
+    saved,
+    sort_headers,
+    with_client_event,
+)
 from portal.roles import MANAGE_CREDENTIALS, OPERATE, VIEW
+from usage.selectors import company_for
 
 from . import csv_import, health, selectors, services, tasks
 from .catalogue import CATALOGUE
 from .checks import STEP_LABELS
+from .credentials import api_client_test_credentials
 from .forms import (
     NEW_CUSTOMER,
     ApiClientForm,
     CsvConfirmForm,
     CsvUploadForm,
+    CustomerForm,
     IssueFilterForm,
     MuteForm,
     ReasonForm,
@@ -33,33 +46,25 @@ from .forms import (
     TenantEditForm,
     TenantFilterForm,
     TenantForm,
+    mute_form_for,
 )
-from .models import ApiClient, CheckRun, CheckTrigger, HealthIssue, IssueStatus, Tenant
+from .models import ApiClient, CheckRun, CheckTrigger, Customer, HealthIssue, IssueStatus, Tenant
+
+# The event the tenant page listens for to refresh its header and issues after a check.
+CHECK_FINISHED = "tenants:check-finished"
+
+TENANT_COLUMNS = (
+    Column("name", "Name"),
+    Column("tenant_id", "Tenant id"),
+    Column("client", "Client"),
+    Column("status", "Status"),
+    Column("problems", "Health"),  # "problems" already puts the most problems first
+    Column("checked", "Last checked", first_descending=True),
+)
 
 
-def _partial(request: HttpRequest, template: str, name: str) -> str:
-    """The named partial for an htmx request that swaps part of the page, else the page."""
-    if request.htmx and not request.htmx.boosted:
-        return f"{template}#{name}"
-    return template
-
-
-def _next(request: HttpRequest, default: str) -> str:
-    """Where to go back to: a ``next`` on this site, else ``default``."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+def _tenant_sort(key: str, descending: bool) -> dict[str, str]:
+    return {"sort": f"-{key}" if descending else key}
 
 
 # --- tenants list -----------------------------------------------------------------------------
@@ -67,7 +72,7 @@ def _form_errors(form, error: ValidationError) -> None:
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
-def tenant_list(request: HttpRequest) -> HttpResponse:
+def tenant_list(request: HtmxHttpRequest) -> HttpResponse:
     choices = selectors.filter_choices()
     data = request.GET.copy()
     if data and not data.get("per_page"):
@@ -78,17 +83,25 @@ def tenant_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.tenant_list(filters), per_page or 50).get_page(
         request.GET.get("page")
     )
+    status_counts = selectors.status_counts()
     context = {
         "form": form,
         "page": page,
         "filters": filters,
-        "status_counts": selectors.status_counts(),
+        "status_counts": status_counts,
+        "total": sum(status_counts.values()),
         "kind_counts": selectors.kind_counts(),
         "owner_counts": selectors.owner_counts(),
         "query": query_without(request, "page"),
-        "sort_query": query_without(request, "page", "sort"),
+        "headers": sort_headers(
+            request,
+            TENANT_COLUMNS,
+            sort=filters.sort.lstrip("-"),
+            descending=filters.sort.startswith("-"),
+            encode=_tenant_sort,
+        ),
     }
-    return render(request, _partial(request, "tenants/list.html", "results"), context)
+    return render(request, page_or_partial(request, "tenants/list.html", "results"), context)
 
 
 # --- adding a tenant ------------------------------------------------------------------------------
@@ -96,7 +109,7 @@ def tenant_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(OPERATE, raise_exception=True)
-def tenant_new(request: HttpRequest) -> HttpResponse:
+def tenant_new(request: HtmxHttpRequest) -> HttpResponse:
     form = TenantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -122,7 +135,7 @@ def tenant_new(request: HttpRequest) -> HttpResponse:
                     tenant=tenant, trigger=CheckTrigger.ONBOARDING, actor=request.user
                 )
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Tenant {tenant.tenant_id} added; verifying it now.")
             return redirect("tenants:detail", pk=tenant.pk)
@@ -139,6 +152,8 @@ def tenant_new(request: HttpRequest) -> HttpResponse:
 
 def _tenant_context(tenant: Tenant) -> dict:
     current, past = selectors.tenant_issues(tenant)
+    for issue in current:
+        issue.mute_form = mute_form_for(issue)
     runs = selectors.tenant_checks(tenant)
     context = {
         "tenant": tenant,
@@ -146,12 +161,19 @@ def _tenant_context(tenant: Tenant) -> dict:
         "past_issues": past,
         "runs": runs,
         "step_labels": STEP_LABELS,
-        "reason_form": ReasonForm(),
-        "mute_form": MuteForm(),
+        "suspend_form": ReasonForm(label="Why suspend it?", auto_id="suspend-%s"),
+        "reactivate_form": ReasonForm(label="Why reactivate it?", auto_id="reactivate-%s"),
+        "offboard_form": ReasonForm(label="Why offboard it?", auto_id="offboard-%s"),
+        "usage_url": _usage_url(tenant),
     }
     if runs:
         context.update(_run_context(runs[0], issues=[*current, *past]))
     return context
+
+
+def _usage_url(tenant: Tenant) -> str | None:
+    company = company_for(client_id=tenant.api_client.client_id, tenant_id=tenant.tenant_id)
+    return reverse("usage:company", args=[company.pk]) if company else None
 
 
 def _run_context(run: CheckRun, issues: list[HealthIssue] | None = None) -> dict:
@@ -172,26 +194,23 @@ def _run_context(run: CheckRun, issues: list[HealthIssue] | None = None) -> dict
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
-def tenant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def tenant_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     tenant = get_object_or_404(Tenant.objects.select_related("api_client", "customer"), pk=pk)
     return render(request, "tenants/detail.html", _tenant_context(tenant))
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required(OPERATE, raise_exception=True)
-def tenant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def tenant_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     tenant = get_object_or_404(Tenant.objects.select_related("api_client", "customer"), pk=pk)
-    form = TenantEditForm(
-        request.POST or None, initial={"name": tenant.name, "notes": tenant.notes}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.tenant_update(actor=request.user, tenant=tenant, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, "Saved.")
-            return redirect("tenants:detail", pk=tenant.pk)
+    form = TenantEditForm(request.POST or None, tenant=tenant)
+    if saved(
+        request,
+        form,
+        lambda data: services.tenant_update(actor=request.user, tenant=tenant, **data),
+    ):
+        messages.success(request, f"{tenant.display_name} is saved.")
+        return redirect("tenants:detail", pk=tenant.pk)
     return render(
         request,
         "tenants/edit.html",
@@ -202,7 +221,7 @@ def tenant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required(OPERATE, raise_exception=True)
-def tenant_check(request: HttpRequest, pk: int) -> HttpResponse:
+def tenant_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     tenant = get_object_or_404(Tenant.objects.select_related("api_client", "customer"), pk=pk)
     try:
         run = health.check_start(tenant=tenant, trigger=CheckTrigger.MANUAL, actor=request.user)
@@ -218,33 +237,31 @@ def tenant_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required(OPERATE, raise_exception=True)
-def check_step(request: HttpRequest, pk: int) -> HttpResponse:
+def check_step(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(CheckRun.objects.select_related("tenant"), pk=pk)
     run = health.check_run_next_step(run=run)
     run = CheckRun.objects.select_related("tenant").get(pk=run.pk)
     response = render(request, "tenants/detail.html#check_run", _run_context(run))
     if run.finished:
         # The issues and status on the page changed: let the page refresh those parts.
-        response["HX-Trigger"] = "tenants:check-finished"
+        return with_client_event(response, CHECK_FINISHED)
     return response
 
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
-def tenant_issues_part(request: HttpRequest, pk: int) -> HttpResponse:
+def tenant_issues_part(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     tenant = get_object_or_404(Tenant.objects.select_related("api_client", "customer"), pk=pk)
     return render(request, "tenants/detail.html#health", _tenant_context(tenant))
 
 
-def _status_change(request: HttpRequest, pk: int, service, done: str) -> HttpResponse:
+def _status_change(request: HtmxHttpRequest, pk: int, service, done: str) -> HttpResponse:
     tenant = get_object_or_404(Tenant, pk=pk)
     form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("tenants:detail", pk=tenant.pk)
     try:
-        service(actor=request.user, tenant=tenant, reason=reason)
+        if not form.is_valid():
+            raise ValidationError(form.errors["reason"])
+        service(actor=request.user, tenant=tenant, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -254,19 +271,19 @@ def _status_change(request: HttpRequest, pk: int, service, done: str) -> HttpRes
 
 @require_POST
 @permission_required(OPERATE, raise_exception=True)
-def tenant_suspend(request: HttpRequest, pk: int) -> HttpResponse:
+def tenant_suspend(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _status_change(request, pk, services.tenant_suspend, "Tenant suspended.")
 
 
 @require_POST
 @permission_required(OPERATE, raise_exception=True)
-def tenant_offboard(request: HttpRequest, pk: int) -> HttpResponse:
+def tenant_offboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _status_change(request, pk, services.tenant_offboard, "Tenant offboarded.")
 
 
 @require_POST
 @permission_required(OPERATE, raise_exception=True)
-def tenant_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def tenant_reactivate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _status_change(request, pk, services.tenant_reactivate, "Tenant reactivated.")
 
 
@@ -275,7 +292,7 @@ def tenant_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(OPERATE, raise_exception=True)
-def tenant_import(request: HttpRequest) -> HttpResponse:
+def tenant_import(request: HtmxHttpRequest) -> HttpResponse:
     form = CsvUploadForm(request.POST or None, request.FILES or None)
     plan = None
     if request.method == "POST" and form.is_valid():
@@ -286,7 +303,7 @@ def tenant_import(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @permission_required(OPERATE, raise_exception=True)
-def tenant_import_confirm(request: HttpRequest) -> HttpResponse:
+def tenant_import_confirm(request: HtmxHttpRequest) -> HttpResponse:
     confirm = CsvConfirmForm(request.POST)
     if not confirm.is_valid():
         messages.error(request, "The import was not sent completely; upload the file again.")
@@ -320,7 +337,7 @@ def tenant_import_confirm(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
-def issue_inbox(request: HttpRequest) -> HttpResponse:
+def issue_inbox(request: HtmxHttpRequest) -> HttpResponse:
     form = IssueFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     filters = selectors.IssueFilters(
@@ -330,6 +347,8 @@ def issue_inbox(request: HttpRequest) -> HttpResponse:
         q=data.get("q", ""),
     )
     page = Paginator(selectors.issue_inbox(filters), 100).get_page(request.GET.get("page"))
+    for issue in page:
+        issue.mute_form = mute_form_for(issue)
     context = {
         "form": form,
         "page": page,
@@ -337,14 +356,13 @@ def issue_inbox(request: HttpRequest) -> HttpResponse:
         "owner_counts": selectors.owner_counts(),
         "catalogue": {kind.value: problem for kind, problem in CATALOGUE.items()},
         "query": query_without(request, "page"),
-        "mute_form": MuteForm(),
     }
-    return render(request, _partial(request, "tenants/issues.html", "results"), context)
+    return render(request, page_or_partial(request, "tenants/issues.html", "results"), context)
 
 
 @require_POST
 @permission_required(OPERATE, raise_exception=True)
-def issue_mute(request: HttpRequest, pk: int) -> HttpResponse:
+def issue_mute(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(HealthIssue.objects.select_related("tenant"), pk=pk)
     form = MuteForm(request.POST)
     try:
@@ -354,26 +372,30 @@ def issue_mute(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Muted: {issue.get_kind_display()} on {issue.tenant.name}.")
-    return redirect(_next(request, reverse("tenants:detail", args=[issue.tenant_id])))
+        messages.success(
+            request, f"Muted: {issue.get_kind_display()} on {issue.tenant.display_name}."
+        )
+    return redirect(safe_next(request, reverse("tenants:detail", args=[issue.tenant_id])))
 
 
 @require_POST
 @permission_required(OPERATE, raise_exception=True)
-def issue_unmute(request: HttpRequest, pk: int) -> HttpResponse:
+def issue_unmute(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(HealthIssue.objects.select_related("tenant"), pk=pk)
     try:
         health.issue_unmute(actor=request.user, issue=issue)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Unmuted: {issue.get_kind_display()} on {issue.tenant.name}.")
-    return redirect(_next(request, reverse("tenants:detail", args=[issue.tenant_id])))
+        messages.success(
+            request, f"Unmuted: {issue.get_kind_display()} on {issue.tenant.display_name}."
+        )
+    return redirect(safe_next(request, reverse("tenants:detail", args=[issue.tenant_id])))
 
 
 @require_POST
 @permission_required(OPERATE, raise_exception=True)
-def issues_recheck(request: HttpRequest) -> HttpResponse:
+def issues_recheck(request: HtmxHttpRequest) -> HttpResponse:
     form = RecheckForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Tick at least one issue to check again.")
@@ -387,7 +409,7 @@ def issues_recheck(request: HttpRequest) -> HttpResponse:
         )
     else:
         messages.warning(request, "None of the ticked issues belongs to a tenant that is checked.")
-    return redirect(_next(request, reverse("tenants:issues")))
+    return redirect(safe_next(request, reverse("tenants:issues")))
 
 
 # --- API clients ---------------------------------------------------------------------------------
@@ -395,43 +417,79 @@ def issues_recheck(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
-def client_list(request: HttpRequest) -> HttpResponse:
-    from django.db.models import Count
-
+def client_list(request: HtmxHttpRequest) -> HttpResponse:
     clients = ApiClient.objects.annotate(tenant_count=Count("tenants")).order_by("name")
     return render(request, "tenants/clients.html", {"clients": clients})
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required(MANAGE_CREDENTIALS, raise_exception=True)
-def client_new(request: HttpRequest) -> HttpResponse:
+def client_new(request: HtmxHttpRequest) -> HttpResponse:
     form = ApiClientForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.api_client_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, "API client added.")
-            return redirect("tenants:clients")
+    if saved(request, form, lambda data: services.api_client_create(actor=request.user, **data)):
+        messages.success(request, "API client added.")
+        return redirect("tenants:clients")
     return render(request, "tenants/client_form.html", {"form": form, "api_client": None})
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required(MANAGE_CREDENTIALS, raise_exception=True)
-def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def client_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     api_client = get_object_or_404(ApiClient, pk=pk)
     form = ApiClientForm(request.POST or None, instance=api_client)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        secret = data.pop("client_secret", "")
-        try:
-            services.api_client_update(
-                actor=request.user, api_client=api_client, client_secret=secret, **data
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, "API client saved.")
-            return redirect("tenants:clients")
+    if saved(
+        request,
+        form,
+        lambda data: services.api_client_update(actor=request.user, api_client=api_client, **data),
+    ):
+        messages.success(request, "API client saved.")
+        return redirect("tenants:clients")
     return render(request, "tenants/client_form.html", {"form": form, "api_client": api_client})
+
+
+@require_POST
+@permission_required(MANAGE_CREDENTIALS, raise_exception=True)
+def client_test(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """One token request with the stored credentials; the answer comes back as a message."""
+    api_client = get_object_or_404(ApiClient, pk=pk)
+    result = api_client_test_credentials(api_client=api_client)
+    (messages.success if result.ok else messages.error)(request, result.message)
+    return redirect("tenants:client_edit", pk=api_client.pk)
+
+
+# --- customers -----------------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def customer_list(request: HtmxHttpRequest) -> HttpResponse:
+    customers = Customer.objects.annotate(tenant_count=Count("tenants")).order_by("name")
+    page = Paginator(customers, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tenants/customers.html",
+        {"page": page, "query": query_without(request, "page")},
+    )
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def customer_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    customer = get_object_or_404(Customer, pk=pk)
+    tenants = customer.tenants.select_related("api_client").order_by("name", "pk")
+    return render(request, "tenants/customer.html", {"customer": customer, "tenants": tenants})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(OPERATE, raise_exception=True)
+def customer_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    customer = get_object_or_404(Customer, pk=pk)
+    form = CustomerForm(request.POST or None, customer=customer)
+    if saved(
+        request,
+        form,
+        lambda data: services.customer_update(actor=request.user, customer=customer, **data),
+    ):
+        messages.success(request, f"{customer.name} is saved.")
+        return redirect("tenants:customer", pk=customer.pk)
+    return render(request, "tenants/customer_edit.html", {"customer": customer, "form": form})

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from erpclient import Priority
+from portal import times
 
 from . import rules
 from .registry import CompanyConfig
@@ -46,12 +47,12 @@ def budget_state_of(state: WindowState, config: CompanyConfig, now: float) -> Bu
     blocked = state.blocked_until is not None and state.blocked_until > now
     background_cap = rules.lane_cap(limit, config.reserve, Priority.BACKGROUND)
     background_allowed = not blocked and state.used < background_cap
-    resets = _at(state.window_end).strftime("%H:%M UTC")
+    resets = times.shown(_at(state.window_end), "time")
     if blocked:
         assert state.blocked_until is not None
         reason = (
             f"The ERP answered 429 Too Many Requests; calls are held until "
-            f"{_at(state.blocked_until).strftime('%H:%M:%S UTC')} "
+            f"{times.clock(state.blocked_until)} "
             f"({math.ceil(state.blocked_until - now)} s)."
         )
     elif state.used >= limit:

@@ -8,6 +8,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from portal import times
+
 from .models import HourlyUsage
 
 # (key, label, colour), bottom of the stack first.
@@ -131,16 +133,16 @@ def stacked_chart(hours: list[HourFigures], limit: int) -> Chart:
                     width=round(bar, 2),
                     height=round(max(y_bottom - y_top, 0.5), 2),
                     colour=colour,
-                    title=f"{figures.hour:%d %b %H}:00 UTC: {count} {label}",
+                    title=f"{times.shown(figures.hour)}: {count} {label}",
                 )
             )
             base += count
     step = _nice_step(top)
     ticks = [Tick(value, y_of(value)) for value in range(0, int(top) + 1, step)]
     labels = [
-        Label(round(LEFT + index * slot + slot / 2, 2), f"{figures.hour:%d %b %H}:00")
+        Label(round(LEFT + index * slot + slot / 2, 2), f"{times.local(figures.hour):%d %b %H}:00")
         for index, figures in enumerate(hours)
-        if figures.hour.hour % 6 == 0
+        if times.local(figures.hour).hour % 6 == 0
     ]
     return Chart(
         width=WIDTH,

@@ -16,17 +16,28 @@ from .overview import SORTS, Filters
 
 class DashboardFilterForm(forms.Form):
     client = forms.ChoiceField(label="API client", required=False)
-    q = forms.CharField(label="Search", required=False, max_length=100)
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput(attrs={"placeholder": "Company name or tenant id"}),
+    )
     above = forms.BooleanField(label="Above 80 %", required=False)
     throttled = forms.BooleanField(label="Throttled", required=False)
     test = forms.BooleanField(label="Test clients", required=False)
-    sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
-    dir = forms.ChoiceField(choices=[("asc", "asc"), ("desc", "desc")], required=False)
+    # Set by the column headers; kept across filter changes as hidden fields.
+    sort = forms.ChoiceField(
+        choices=[(key, key) for key in SORTS], required=False, widget=forms.HiddenInput
+    )
+    dir = forms.ChoiceField(
+        choices=[("asc", "asc"), ("desc", "desc")], required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, client_ids: list[str], **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["client"].choices = [("", "All clients")] + [(c, c) for c in client_ids]
+        self.order_fields(["client", "q", "above", "throttled", "test"])
         share = round(conf.get("USAGE_ALERT_SHARE") * 100)
         self.fields["above"].label = f"Above {share} %"
 

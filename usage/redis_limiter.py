@@ -154,7 +154,7 @@ class _IdleSender:
             except Exception:
                 logger.exception("usage: could not send recorded calls to Redis")
             finally:
-                # Alert receivers may have used the database from this thread; let go of it.
+                # Alert handlers may have used the database from this thread; let go of it.
                 connections.close_all()
 
 

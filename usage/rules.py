@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from enum import StrEnum
 
 from erpclient import LimitDecision, Priority, RateLimitInfo
+from portal import times
 
 WINDOW_SECONDS = 3600
 # X-RateLimit-Reset comes in whole seconds; a window end this close to ours is the same window.
@@ -107,7 +107,7 @@ def effective_limit(state: WindowState, configured: int) -> int:
 
 
 def _clock(at: float) -> str:
-    return datetime.fromtimestamp(at, tz=UTC).strftime("%H:%M:%S UTC")
+    return times.clock(at)
 
 
 def decide(

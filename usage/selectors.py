@@ -112,3 +112,8 @@ def heavy_test_clients(
 def is_test_client_heavy(*, client_id: str, tenant_id: str, now: datetime | None = None) -> bool:
     """Is this company's test client carrying production traffic (see ``heavy_test_clients``)?"""
     return bool(heavy_test_clients(now=now, client_id=client_id, tenant_id=tenant_id))
+
+
+def company_for(*, client_id: str, tenant_id: str):
+    """The metered company of one (API client, tenant id), or None."""
+    return MeteredCompany.objects.filter(client_id=client_id, tenant_id=tenant_id).first()

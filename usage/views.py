@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import hmac
 from collections.abc import Iterator
+from datetime import UTC, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from portal.htmx import Column, HtmxHttpRequest, page_or_partial, query_without, sort_headers
 from portal.roles import OPERATE, VIEW
 
 from . import charts, conf, metrics, overview, selectors, services
@@ -26,49 +28,28 @@ from .forms import DashboardFilterForm, ExportForm, ReserveForm
 from .models import MeteredCompany
 
 PAGE_SIZE = 100
+EXPORT_DEFAULT_DAYS = 7
+# A new column sorts the biggest first, except the name and when the budget runs out.
 COLUMNS = (
-    ("name", "Company"),
-    ("client_type", "Client"),
-    ("usage", "This hour"),
-    ("remaining", "Remaining"),
-    ("throttled_hour", "429s 1 h"),
-    ("throttled_day", "429s 24 h"),
-    ("runs_out", "Runs out"),
+    Column("name", "Company"),
+    Column("client_type", "Client", first_descending=True),
+    Column("usage", "This hour", numeric=True, first_descending=True),
+    Column("remaining", "Remaining", numeric=True, first_descending=True),
+    Column("throttled_hour", "429s 1 h", numeric=True, first_descending=True),
+    Column("throttled_day", "429s 24 h", numeric=True, first_descending=True),
+    Column("runs_out", "Runs out"),
 )
+# What the export keeps of the dashboard's choices (which companies; not the sort).
+DASHBOARD_FILTERS = ("client", "q", "above", "throttled", "test")
 
 
-def _query(request: HttpRequest, **changes: str) -> str:
-    """The current query string with ``changes``; a new sort or filter starts on page one."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    for key, value in changes.items():
-        params[key] = value
-    return params.urlencode()
-
-
-def _sort_links(request: HttpRequest, filters: overview.Filters) -> list[dict]:
-    links = []
-    for key, label in COLUMNS:
-        active = filters.sort == key
-        # Clicking the active column flips it; a new column starts with the biggest first.
-        descending = not filters.descending if active else key not in {"name", "runs_out"}
-        links.append(
-            {
-                "key": key,
-                "label": label,
-                "active": active,
-                "aria_sort": ("descending" if filters.descending else "ascending")
-                if active
-                else "none",
-                "query": _query(request, sort=key, dir="desc" if descending else "asc"),
-            }
-        )
-    return links
+def _usage_sort(key: str, descending: bool) -> dict[str, str]:
+    return {"sort": key, "dir": "desc" if descending else "asc"}
 
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     form = DashboardFilterForm(request.GET or None, client_ids=overview.client_ids())
     filters = form.filters()
     everything = overview.company_rows(filters)
@@ -79,17 +60,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "page": page,
         "summary": overview.summary(everything),
-        "columns": _sort_links(request, filters),
-        "query": _query(request),
+        "headers": sort_headers(
+            request,
+            COLUMNS,
+            sort=filters.sort,
+            descending=filters.descending,
+            encode=_usage_sort,
+        ),
+        "query": query_without(request, "page"),
+        "export_query": _export_query(request),
         "page_query": request.GET.urlencode(),
         "refresh_seconds": conf.get("USAGE_DASHBOARD_REFRESH_SECONDS"),
         "alert_percent": round(conf.get("USAGE_ALERT_SHARE") * 100),
         "now": timezone.now(),
     }
-    template = "usage/dashboard.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#results"
-    return render(request, template, context)
+    return render(request, page_or_partial(request, "usage/dashboard.html", "results"), context)
+
+
+def _export_query(request: HtmxHttpRequest) -> str:
+    query = request.GET.copy()
+    for name in list(query):
+        if name not in DASHBOARD_FILTERS:
+            query.pop(name)
+    return query.urlencode()
 
 
 def _tenant_url(company: MeteredCompany) -> str | None:
@@ -103,7 +96,7 @@ def _tenant_url(company: MeteredCompany) -> str | None:
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
-def company(request: HttpRequest, pk: int) -> HttpResponse:
+def company(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     company = get_object_or_404(MeteredCompany, pk=pk)
     return render(
         request,
@@ -122,6 +115,10 @@ def company(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _company_context(company: MeteredCompany, reserve_form: ReserveForm) -> dict:
+    default_percent = round(conf.reserve_for(company.client_type) * 100)
+    reserve_field = reserve_form.fields["reserve_percent"]
+    reserve_field.widget.attrs["placeholder"] = str(default_percent)
+    reserve_field.help_text = f"Empty: the {company.client_type} default ({default_percent} %)."
     hours = 48
     rows = selectors.company_hours(company, hours=hours)
     budget = selectors.budget_state(client_id=company.client_id, tenant_id=company.tenant_id)
@@ -136,8 +133,9 @@ def _company_context(company: MeteredCompany, reserve_form: ReserveForm) -> dict
             client_id=company.client_id, tenant_id=company.tenant_id
         ),
         "tenant_url": _tenant_url(company),
+        "chart_zone": timezone.localtime().strftime("%Z"),
         "reserve_form": reserve_form,
-        "default_reserve_percent": round(conf.reserve_for(company.client_type) * 100),
+        "default_reserve_percent": default_percent,
         "call_log_days": conf.get("USAGE_CALL_LOG_DAYS"),
         "totals": {
             "calls": sum(row.calls for row in rows),
@@ -148,7 +146,7 @@ def _company_context(company: MeteredCompany, reserve_form: ReserveForm) -> dict
 
 @require_POST
 @permission_required(OPERATE, raise_exception=True)
-def company_reserve(request: HttpRequest, pk: int) -> HttpResponse:
+def company_reserve(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     company = get_object_or_404(MeteredCompany, pk=pk)
     form = ReserveForm(request.POST)
     if form.is_valid():
@@ -166,18 +164,33 @@ def company_reserve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @permission_required(VIEW, raise_exception=True)
-def export(request: HttpRequest) -> HttpResponse:
-    form = ExportForm(request.GET or None)
-    if form.is_bound and form.is_valid():
+def export(request: HtmxHttpRequest) -> HttpResponse:
+    """The CSV, or the form: opened from the dashboard it chooses the companies the dashboard
+    showed (its filters come along) and the last 7 days."""
+    if not {"start", "end", "companies"} & set(request.GET):
+        return render(
+            request, "usage/export.html", {"form": ExportForm(initial=_export_initial(request))}
+        )
+    form = ExportForm(request.GET)
+    if form.is_valid():
         first, last = form.period()
         rows = selectors.export_rows(companies=form.chosen(), first_hour=first, last_hour=last)
         response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
         name = f"erp-usage-{form.cleaned_data['start']:%Y%m%d}-{form.cleaned_data['end']:%Y%m%d}"
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
-    return render(
-        request, "usage/export.html", {"form": form}, status=400 if form.is_bound else 200
-    )
+    return render(request, "usage/export.html", {"form": form}, status=400)
+
+
+def _export_initial(request: HtmxHttpRequest) -> dict:
+    end = timezone.now().astimezone(UTC).date()
+    initial: dict = {"start": end - timedelta(days=EXPORT_DEFAULT_DAYS - 1), "end": end}
+    filters_form = DashboardFilterForm(request.GET, client_ids=overview.client_ids())
+    filters = filters_form.filters()
+    if any(request.GET.get(name) for name in DASHBOARD_FILTERS):
+        rows = overview.narrow(overview.company_rows(filters), filters)
+        initial["companies"] = [row.pk for row in rows]
+    return initial
 
 
 class _Echo:
@@ -252,7 +265,7 @@ def _csv_lines(rows) -> Iterator[str]:
 @login_not_required
 @never_cache
 @sensitive_variables("expected", "token", "header")
-def metrics_view(request: HttpRequest) -> HttpResponse:
+def metrics_view(request: HtmxHttpRequest) -> HttpResponse:
     """Prometheus scrapes with ``Authorization: Bearer <METRICS_TOKEN>``; no session needed."""
     expected = conf.get("USAGE_METRICS_TOKEN")
     if not expected:

@@ -82,6 +82,18 @@
     try { document.execCommand("copy"); done(); } finally { area.remove(); }
   }
 
+  // After a failed submit the first field with an error (or the form's own error) takes the
+  // focus, so a keyboard or screen-reader user lands on what to fix.
+  function focusFirstError(root) {
+    const field = root.querySelector("[aria-invalid='true']");
+    const target = field || root.querySelector(".errorlist.nonfield");
+    if (!target) return;
+    if (!field) target.setAttribute("tabindex", "-1");
+    target.focus();
+  }
+  focusFirstError(document);
+  document.body.addEventListener("htmx:afterSwap", function (event) { focusFirstError(event.detail.target); });
+
   // Server-rendered toasts (full page loads) fade like the others.
   document.querySelectorAll("#toasts .toast").forEach(scheduleRemoval);
 })();

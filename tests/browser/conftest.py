@@ -55,3 +55,30 @@ def sign_in(page, live_server):
         return page
 
     return _sign_in
+
+
+@pytest.fixture
+def isolated_world(settings):
+    """A token cache and usage keys of the test's own (the tenants and usage tests' isolation)."""
+    from tests.tenants.helpers import isolate_caches
+    from tests.usage.helpers import isolated_usage
+
+    isolate_caches(settings)
+    yield from isolated_usage(settings)
+
+
+@pytest.fixture
+def erp(settings, sandbox):
+    """The portal's ERP URLs point at the session's sandbox."""
+    from tests.tenants.helpers import point_at_sandbox
+
+    point_at_sandbox(settings, sandbox)
+    return sandbox
+
+
+@pytest.fixture
+def clients(transactional_db):
+    """The sandbox's two demo API clients, registered as the seeder does, by type."""
+    from tests.tenants.helpers import register_demo_clients
+
+    return register_demo_clients()

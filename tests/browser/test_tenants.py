@@ -10,36 +10,12 @@ from playwright.sync_api import expect
 
 from tenants import health
 from tenants.models import CheckTrigger, Tenant
-from tests.tenants.helpers import (
-    isolate_caches,
-    onboard_demo,
-    point_at_sandbox,
-    register_demo_clients,
-)
+from tests.tenants.helpers import onboard_demo
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("isolated_world")]
 
 NORDLYS = "5d1f3b0a-8c2e-4f6a-9b71-2e4c6a8d0f11"
 SOLBERGA = "6e2a4c1b-9d3f-4a7b-8c82-3f5d7b9e1a22"
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings):
-    from tests.usage.helpers import isolated_usage
-
-    isolate_caches(settings)
-    yield from isolated_usage(settings)
-
-
-@pytest.fixture
-def erp(settings, sandbox):
-    point_at_sandbox(settings, sandbox)
-    return sandbox
-
-
-@pytest.fixture
-def clients(transactional_db):
-    return register_demo_clients()
 
 
 @pytest.mark.smoke

@@ -23,6 +23,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 # URL names that answer without a login, and why.
 PUBLIC = {
     "healthz": "liveness probe for load balancers",
+    "favicon": "browsers ask for it on every page, the sign-in page included",
     "invitation_accept": "the invitee has no password yet",
     "account_login": "the sign-in page",
     "account_logout": "signing out is harmless",

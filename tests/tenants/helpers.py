@@ -54,3 +54,19 @@ def onboard_demo(clients: dict, scenario: str, client_type: str = "production", 
         customer=customer,
         new_customer=None if customer else {"name": spec["customer_name"]},
     )
+
+
+def make_issue(tenant, kind: str = "no_license", owner: str = "customer_admin"):
+    """An open issue of ``tenant`` with placeholder texts, seen when the tenant was created."""
+    from tenants.models import HealthIssue
+
+    return HealthIssue.objects.create(
+        tenant=tenant,
+        kind=kind,
+        owner=owner,
+        title="t",
+        remediation="r",
+        customer_message="m",
+        first_seen_at=tenant.created_at,
+        last_seen_at=tenant.created_at,
+    )

@@ -204,9 +204,15 @@ def test_suspend_and_offboard_need_a_reason(client_for, operator, make_tenant):
     event = AuditEvent.objects.get(action="tenant.suspended")
     assert event.details == {"from": "onboarding", "to": "suspended", "reason": "Unpaid invoice"}
 
+    # Reactivating needs a reason too (the README says so).
     client.post(reverse("tenants:reactivate", args=[tenant.pk]), {"reason": ""})
     tenant.refresh_from_db()
+    assert tenant.status == TenantStatus.SUSPENDED
+    client.post(reverse("tenants:reactivate", args=[tenant.pk]), {"reason": "Invoice paid"})
+    tenant.refresh_from_db()
     assert tenant.status == TenantStatus.ONBOARDING
+    event = AuditEvent.objects.get(action="tenant.reactivated")
+    assert event.details["reason"] == "Invoice paid"
 
     client.post(reverse("tenants:offboard", args=[tenant.pk]), {"reason": "Contract ended"})
     tenant.refresh_from_db()

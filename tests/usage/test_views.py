@@ -62,7 +62,9 @@ def companies(db):
     return {"quiet": quiet, "busy": busy, "prod": prod, "throttled": throttled}
 
 
-ROW = re.compile(r'<tr data-tenant="[^"]*" data-client="[^"]*">\s*<td><a href="[^"]*">([^<]*)</a>')
+ROW = re.compile(
+    r'<tr data-tenant="[^"]*" data-client="[^"]*">\s*<td[^>]*><a href="[^"]*">([^<]*)</a>'
+)
 
 
 def names(response) -> list[str]:
@@ -233,16 +235,48 @@ def test_the_limiter_state_is_what_the_page_shows(client_for, viewer, companies)
     assert response.context["budget"].used == state.used == 450
 
 
-def test_times_are_shown_in_utc_as_labelled(client_for, viewer, companies, settings):
+def test_times_are_shown_in_the_portal_zone_with_the_zone_named(
+    client_for, viewer, companies, settings
+):
+    """One rule for times (portal/times.py): the portal's zone, named; UTC in <time datetime>."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
     settings.TIME_ZONE = "Europe/Oslo"
+    oslo = ZoneInfo("Europe/Oslo")
     company = companies["throttled"]
     budget = get_limiter().state(company.client_id, company.tenant_id)
+    resets = datetime.fromtimestamp(budget.window_end, tz=UTC)
+    page = client_for(viewer).get(reverse("usage:company", args=[company.pk])).content.decode()
+    local = resets.astimezone(oslo)
+    utc_iso = resets.isoformat().replace("+00:00", "Z")
+    assert f'datetime="{utc_iso}"' in page
+    assert f">{local:%H:%M:%S} {local:%Z}</time>" in page  # e.g. 05:57:38 CET
+    assert f"{resets:%H:%M:%S} UTC</time>" not in page
+    refresh = client_for(viewer).get(DASHBOARD, HTTP_HX_REQUEST="true").content.decode()
+    now = datetime.now(oslo)
+    hours = "|".join({f"{now:%H}", f"{now - timedelta(seconds=30):%H}"})  # an hour may just turn
+    assert re.search(rf">({hours}):\d\d:\d\d (CET|CEST)</time>", refresh)
+
+
+def test_the_export_link_keeps_the_dashboard_filters(client_for, viewer, companies):
+    client = client_for(viewer)
+    html = client.get(DASHBOARD + "?throttled=on&sort=name&dir=asc").content.decode()
+    assert 'href="/usage/export/?throttled=on"' in html
+    refresh = client.get(DASHBOARD + "?test=on", HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="export-link" hx-swap-oob="true"' in refresh and "/usage/export/?test=on" in refresh
+    form = client.get(reverse("usage:export") + "?throttled=on").context["form"]
+    assert list(form.initial["companies"]) == [companies["throttled"].pk]
+
+
+def test_the_export_form_starts_with_the_last_seven_days(client_for, viewer, companies):
     from datetime import UTC, datetime
 
-    resets = datetime.fromtimestamp(budget.window_end, tz=UTC).strftime("%H:%M:%S")
-    page = client_for(viewer).get(reverse("usage:company", args=[company.pk])).content.decode()
-    assert f"{resets} UTC</time>" in page
-    refresh = client_for(viewer).get(DASHBOARD, HTTP_HX_REQUEST="true").content.decode()
-    now = datetime.now(UTC)
-    hours = "|".join({f"{now:%H}", f"{now - timedelta(seconds=30):%H}"})  # an hour may just turn
-    assert re.search(rf">({hours}):\d\d:\d\d UTC</time>", refresh)
+    response = client_for(viewer).get(reverse("usage:export"))
+    assert response.status_code == 200
+    today = datetime.now(UTC).date()
+    form = response.context["form"]
+    assert form.initial["end"] == today
+    assert form.initial["start"] == today - timedelta(days=6)
+    assert f'value="{today - timedelta(days=6):%Y-%m-%d}"' in response.content.decode()
+    assert "companies" not in form.initial  # every company unless the dashboard chose

@@ -1,0 +1,32 @@
+"""Template helpers every page shares."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.utils.html import format_html
+
+from portal import times
+
+register = template.Library()
+
+
+@register.filter(is_safe=True)
+def when(moment: datetime | None, style: str = "datetime"):
+    """``{{ moment|when }}``: the one way a time is shown (see ``portal/times.py``).
+
+    Styles: datetime (default), seconds, date, time, clock, and ago ("5 minutes ago", with the
+    full time on hover). Nothing for an empty value."""
+    if not moment:
+        return ""
+    if style == "ago":
+        visible = naturaltime(moment)
+        hover = f"{times.shown(moment, 'seconds')} ({times.in_utc(moment)})"
+    else:
+        visible = times.shown(moment, style)
+        hover = times.in_utc(moment)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>', times.iso_utc(moment), hover, visible
+    )
