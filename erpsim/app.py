@@ -25,6 +25,7 @@ from erpsim.recorder import mask_body, mask_headers
 from erpsim.replies import Reply, send_reply
 from erpsim.routes import build_router
 from erpsim.routing import MethodNotAllowed
+from erpsim.scenarios import Scenario
 from erpsim.state import Sandbox
 from erpsim.throttle import Verdict
 from erpsim.tokens import TokenError, TokenExpired
@@ -182,7 +183,7 @@ class SandboxApp:
             raise ApiError(
                 refusals.no_company(call, "The token carries no tenant_id, so no company is set.")
             )
-        if call.tenant is None or call.tenant.scenario == "customer_tenant":
+        if call.tenant is None or call.tenant.scenario == Scenario.CUSTOMER_TENANT:
             # DOCS how-tos/fix401error: a customer tenant id authenticates at Visma Connect but
             # the ERP refuses it; only a company tenant id maps to a company.
             raise ApiError(

@@ -13,8 +13,9 @@ from erpsim.errors import ApiError
 from erpsim.faults import FAULT_FIELDS, parse_fault_config
 from erpsim.financials.supplier_invoices import DOCUMENT_TYPES, etag_of, touch
 from erpsim.replies import Reply, json_reply
+from erpsim.scenarios import Scenario
 from erpsim.state import Client, Tenant
-from erpsim.world import ALL_SCOPES, SCENARIOS
+from erpsim.world import ALL_SCOPES
 
 if TYPE_CHECKING:
     from erpsim.app import SandboxApp
@@ -58,6 +59,13 @@ def _tenant(app: SandboxApp, tenant_id: str) -> Tenant:
     if tenant is None:
         raise _refuse(f"No tenant {tenant_id}.", 404)
     return tenant
+
+
+def _scenario(value: Any) -> Scenario:
+    try:
+        return Scenario.parse(value)
+    except ValueError as error:
+        raise _refuse(str(error)) from None
 
 
 def _url(value: Any, name: str) -> str | None:
@@ -158,9 +166,7 @@ def add_tenant(call: Call, app: SandboxApp) -> Reply:
     company_id = data["company_id"]
     if isinstance(company_id, bool) or not isinstance(company_id, int) or company_id <= 0:
         raise _refuse("company_id must be a positive whole number.")
-    scenario = data.get("scenario", "healthy")
-    if scenario not in SCENARIOS:
-        raise _refuse(f"scenario must be one of: {', '.join(SCENARIOS)}.")
+    scenario = _scenario(data.get("scenario", Scenario.HEALTHY))
     client_ids = data.get("client_ids", [])
     if not isinstance(client_ids, list) or not all(isinstance(c, str) for c in client_ids):
         raise _refuse("client_ids must be a list of client ids.")
@@ -187,11 +193,10 @@ def add_tenant(call: Call, app: SandboxApp) -> Reply:
 
 def set_scenario(call: Call, app: SandboxApp) -> Reply:
     data = _body(call, {"scenario"}, {"scenario"})
-    if data["scenario"] not in SCENARIOS:
-        raise _refuse(f"scenario must be one of: {', '.join(SCENARIOS)}.")
+    scenario = _scenario(data["scenario"])
     with app.sandbox.lock:
         tenant = _tenant(app, call.params["tenant_id"])
-        tenant.scenario = data["scenario"]
+        tenant.scenario = scenario
     return json_reply(200, tenant.public())
 
 

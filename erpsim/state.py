@@ -16,6 +16,7 @@ from erpsim.faults import NO_FAULTS, FaultConfig, FaultDice
 from erpsim.ids import IdFactory
 from erpsim.recorder import RequestLog
 from erpsim.salesorders.builder import seed_orders
+from erpsim.scenarios import Scenario
 from erpsim.throttle import (
     FAILED_REQUEST_POLICY,
     SAME_REQUEST_POLICY,
@@ -73,7 +74,7 @@ class Tenant:
     tenant_id: str
     company_id: int
     name: str
-    scenario: str
+    scenario: Scenario
     client_ids: set[str]
     country: str = "NO"
     customer_name: str = ""
@@ -305,7 +306,7 @@ class Sandbox:
 
     def tenant_of_company(self, company_id: int) -> Tenant | None:
         for tenant in self.tenants.values():
-            if tenant.company_id == company_id and tenant.scenario != "customer_tenant":
+            if tenant.company_id == company_id and tenant.scenario != Scenario.CUSTOMER_TENANT:
                 return tenant
         return None
 
@@ -320,7 +321,7 @@ class Sandbox:
         """A new hour starts empty, except for tenants whose scenario says it is nearly spent."""
         _client_id, company_id = key
         tenant = self.tenant_of_company(company_id)
-        if tenant is not None and tenant.scenario == "near_limit":
+        if tenant is not None and tenant.scenario == Scenario.NEAR_LIMIT:
             return int(limit * self.options.near_limit_fraction)
         return 0
 
@@ -328,9 +329,9 @@ class Sandbox:
         if tenant is not None and tenant.faults is not None:
             return tenant.faults
         scenario = NO_FAULTS
-        if tenant is not None and tenant.scenario == "slow":
+        if tenant is not None and tenant.scenario == Scenario.SLOW:
             scenario = FaultConfig(latency_ms=self.options.slow_latency_ms)
-        elif tenant is not None and tenant.scenario == "flaky":
+        elif tenant is not None and tenant.scenario == Scenario.FLAKY:
             scenario = FaultConfig(
                 error_rate=self.options.flaky_error_rate,
                 reset_rate=self.options.flaky_reset_rate,

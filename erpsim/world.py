@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from erpsim.scenarios import Scenario
+
 ERP_SERVICE_SCOPES = [
     "vismanet_erp_service_api:create",
     "vismanet_erp_service_api:delete",
@@ -18,18 +20,8 @@ ERP_SERVICE_SCOPES = [
 SALESORDER_SCOPES = ["visma.net.erp.salesorder:read", "visma.net.erp.salesorder:write"]
 ALL_SCOPES = ERP_SERVICE_SCOPES + SALESORDER_SCOPES
 
-SCENARIOS = (
-    "healthy",
-    "not_approved",
-    "missing_api_user_role",
-    "customer_tenant",
-    "no_license",
-    "company_context",
-    "salesorder_scope_missing",
-    "near_limit",
-    "slow",
-    "flaky",
-)
+# Every scenario name, in the enum's order (kept for callers that want plain strings).
+SCENARIOS = tuple(Scenario)
 
 DEMO_CLIENTS: list[dict[str, Any]] = [
     {
@@ -60,7 +52,7 @@ DEMO_TENANTS: list[dict[str, Any]] = [
         "company_id": 4712001,
         "name": "Nordlys Handel AS",
         "country": "NO",
-        "scenario": "healthy",
+        "scenario": Scenario.HEALTHY,
         "client_ids": list(_BOTH),
         "customer_name": "Nordlys Gruppen AS",
         "customer_tenant_id": "a0c4e2f1-3b5d-4c7e-8f90-1a2b3c4d5e01",
@@ -70,7 +62,7 @@ DEMO_TENANTS: list[dict[str, Any]] = [
         "company_id": 4712002,
         "name": "Solberga Trävaror AB",
         "country": "SE",
-        "scenario": "healthy",
+        "scenario": Scenario.HEALTHY,
         "client_ids": list(_BOTH),
         "customer_name": "Solberga Koncern AB",
         "customer_tenant_id": "b1d5f3a2-4c6e-4d8f-9a01-2b3c4d5e6f02",
@@ -80,7 +72,7 @@ DEMO_TENANTS: list[dict[str, Any]] = [
         "company_id": 4712003,
         "name": "Kvarnby Bageri AB",
         "country": "SE",
-        "scenario": "not_approved",
+        "scenario": Scenario.NOT_APPROVED,
         "client_ids": [],
         "customer_name": "Kvarnby Bageri AB",
         "customer_tenant_id": "c2e6a4b3-5d7f-4e9a-8b12-3c4d5e6f7a03",
@@ -90,7 +82,7 @@ DEMO_TENANTS: list[dict[str, Any]] = [
         "company_id": 4712004,
         "name": "Havgløtt Fiskeeksport AS",
         "country": "NO",
-        "scenario": "missing_api_user_role",
+        "scenario": Scenario.MISSING_API_USER_ROLE,
         "client_ids": list(_BOTH),
         "customer_name": "Havgløtt Holding AS",
         "customer_tenant_id": "d3f7b5c4-6e8a-4fab-9c23-4d5e6f7a8b04",
@@ -101,7 +93,7 @@ DEMO_TENANTS: list[dict[str, Any]] = [
         "company_id": 4712005,
         "name": "Bergström Bygg AB",
         "country": "SE",
-        "scenario": "customer_tenant",
+        "scenario": Scenario.CUSTOMER_TENANT,
         "client_ids": list(_BOTH),
         "customer_name": "Bergström Bygg AB",
         "customer_tenant_id": "e4a8c6d5-7f9b-4abc-8d34-5e6f7a8b9c05",
@@ -111,7 +103,7 @@ DEMO_TENANTS: list[dict[str, Any]] = [
         "company_id": 4712006,
         "name": "Järnviken Verkstad AB",
         "country": "SE",
-        "scenario": "no_license",
+        "scenario": Scenario.NO_LICENSE,
         "client_ids": list(_BOTH),
         "customer_name": "Järnviken Industri AB",
         "customer_tenant_id": "f5b9d7e6-8a0c-4bcd-9e45-6f7a8b9c0d06",
@@ -121,7 +113,7 @@ DEMO_TENANTS: list[dict[str, Any]] = [
         "company_id": 4712007,
         "name": "Saarinen Logistiikka Oy",
         "country": "FI",
-        "scenario": "company_context",
+        "scenario": Scenario.COMPANY_CONTEXT,
         "client_ids": list(_BOTH),
         "customer_name": "Saarinen Yhtiöt Oy",
         "customer_tenant_id": "06cae8f7-9b1d-4cde-8f56-7a8b9c0d1e07",
@@ -131,7 +123,7 @@ DEMO_TENANTS: list[dict[str, Any]] = [
         "company_id": 4712008,
         "name": "Dalsnes Elektro AS",
         "country": "NO",
-        "scenario": "salesorder_scope_missing",
+        "scenario": Scenario.SALESORDER_SCOPE_MISSING,
         "client_ids": list(_BOTH),
         "customer_name": "Dalsnes Elektro AS",
         "customer_tenant_id": "17dbf9a8-0c2e-4def-9a67-8b9c0d1e2f08",
@@ -141,7 +133,7 @@ DEMO_TENANTS: list[dict[str, Any]] = [
         "company_id": 4712009,
         "name": "Viken Kaffebrenneri AS",
         "country": "NO",
-        "scenario": "near_limit",
+        "scenario": Scenario.NEAR_LIMIT,
         "client_ids": list(_BOTH),
         "customer_name": "Viken Kaffebrenneri AS",
         "customer_tenant_id": "28eca0b9-1d3f-4ef0-8b78-9c0d1e2f3a09",
@@ -151,7 +143,7 @@ DEMO_TENANTS: list[dict[str, Any]] = [
         "company_id": 4712010,
         "name": "Lindqvist Möbler AB",
         "country": "SE",
-        "scenario": "slow",
+        "scenario": Scenario.SLOW,
         "client_ids": list(_BOTH),
         "customer_name": "Lindqvist Möbler AB",
         "customer_tenant_id": "39fdb1ca-2e4a-4f01-9c89-0d1e2f3a4b10",
@@ -161,7 +153,7 @@ DEMO_TENANTS: list[dict[str, Any]] = [
         "company_id": 4712011,
         "name": "Østerbro Cykler ApS",
         "country": "DK",
-        "scenario": "flaky",
+        "scenario": Scenario.FLAKY,
         "client_ids": list(_BOTH),
         "customer_name": "Østerbro Cykler ApS",
         "customer_tenant_id": "4a0ec2db-3f5b-4012-8d9a-1e2f3a4b5c11",
