@@ -21,6 +21,7 @@ from erpsim.compression import compress
 from erpsim.config import SandboxOptions
 from erpsim.errors import ApiError
 from erpsim.faults import abort_connection
+from erpsim.loopback import host_allowed
 from erpsim.recorder import mask_body, mask_headers
 from erpsim.replies import Reply, send_reply
 from erpsim.routes import build_router
@@ -34,6 +35,7 @@ log = logging.getLogger("erpsim")
 
 REQUEST_ID_HEADER = "X-Request-Id"
 ERP_APIS = (FINANCIALS, SALESORDERS)
+SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
 class BodyTooLarge(Exception):
@@ -47,6 +49,7 @@ class ClientGone(Exception):
 class SandboxApp:
     def __init__(self, options: SandboxOptions | None = None) -> None:
         self.sandbox = Sandbox(options or SandboxOptions())
+        self._extra_hosts = frozenset(h.lower() for h in self.sandbox.options.allowed_hosts)
         self.router = build_router()
         self.background = background_runner.BackgroundRunner(self.sandbox, self._replay)
         self._runner: asyncio.Task[None] | None = None
@@ -95,6 +98,8 @@ class SandboxApp:
             base_url=_origin(scope, headers),
             request_id=sandbox.ids.guid(),
         )
+        if not host_allowed(headers.get("host"), self._extra_hosts):
+            return self._finish(call, refusals.wrong_host(call))
         try:
             call.body = await _read_body(receive, headers, sandbox.options.max_body_bytes)
         except BodyTooLarge:
@@ -110,6 +115,10 @@ class SandboxApp:
             return self._finish(call, refusals.not_found(call))
         call.api = match.route.api
         call.params = match.params
+        if call.api == CONTROL and call.method not in SAFE_METHODS and not _is_json(call):
+            # A browser sends application/json cross-site only after a CORS preflight, which the
+            # sandbox never grants: a page on another site cannot reset or steer it.
+            return self._finish(call, refusals.not_json(call))
         if call.api in ERP_APIS:
             return await self._erp_call(call, match.route.handler, send)
         reply = await self._run_handler(call, match.route.handler)
@@ -292,6 +301,10 @@ def _identity(call: Call) -> str:
         f"{call.client.client_id}|{call.company.company_id}|{call.method}|"
         f"{call.path.lower()}|{call.query_string}|{digest}|{call.headers.get('if-match', '')}"
     )
+
+
+def _is_json(call: Call) -> bool:
+    return call.content_type == "application/json"
 
 
 def _api_of(path: str) -> str:

@@ -41,6 +41,8 @@ class SandboxOptions:
     # How many recorded requests /_sandbox/requests keeps (oldest dropped first).
     request_log_size: int = 5000
     token_lifetime: int = 3600
+    # Host names answered besides the loopback ones (localhost, *.localhost, 127.0.0.0/8, ::1).
+    allowed_hosts: tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> SandboxOptions:

@@ -99,3 +99,21 @@ def error_text(reply: Reply) -> str:
             if body.get(key):
                 return str(body[key])
     return f"HTTP {reply.status}"
+
+
+def wrong_host(call: Call) -> Reply:
+    """421 for a ``Host`` that is not a loopback name (DNS rebinding), in each service's shape."""
+    host = call.header("host") or ""
+    text = (
+        f"The sandbox answers only to loopback host names (localhost, 127.0.0.1, ::1), not "
+        f"'{host}'. Start it with --allowed-host to add a name."
+    )
+    if call.api == SALESORDERS:
+        return errors.problem(421, text)
+    if call.api in (CONTROL, CONNECT):
+        return json_reply(421, {"error": text})
+    return json_reply(421, {"Message": text})
+
+
+def not_json(call: Call) -> Reply:
+    return json_reply(415, {"error": "Send the body as application/json (an empty body is {})."})

@@ -50,6 +50,9 @@ class Router:
         route = Route(api, method, template, handler, pattern)
         self._buckets.setdefault(_bucket_of(template), []).append(route)
 
+    def routes(self) -> list[Route]:
+        return [route for bucket in self._buckets.values() for route in bucket]
+
     def match(self, method: str, path: str) -> Match | None:
         """The route for this request; raises MethodNotAllowed if only the method is wrong."""
         candidates = self._buckets.get(_bucket_of(path), ())
