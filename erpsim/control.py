@@ -6,12 +6,12 @@ Bad input gets 400 ``{"error": ...}`` and changes nothing.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from erpsim.call import Call
 from erpsim.errors import ApiError
 from erpsim.faults import FAULT_FIELDS, parse_fault_config
 from erpsim.financials.supplier_invoices import DOCUMENT_TYPES, etag_of, touch
+from erpsim.loopback import check_notification_url
 from erpsim.replies import Reply, json_reply
 from erpsim.scenarios import Scenario
 from erpsim.state import Client, Tenant
@@ -70,13 +70,12 @@ def _scenario(value: Any) -> Scenario:
 def _url(value: Any, name: str) -> str | None:
     if value is None:
         return None
-    if (
-        not isinstance(value, str)
-        or urlsplit(value).scheme not in ("http", "https")
-        or not urlsplit(value).netloc
-    ):
+    if not isinstance(value, str):
         raise _refuse(f"{name} must be an http(s) URL or null.")
-    return value
+    try:
+        return check_notification_url(value)
+    except ValueError as error:
+        raise _refuse(f"{name}: {error}.") from None
 
 
 # -- handlers ----------------------------------------------------------------------------------

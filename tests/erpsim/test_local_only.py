@@ -163,3 +163,20 @@ def test_notification_urls_use_http_only_on_loopback(url, ok):
     else:
         with pytest.raises(ValueError):
             check_notification_url(url)
+
+
+def test_plain_http_notifications_to_other_hosts_are_refused_when_registered(sandbox):
+    client = httpx.post(
+        f"{sandbox.url}/_sandbox/clients",
+        json={"client_id": "isv_x", "client_secret": "s", "webhook_url": "http://hooks.example/"},
+    )
+    with erp(sandbox) as erp_client:
+        background = erp_client.get(
+            "/resources/v1/context", headers={"erp-api-background": "http://hooks.example/bg"}
+        )
+
+    assert client.status_code == 400 and "loopback" in client.json()["error"]
+    assert background.status_code == 400
+    assert "loopback" in background.json()["ExceptionMessage"]
+    assert sandbox.control("GET", "/_sandbox/background") == []
+    assert "isv_x" not in {c["client_id"] for c in sandbox.control("GET", "/_sandbox/clients")}
