@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from erpsim.call import Call
 from erpsim.errors import ApiError
-from erpsim.faults import FAULT_FIELDS, parse_fault_config
+from erpsim.faults import FAULT_FIELDS, LOST_ANSWER_MODES, LostAnswer, parse_fault_config
 from erpsim.financials.supplier_invoices import DOCUMENT_TYPES, etag_of, touch
 from erpsim.loopback import check_notification_url
 from erpsim.replies import Reply, json_reply
@@ -210,6 +210,33 @@ def get_faults(call: Call, app: SandboxApp) -> Reply:
             },
         },
     )
+
+
+def lost_answers(call: Call, app: SandboxApp) -> Reply:
+    return json_reply(200, app.sandbox.lost_answers.armed())
+
+
+def lose_next_answer(call: Call, app: SandboxApp) -> Reply:
+    """Arm a lost answer: the next matching ERP request runs, but its caller hears nothing."""
+    data = _body(call, {"method", "path", "tenant_id", "mode", "hold_seconds"})
+    method = str(data.get("method", "POST")).upper()
+    if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        raise _refuse("method must be GET, POST, PUT, PATCH or DELETE.")
+    path = data.get("path", "/api/v3/SalesOrders")
+    if not isinstance(path, str) or not path.startswith("/") or "?" in path:
+        raise _refuse("path must be a request path such as /api/v3/SalesOrders (no query).")
+    mode = data.get("mode", "reset")
+    if mode not in LOST_ANSWER_MODES:
+        raise _refuse(f"mode must be one of: {', '.join(LOST_ANSWER_MODES)}.")
+    hold = data.get("hold_seconds", app.sandbox.options.timeout_seconds)
+    if isinstance(hold, bool) or not isinstance(hold, int | float) or not 0 <= hold <= 600:
+        raise _refuse("hold_seconds must be a number from 0 to 600.")
+    tenant_id = data.get("tenant_id")
+    if tenant_id is not None:
+        tenant_id = _tenant(app, str(tenant_id)).tenant_id.lower()
+    lost = LostAnswer(method, path.lower().rstrip("/"), tenant_id, mode, float(hold))
+    app.sandbox.lost_answers.arm(lost)
+    return json_reply(201, lost.as_dict())
 
 
 def set_faults(call: Call, app: SandboxApp) -> Reply:

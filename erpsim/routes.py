@@ -8,6 +8,7 @@ from typing import Any
 from erpsim import connect, control
 from erpsim.call import CONNECT, CONTROL, FINANCIALS, SALESORDERS
 from erpsim.financials import background_api, context
+from erpsim.financials import lookups as financial_lookups
 from erpsim.financials import supplier_invoice_actions as actions
 from erpsim.financials import supplier_invoices as invoices
 from erpsim.routing import Router
@@ -59,6 +60,15 @@ def build_router() -> Router:
     erp("POST", f"{_SI}/{{invoiceNumber}}/attachment", actions.attach)
     erp("POST", f"{_SI}/{{invoiceNumber}}/{{lineNumber}}/attachment", actions.attach)
 
+    erp("GET", "/v1/salesordertype", financial_lookups.list_order_types)
+    erp("GET", "/v1/salesordertype/{orderType}", financial_lookups.get_order_type)
+    erp("GET", "/v1/numberSequence", financial_lookups.list_number_sequences)
+    erp("GET", "/v1/numberSequence/{numberingId}", financial_lookups.get_number_sequence)
+    erp("GET", "/v1/supplier", financial_lookups.list_suppliers)
+    erp("GET", "/v1/supplier/{supplierCd}", financial_lookups.get_supplier)
+    erp("GET", "/v1/inventory", financial_lookups.list_inventory)
+    erp("GET", "/v1/inventory/{inventoryNumber}", financial_lookups.get_inventory_item)
+
     erp("GET", "/v1/background/{requestId}", background_api.state)
     erp("GET", "/v1/background/{requestId}/content", background_api.content)
 
@@ -89,6 +99,8 @@ def build_router() -> Router:
     )
     router.add(CONTROL, "GET", f"{sb}/faults", control.get_faults)
     router.add(CONTROL, "POST", f"{sb}/faults", control.set_faults)
+    router.add(CONTROL, "GET", f"{sb}/faults/lost-answer", control.lost_answers)
+    router.add(CONTROL, "POST", f"{sb}/faults/lost-answer", control.lose_next_answer)
     router.add(CONTROL, "GET", f"{sb}/clock", control.get_clock)
     router.add(CONTROL, "POST", f"{sb}/clock", control.advance_clock)
     router.add(CONTROL, "GET", f"{sb}/requests", control.requests)

@@ -12,8 +12,9 @@ from erpsim.background import BackgroundStore
 from erpsim.clock import VirtualClock
 from erpsim.config import SandboxOptions
 from erpsim.demo_documents import supplier_invoices
-from erpsim.faults import NO_FAULTS, FaultConfig, FaultDice
+from erpsim.faults import NO_FAULTS, FaultConfig, FaultDice, LostAnswers
 from erpsim.ids import IdFactory
+from erpsim.masterdata import MasterData
 from erpsim.recorder import RequestLog
 from erpsim.salesorders.builder import seed_orders
 from erpsim.scenarios import Scenario
@@ -113,6 +114,14 @@ class Company:
         self._next_order_number: dict[str, int] = {}
         # Encoded response bodies by document version (see remember_encoding).
         self.encoded: dict[tuple[Any, ...], bytes] = {}
+        self._master: MasterData | None = None
+
+    @property
+    def master(self) -> MasterData:
+        """Customers, suppliers and items, copied from the demo world on first use."""
+        if self._master is None:
+            self._master = MasterData()
+        return self._master
 
     def remember_encoding(self, key: tuple[Any, ...], body: bytes) -> bytes:
         """Keep an encoded body; keys carry the document's version, so stale ones never match."""
@@ -195,6 +204,7 @@ class Sandbox:
             "The Same request failed already",
         )
         self.dice = FaultDice(options.seed)
+        self.lost_answers = LostAnswers()
         self.requests = RequestLog(options.request_log_size)
         self.background = BackgroundStore()
         self.webhooks = WebhookLog()
@@ -222,6 +232,7 @@ class Sandbox:
             self.same_request.reset()
             self.failed_request.reset()
             self.dice.reset()
+            self.lost_answers.reset()
             self.requests.reset()
             self.background.reset()
             self.webhooks.reset()

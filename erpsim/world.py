@@ -163,42 +163,187 @@ DEMO_TENANTS: list[dict[str, Any]] = [
 COUNTRY_CURRENCY = {"NO": "NOK", "SE": "SEK", "DK": "DKK", "FI": "EUR"}
 COUNTRY_VAT_RATE = {"NO": 25.0, "SE": 25.0, "DK": 25.0, "FI": 25.5}
 
-# Suppliers shared by every demo company: (number, name, country).
-DEMO_SUPPLIERS: list[tuple[str, str, str]] = [
-    ("50001", "Fjordkraft Energi AS", "NO"),
-    ("50002", "Telenor Norge AS", "NO"),
-    ("50003", "Bring Cargo AS", "NO"),
-    ("50004", "Posten Logistik AB", "SE"),
-    ("50005", "Ahlsell Sverige AB", "SE"),
-    ("50006", "Beijer Byggmaterial AB", "SE"),
-    ("50007", "Würth Danmark A/S", "DK"),
-    ("50008", "Dansk Emballage A/S", "DK"),
-    ("50009", "Kesko Oyj", "FI"),
-    ("50010", "Lassila & Tikanoja Oyj", "FI"),
-    ("50011", "Staples Kontor AS", "NO"),
-    ("50012", "Elektroskandia AB", "SE"),
-    ("50013", "Schenker AS", "NO"),
-    ("50014", "Moelven Industrier ASA", "NO"),
-    ("50015", "Nordic Office Supplies ApS", "DK"),
+# Suppliers shared by every demo company. Keep the order: the seeded invoices pick from this list.
+# 50010 is inactive (SO-v3 1903-SupplierNotFound: "Supplier not found or is not active").
+DEMO_SUPPLIERS: list[dict[str, str]] = [
+    {"number": number, "name": name, "country": country, "status": status}
+    for number, name, country, status in (
+        ("50001", "Fjordkraft Energi AS", "NO", "Active"),
+        ("50002", "Telenor Norge AS", "NO", "Active"),
+        ("50003", "Bring Cargo AS", "NO", "Active"),
+        ("50004", "Posten Logistik AB", "SE", "Active"),
+        ("50005", "Ahlsell Sverige AB", "SE", "Active"),
+        ("50006", "Beijer Byggmaterial AB", "SE", "Active"),
+        ("50007", "Würth Danmark A/S", "DK", "Active"),
+        ("50008", "Dansk Emballage A/S", "DK", "Active"),
+        ("50009", "Kesko Oyj", "FI", "Active"),
+        ("50010", "Lassila & Tikanoja Oyj", "FI", "Inactive"),
+        ("50011", "Staples Kontor AS", "NO", "Active"),
+        ("50012", "Elektroskandia AB", "SE", "Active"),
+        ("50013", "Schenker AS", "NO", "Active"),
+        ("50014", "Moelven Industrier ASA", "NO", "Active"),
+        ("50015", "Nordic Office Supplies ApS", "DK", "Active"),
+    )
 ]
 
-# Customers for SalesOrders v3: (id, name, country, status).
-DEMO_CUSTOMERS: list[tuple[str, str, str, str]] = [
-    ("10000", "Bergen Sportsbutikk AS", "NO", "Active"),
-    ("10001", "Oslo Kontorservice AS", "NO", "Active"),
-    ("10002", "Trondheim Byggvare AS", "NO", "Active"),
-    ("10003", "Stavanger Marine AS", "NO", "Active"),
-    ("10004", "Göteborgs Järnhandel AB", "SE", "Active"),
-    ("10005", "Malmö Café & Konditori AB", "SE", "Active"),
-    ("10006", "Uppsala Elektronik AB", "SE", "Active"),
-    ("10007", "Aarhus Cykelværksted ApS", "DK", "Active"),
-    ("10008", "Odense Blomster ApS", "DK", "Active"),
-    ("10009", "Tampereen Rauta Oy", "FI", "Active"),
-    ("10010", "Turun Kahvipaahtimo Oy", "FI", "Active"),
-    ("10011", "Tromsø Fiskeutstyr AS", "NO", "Active"),
-    ("10012", "Luleå Verktyg AB", "SE", "Active"),
-    ("10013", "Kristiansand Interiør AS", "NO", "Active"),
-    ("10014", "Nedlagt Handel AS", "NO", "Inactive"),
+
+def _location(
+    location_id: str, name: str, line1: str, postal_code: str, city: str
+) -> dict[str, str]:
+    return {
+        "id": location_id,
+        "name": name,
+        "line1": line1,
+        "postal_code": postal_code,
+        "city": city,
+    }
+
+
+# Customers for SalesOrders v3. The currency is the country's (COUNTRY_CURRENCY), so a company sees
+# customers in its own and in other currencies. ``currency_override``: whether an order may be in
+# another currency (else SO-v3 1408-OverrideCurrencyIdProhibited). The first location is the
+# default; several customers have more delivery locations. Keep the order: seeded orders pick
+# from the active ones.
+DEMO_CUSTOMERS: list[dict[str, Any]] = [
+    {
+        "id": "10000",
+        "name": "Bergen Sportsbutikk AS",
+        "country": "NO",
+        "status": "Active",
+        "currency_override": False,
+        "locations": [
+            _location("MAIN", "Butikk sentrum", "Strandgaten 12", "5013", "Bergen"),
+            _location("LAGER", "Lager Åsane", "Åsane senter 1", "5116", "Ulset"),
+        ],
+    },
+    {
+        "id": "10001",
+        "name": "Oslo Kontorservice AS",
+        "country": "NO",
+        "status": "Active",
+        "currency_override": False,
+        "locations": [_location("MAIN", "Hovedkontor", "Karl Johans gate 5", "0154", "Oslo")],
+    },
+    {
+        "id": "10002",
+        "name": "Trondheim Byggvare AS",
+        "country": "NO",
+        "status": "Active",
+        "currency_override": False,
+        "locations": [
+            _location("MAIN", "Hovedlager", "Kjøpmannsgata 20", "7013", "Trondheim"),
+            _location("LADE", "Byggeplass Lade", "Haakon VIIs gate 2", "7041", "Trondheim"),
+            _location("TILLER", "Byggeplass Tiller", "Tillerbyen 1", "7092", "Tiller"),
+        ],
+    },
+    {
+        "id": "10003",
+        "name": "Stavanger Marine AS",
+        "country": "NO",
+        "status": "Active",
+        "currency_override": False,
+        "locations": [
+            _location("MAIN", "Kontor", "Strandkaien 30", "4005", "Stavanger"),
+            _location("KAI", "Risavika kai", "Risavika havnering 14", "4056", "Tananger"),
+        ],
+    },
+    {
+        "id": "10004",
+        "name": "Göteborgs Järnhandel AB",
+        "country": "SE",
+        "status": "Active",
+        "currency_override": True,
+        "locations": [
+            _location("MAIN", "Butik", "Kungsgatan 1", "411 19", "Göteborg"),
+            _location("HISINGEN", "Lager Hisingen", "Lundbyleden 8", "417 07", "Göteborg"),
+        ],
+    },
+    {
+        "id": "10005",
+        "name": "Malmö Café & Konditori AB",
+        "country": "SE",
+        "status": "Active",
+        "currency_override": False,
+        "locations": [_location("MAIN", "Café", "Södergatan 3", "211 34", "Malmö")],
+    },
+    {
+        "id": "10006",
+        "name": "Uppsala Elektronik AB",
+        "country": "SE",
+        "status": "Active",
+        "currency_override": False,
+        "locations": [_location("MAIN", "Butik", "Kungsgatan 40", "753 21", "Uppsala")],
+    },
+    {
+        "id": "10007",
+        "name": "Aarhus Cykelværksted ApS",
+        "country": "DK",
+        "status": "Active",
+        "currency_override": False,
+        "locations": [
+            _location("MAIN", "Butik", "Mejlgade 10", "8000", "Aarhus C"),
+            _location("VAERKSTED", "Værksted", "Værkstedvej 4", "8200", "Aarhus N"),
+        ],
+    },
+    {
+        "id": "10008",
+        "name": "Odense Blomster ApS",
+        "country": "DK",
+        "status": "Active",
+        "currency_override": False,
+        "locations": [_location("MAIN", "Butik", "Vestergade 22", "5000", "Odense C")],
+    },
+    {
+        "id": "10009",
+        "name": "Tampereen Rauta Oy",
+        "country": "FI",
+        "status": "Active",
+        "currency_override": False,
+        "locations": [_location("MAIN", "Myymälä", "Hämeenkatu 9", "33100", "Tampere")],
+    },
+    {
+        "id": "10010",
+        "name": "Turun Kahvipaahtimo Oy",
+        "country": "FI",
+        "status": "Active",
+        "currency_override": False,
+        "locations": [_location("MAIN", "Paahtimo", "Linnankatu 31", "20100", "Turku")],
+    },
+    {
+        "id": "10011",
+        "name": "Tromsø Fiskeutstyr AS",
+        "country": "NO",
+        "status": "Active",
+        "currency_override": False,
+        "locations": [_location("MAIN", "Butikk", "Storgata 50", "9008", "Tromsø")],
+    },
+    {
+        "id": "10012",
+        "name": "Luleå Verktyg AB",
+        "country": "SE",
+        "status": "Active",
+        "currency_override": False,
+        "locations": [_location("MAIN", "Butik", "Storgatan 15", "972 31", "Luleå")],
+    },
+    {
+        "id": "10013",
+        "name": "Kristiansand Interiør AS",
+        "country": "NO",
+        "status": "Active",
+        "currency_override": True,
+        "locations": [
+            _location("MAIN", "Butikk", "Markens gate 18", "4611", "Kristiansand"),
+            _location("SORLANDS", "Sørlandssenteret", "Barstølveien 31", "4636", "Kristiansand"),
+        ],
+    },
+    {
+        "id": "10014",
+        "name": "Nedlagt Handel AS",
+        "country": "NO",
+        "status": "Inactive",
+        "currency_override": False,
+        "locations": [_location("MAIN", "Tidligere butikk", "Gamleveien 1", "3015", "Drammen")],
+    },
 ]
 
 # Inventory for SalesOrders v3. ``default_po_source`` is the item's default replenishment source
@@ -328,10 +473,22 @@ DEMO_INVENTORY: list[dict[str, Any]] = [
 
 DEMO_WAREHOUSES: list[tuple[str, str]] = [("MAIN", "Hovedlager"), ("EXTERNAL", "Eksternt lager")]
 
-# Order types for SalesOrders v3: id -> (description, manual numbering allowed).
-ORDER_TYPES: dict[str, tuple[str, bool]] = {
-    "SO": ("Sales order", True),
-    "QT": ("Quote", False),
+# Order types the demo companies offer (Financials SalesOrderTypeDto) and their numbering series
+# (NumberingDto): ``SO`` lets the caller give its own order number, ``QT`` numbers itself. The
+# numbering series of a type carries the type's id (a sandbox convention, see docs/sandbox.md).
+ORDER_TYPES: dict[str, dict[str, Any]] = {
+    "SO": {
+        "description": "Sales order",
+        "behavior": "SalesOrder",
+        "customer_document_type": "Invoice",
+        "manual_numbering": True,
+    },
+    "QT": {
+        "description": "Quote",
+        "behavior": "Quote",
+        "customer_document_type": "NoUpdate",
+        "manual_numbering": False,
+    },
 }
 
 UNITS = ("PCS", "BOX", "KG", "ROLL", "SET", "HOUR", "M")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -50,6 +51,43 @@ def int_arg(call: Call, name: str, *, default: int | None, minimum: int = 1) -> 
     if value < minimum:
         raise bad_request(call, f"{name} must be {minimum} or more.")
     return value
+
+
+@dataclass(frozen=True)
+class Paging:
+    """``pageNumber`` (1-based) / ``pageSize``, or the deprecated ``skipRecords`` /
+    ``numberToRead``; sizes above ``maxPageSize`` are silently capped (OAS-2025 list summaries)."""
+
+    page_number: int
+    page_size: int
+    skip: int | None
+    take: int | None
+    max_page_size: int
+
+    @classmethod
+    def of(cls, call: Call, max_page_size: int) -> Paging:
+        page_number = int_arg(call, "pageNumber", default=1)
+        page_size = int_arg(call, "pageSize", default=max_page_size)
+        assert page_number is not None and page_size is not None
+        skip = int_arg(call, "skipRecords", default=None, minimum=0)
+        take = int_arg(call, "numberToRead", default=None)
+        if (skip is not None or take is not None) and (
+            call.arg("pageNumber") or call.arg("pageSize")
+        ):
+            raise bad_request(
+                call,
+                "pageNumber and pageSize do not work with numberToRead and skipRecords; "
+                "use one pair.",
+            )
+        if take is not None and skip is None:
+            skip = 0
+        return cls(page_number, min(page_size, max_page_size), skip, take, max_page_size)
+
+    def window(self, found: list[Any]) -> list[Any]:
+        if self.skip is None:
+            start = (self.page_number - 1) * self.page_size
+            return found[start : start + self.page_size]
+        return found[self.skip : self.skip + (self.take or self.max_page_size)]
 
 
 def bool_arg(call: Call, name: str) -> bool:

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 from erpsim.call import Call
 from erpsim.demo_documents import iso, iso_date
 from erpsim.financials.common import (
+    Paging,
     bad_request,
     bool_arg,
     date_filter,
     enum_arg,
     etag_matches,
     failure,
-    int_arg,
     number_filter,
     parse_moment,
     precondition_failed,
@@ -175,18 +175,14 @@ def list_invoices(call: Call, app: SandboxApp) -> Reply:
     assert call.company is not None
     options = app.sandbox.options
     matches = _filters(call)
-    page_number, page_size, skip, take = _paging(call, options.max_page_size)
+    paging = Paging.of(call, options.max_page_size)
     leave_out = frozenset(
         field for flag, field in _LIST_EXPANDS.items() if not bool_arg(call, flag)
     )
     line_prebook = bool_arg(call, "expandLinePrebookAccounts")
     with app.sandbox.lock:
         found = [inv for inv in call.company.invoices.values() if all(m(inv) for m in matches)]
-        if skip is None:
-            start = (page_number - 1) * page_size
-            window = found[start : start + page_size]
-        else:
-            window = found[skip : skip + (take or options.max_page_size)]
+        window = paging.window(found)
         body = [
             to_dto(
                 inv,
@@ -198,23 +194,6 @@ def list_invoices(call: Call, app: SandboxApp) -> Reply:
             for inv in window
         ]
     return json_reply(200, body)
-
-
-def _paging(call: Call, max_page_size: int) -> tuple[int, int, int | None, int | None]:
-    page_number = int_arg(call, "pageNumber", default=1)
-    page_size = int_arg(call, "pageSize", default=max_page_size)
-    assert page_number is not None and page_size is not None
-    skip = int_arg(call, "skipRecords", default=None, minimum=0)
-    take = int_arg(call, "numberToRead", default=None)
-    if (skip is not None or take is not None) and (call.arg("pageNumber") or call.arg("pageSize")):
-        raise bad_request(
-            call,
-            "pageNumber and pageSize do not work with numberToRead and skipRecords; use one pair.",
-        )
-    if take is not None and skip is None:
-        skip = 0
-    # Larger pages are silently capped at maxPageSize (OAS-2025 list summary).
-    return page_number, min(page_size, max_page_size), skip, take
 
 
 def _filters(call: Call) -> list[Any]:

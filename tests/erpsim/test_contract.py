@@ -265,6 +265,62 @@ def test_ipp_exception_shape(client):
     }
 
 
+# -- Financials lookups for the order form (OAS-2025) -------------------------------------------
+
+
+def test_order_types_and_numbering(client):
+    responses = [
+        client.get("/v1/salesordertype"),
+        client.get("/v1/salesordertype", params={"pageNumber": 1, "pageSize": 1}),
+        client.get("/v1/salesordertype/SO"),
+        client.get("/v1/salesordertype/qt"),
+        client.get("/v1/numberSequence"),
+        client.get("/v1/numberSequence/SO"),
+    ]
+    assert [r.status_code for r in responses] == [200] * 6
+    for response in responses:
+        validate(FINANCIALS, response)
+
+
+def test_suppliers(client):
+    responses = [
+        client.get("/v1/supplier"),
+        client.get("/v1/supplier", params={"status": "Inactive", "pageSize": 5}),
+        client.get("/v1/supplier", params={"name": "kontor", "greaterThanValue": "50000"}),
+        client.get(
+            "/v1/supplier",
+            params={"lastModifiedDateTime": "2026-01-01", "lastModifiedDateTimeCondition": ">="},
+        ),
+        client.get("/v1/supplier/50011"),
+    ]
+    assert [r.status_code for r in responses] == [200] * 5
+    for response in responses:
+        validate(FINANCIALS, response)
+
+
+def test_inventory_items_with_price(client):
+    responses = [
+        client.get("/v1/inventory"),
+        client.get(
+            "/v1/inventory",
+            params={
+                "expandAttribute": "true",
+                "expandSupplierDetails": "true",
+                "expandWarehouseDetail": "true",
+                "pageNumber": 1,
+                "pageSize": 5,
+            },
+        ),
+        client.get("/v1/inventory", params={"attributes": '{"DEFAULTPOSOURCE":"dropShip"}'}),
+        client.get("/v1/inventory", params={"description": "sofa", "status": "Active"}),
+        client.get("/v1/inventory/BIKE-CITY"),
+        client.get("/v1/inventory/SERVICE-HOUR"),
+    ]
+    assert [r.status_code for r in responses] == [200] * 6
+    for response in responses:
+        validate(FINANCIALS, response)
+
+
 # -- Context (legacy Swagger 2.0 definitions) ----------------------------------------------------
 
 
@@ -408,6 +464,53 @@ def test_customers_and_inventory(client):
         validate(SALESORDERS, response)
 
 
+def test_salesorder_with_a_delivery_location_po_lines_and_a_currency_override(client):
+    created = client.post(
+        "/api/v3/SalesOrders",
+        json={
+            "type": "SO",
+            "orderId": "FORM-1",
+            "customer": {"id": "10004", "locationId": "HISINGEN"},
+            "currencyId": "NOK",
+            "orderLines": [
+                {"inventoryId": "BIKE-CITY", "quantity": 1},
+                {
+                    "inventoryId": "STOCKITEM2",
+                    "quantity": 2,
+                    "purchaseOrderSource": "purchaseToOrder",
+                    "supplierId": "50005",
+                },
+                {"inventoryId": "SOFA-3SEAT", "quantity": 1, "purchaseOrderSource": ""},
+            ],
+        },
+    )
+    location = created.headers["Location"]
+    responses = [
+        client.get(location, params={"expand": "All"}),
+        client.get(f"{location}/lines"),
+        client.get("/api/v3/Customers/10002/locations"),
+        client.get("/api/v3/SalesOrders", params={"customerId": "10004"}),
+    ]
+    refused = [
+        client.post(
+            "/api/v3/SalesOrders",
+            json={"type": "SO", "customer": {"id": "10000"}, "currencyId": "SEK"},
+        ),
+        client.post(
+            "/api/v3/SalesOrders",
+            json={"type": "SO", "customer": {"id": "10000", "locationId": "NOWHERE"}},
+        ),
+        client.post(
+            "/api/v3/SalesOrders",
+            json={"type": "QT", "orderId": "Q-9", "customer": {"id": "10000"}},
+        ),
+    ]
+    assert created.status_code == 201
+    assert [r.status_code for r in refused] == [400] * 3
+    for response in responses + refused:
+        validate(SALESORDERS, response)
+
+
 def test_salesorders_401_and_403(sandbox):
     with erp(sandbox, tenant_id=HEALTHY["customer_tenant_id"]) as customer_tenant:
         unauthorized = customer_tenant.get("/api/v3/SalesOrders")
@@ -462,3 +565,20 @@ def test_validation_catches_a_wrong_salesorder_shape(client, mutate):
 
     with pytest.raises(Exception, match=r"(?i)invalid|not valid|additional|none|type"):
         validate(SALESORDERS, _with_body(response, mutate(response.json())))
+
+
+@pytest.mark.parametrize(
+    ("path", "mutate"),
+    [
+        ("/v1/supplier/50011", lambda dto: {**dto, "status": "Sleeping"}),
+        ("/v1/inventory/BIKE-CITY", lambda dto: {**dto, "type": "Bicycle"}),
+        ("/v1/inventory/BIKE-CITY", lambda dto: {**dto, "defaultPrice": "6990"}),
+        ("/v1/salesordertype/SO", lambda dto: {**dto, "behavior": "Order"}),
+        ("/v1/numberSequence/SO", lambda dto: {**dto, "manualNumbering": "yes"}),
+    ],
+)
+def test_validation_catches_a_wrong_lookup_shape(client, path, mutate):
+    response = client.get(path)
+
+    with pytest.raises(Exception, match=r"(?i)invalid|not valid|enum|type"):
+        validate(FINANCIALS, _with_body(response, mutate(response.json())))
