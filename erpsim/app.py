@@ -50,7 +50,7 @@ class SandboxApp:
     def __init__(self, options: SandboxOptions | None = None) -> None:
         self.sandbox = Sandbox(options or SandboxOptions())
         self._extra_hosts = frozenset(h.lower() for h in self.sandbox.options.allowed_hosts)
-        self.router = build_router()
+        self.router = build_router(self.sandbox.options)
         self.background = background_runner.BackgroundRunner(self.sandbox, self._replay)
         self._runner: asyncio.Task[None] | None = None
 
@@ -100,17 +100,22 @@ class SandboxApp:
         )
         if not host_allowed(headers.get("host"), self._extra_hosts):
             return self._finish(call, refusals.wrong_host(call))
-        try:
-            call.body = await _read_body(receive, headers, sandbox.options.max_body_bytes)
-        except BodyTooLarge:
-            return self._finish(call, refusals.too_large(call, sandbox.options.max_body_bytes))
-        except ClientGone:
-            return None
+        wrong_method: MethodNotAllowed | None = None
         try:
             match = self.router.match(call.method, path)
         except MethodNotAllowed as refusal:
-            call.api = refusal.api
-            return self._finish(call, refusals.method_not_allowed(call, refusal.allowed))
+            match, wrong_method = None, refusal
+        # Uploads have their own, larger limit; every other body the gateway's.
+        limit = (match and match.route.max_body) or sandbox.options.max_body_bytes
+        try:
+            call.body = await _read_body(receive, headers, limit)
+        except BodyTooLarge:
+            return self._finish(call, refusals.too_large(call, limit))
+        except ClientGone:
+            return None
+        if wrong_method is not None:
+            call.api = wrong_method.api
+            return self._finish(call, refusals.method_not_allowed(call, wrong_method.allowed))
         if match is None:
             return self._finish(call, refusals.not_found(call))
         call.api = match.route.api

@@ -10,8 +10,9 @@ from typing import Any
 
 from erpsim.background import BackgroundStore
 from erpsim.clock import VirtualClock
-from erpsim.config import SandboxOptions
+from erpsim.config import RUNTIME_SETTINGS, SandboxOptions
 from erpsim.demo_documents import supplier_invoices
+from erpsim.demo_payments import supplier_payments
 from erpsim.faults import NO_FAULTS, FaultConfig, FaultDice, LostAnswers
 from erpsim.ids import IdFactory
 from erpsim.masterdata import MasterData
@@ -110,6 +111,7 @@ class Company:
         self._documents = documents
         self._invoices: dict[tuple[str, str], dict[str, Any]] = {}
         self._orders: dict[tuple[str, str], dict[str, Any]] = {}
+        self._payments: dict[tuple[str, str], dict[str, Any]] = {}
         self._next_invoice_number = 100001
         self._next_order_number: dict[str, int] = {}
         # Encoded response bodies by document version (see remember_encoding).
@@ -137,6 +139,7 @@ class Company:
         self._documents = None
         self._invoices = {(i["documentType"], i["referenceNumber"]): i for i in data["invoices"]}
         self._orders = {(o["type"], o["orderId"]): o for o in data["orders"]}
+        self._payments = {(p["type"], p["refNbr"]): p for p in data["payments"]}
         self._next_invoice_number = data["next_invoice_number"]
         self._next_order_number = data["next_order_number"]
 
@@ -146,6 +149,7 @@ class Company:
             {
                 "invoices": list(self._invoices.values()),
                 "orders": list(self._orders.values()),
+                "payments": list(self._payments.values()),
                 "next_invoice_number": self._next_invoice_number,
                 "next_order_number": self._next_order_number,
             }
@@ -160,6 +164,11 @@ class Company:
     def orders(self) -> dict[tuple[str, str], dict[str, Any]]:
         self._materialize()
         return self._orders
+
+    @property
+    def payments(self) -> dict[tuple[str, str], dict[str, Any]]:
+        self._materialize()
+        return self._payments
 
     @property
     def next_invoice_number(self) -> int:
@@ -184,6 +193,8 @@ class Company:
 class Sandbox:
     def __init__(self, options: SandboxOptions) -> None:
         self.options = options
+        # Settings the control API may change at run time; a reset brings back these values.
+        self._startup_settings = {name: getattr(options, name) for name in RUNTIME_SETTINGS}
         self.lock = threading.RLock()
         self.clock = VirtualClock()
         self.ids = IdFactory(options.seed)
@@ -226,6 +237,8 @@ class Sandbox:
         """Back to the seeded world: data, clock, counters, logs and fault dice."""
         with self.lock:
             self.clock.reset()
+            for name, value in self._startup_settings.items():
+                setattr(self.options, name, value)
             self.ids = IdFactory(self.options.seed)
             self.tokens = TokenService(self.options.seed, self.clock, self.ids)
             self.budget.reset()
@@ -304,6 +317,10 @@ class Sandbox:
             company.invoices[(invoice["documentType"], invoice["referenceNumber"])] = invoice
         company.next_invoice_number = 100001 + len(company.invoices)
         seed_orders(company, self.options.seed, self.next_rowversion)
+        invoices = list(company.invoices.values())
+        for payment in supplier_payments(company.company_id, self.options.seed, invoices):
+            payment["_rowversion"] = self.next_rowversion()
+            company.payments[(payment["type"], payment["refNbr"])] = payment
 
     def tenant(self, tenant_id: str | None) -> Tenant | None:
         if not tenant_id:

@@ -492,3 +492,27 @@ ORDER_TYPES: dict[str, dict[str, Any]] = {
 }
 
 UNITS = ("PCS", "BOX", "KG", "ROLL", "SET", "HOUR", "M")
+
+# The chart of accounts of every demo company (GL202500): number -> (description, type, active).
+# Any active account can take a prebooking; 6999 is closed for posting.
+ACCOUNTS: dict[str, tuple[str, str, bool]] = {
+    "1920": ("Bankinnskudd", "Asset", True),
+    "2400": ("Leverandørgjeld", "Liability", True),
+    "2990": ("Annen kortsiktig gjeld (forhåndsbokført)", "Liability", True),
+    "3000": ("Salgsinntekt", "Income", True),
+    "4300": ("Innkjøp varer for videresalg", "Expense", True),
+    "6300": ("Leie lokaler", "Expense", True),
+    "6540": ("Inventar", "Expense", True),
+    "6800": ("Kontorrekvisita", "Expense", True),
+    "6900": ("Telefon og internett", "Expense", True),
+    "6999": ("Gammel kostnadskonto (stengt)", "Expense", False),
+    "7100": ("Bilgodtgjørelse", "Expense", True),
+    "7140": ("Reisekostnad", "Expense", True),
+}
+
+# Subaccount segments (CS203000): id -> (description, {value: value description}). A subaccount
+# is one value per segment ("100-10"); a segment left out takes its "0" value.
+SUBACCOUNT_SEGMENTS: dict[int, tuple[str, dict[str, str]]] = {
+    1: ("Avdeling", {"0": "Felles", "100": "Salg", "200": "Innkjøp", "300": "Administrasjon"}),
+    2: ("Prosjekt", {"0": "Ingen", "10": "Nord", "20": "Sør"}),
+}

@@ -12,7 +12,10 @@ from typing import Any
 from erpsim import errors
 from erpsim.call import Call
 from erpsim.errors import ApiError
-from erpsim.replies import Reply
+from erpsim.replies import Reply, json_reply
+
+# Both ERP services take JSON bodies under either name (ASP.NET's default input formatters).
+JSON_TYPES = ("application/json", "text/json")
 
 CONDITIONS: dict[str, Callable[[Any, Any], bool]] = {
     ">": operator.gt,
@@ -88,6 +91,13 @@ class Paging:
             start = (self.page_number - 1) * self.page_size
             return found[start : start + self.page_size]
         return found[self.skip : self.skip + (self.take or self.max_page_size)]
+
+
+def listed(call: Call, max_page_size: int, items: list[dict[str, Any]]) -> Reply:
+    """One page of DTOs, each with ``metadata {totalCount, maxPageSize}`` (OAS-2025 lists)."""
+    window = Paging.of(call, max_page_size).window(items)
+    metadata = {"totalCount": len(items), "maxPageSize": max_page_size}
+    return json_reply(200, [{**item, "metadata": metadata} for item in window])
 
 
 def bool_arg(call: Call, name: str) -> bool:

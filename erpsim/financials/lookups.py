@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 from erpsim.call import Call
 from erpsim.demo_documents import BASE_DATE, iso
 from erpsim.financials.common import (
-    Paging,
     bad_request,
     bool_arg,
     date_filter,
     enum_arg,
     failure,
+    listed,
     parse_moment,
 )
 from erpsim.replies import Reply, json_reply
@@ -33,14 +33,6 @@ SUPPLIER_STATUSES = ("Active", "OnHold", "HoldPayments", "Inactive", "OneTime")
 ITEM_STATUSES = ("Active", "NoSales", "NoPurchases", "NoRequest", "Inactive", "MarkedForDeletion")
 COUNTRY_NAMES = {"NO": "Norway", "SE": "Sweden", "DK": "Denmark", "FI": "Finland"}
 _ATTRIBUTE_DESCRIPTIONS = {PO_SOURCE_ATTRIBUTE: "Default replenishment source"}
-
-
-def _listed(call: Call, app: SandboxApp, items: list[dict[str, Any]]) -> Reply:
-    """One page of DTOs, each with ``metadata {totalCount, maxPageSize}`` (OAS-2025 lists)."""
-    max_page_size = app.sandbox.options.max_page_size
-    window = Paging.of(call, max_page_size).window(items)
-    metadata = {"totalCount": len(items), "maxPageSize": max_page_size}
-    return json_reply(200, [{**item, "metadata": metadata} for item in window])
 
 
 def _modified_filter(call: Call) -> Any:
@@ -68,7 +60,7 @@ def order_type_dto(type_id: str) -> dict[str, Any]:
 
 
 def list_order_types(call: Call, app: SandboxApp) -> Reply:
-    return _listed(call, app, [order_type_dto(t) for t in ORDER_TYPES])
+    return listed(call, app.sandbox.options.max_page_size, [order_type_dto(t) for t in ORDER_TYPES])
 
 
 def get_order_type(call: Call, app: SandboxApp) -> Reply:
@@ -157,7 +149,7 @@ def list_suppliers(call: Call, app: SandboxApp) -> Reply:
             and s["number"] > after
             and modified(s["_modified"])
         ]
-    return _listed(call, app, found)
+    return listed(call, app.sandbox.options.max_page_size, found)
 
 
 def get_supplier(call: Call, app: SandboxApp) -> Reply:
@@ -282,7 +274,7 @@ def list_inventory(call: Call, app: SandboxApp) -> Reply:
             and all(item_attributes(item).get(k) == v for k, v in wanted_attributes.items())
             and modified(item["_modified"])
         ]
-    return _listed(call, app, found)
+    return listed(call, app.sandbox.options.max_page_size, found)
 
 
 def get_inventory_item(call: Call, app: SandboxApp) -> Reply:

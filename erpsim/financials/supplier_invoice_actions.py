@@ -17,29 +17,44 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from erpsim.call import Call
 from erpsim.financials.common import (
+    JSON_TYPES,
     bad_request,
     etag_matches,
     failure,
     precondition_failed,
     with_etag,
 )
-from erpsim.financials.supplier_invoices import JSON_TYPES, etag_of, find_invoice, touch
+from erpsim.financials.ledger import LedgerError, check_account, check_subaccount
+from erpsim.financials.supplier_invoices import etag_of, find_invoice, touch
 from erpsim.replies import Reply, json_reply
 from erpsim.state import Company
 
 if TYPE_CHECKING:
     from erpsim.app import SandboxApp
 
-PREBOOK_ACCOUNTS = {
-    "4300": "Innkjøp varer for videresalg",
-    "6300": "Leie lokaler",
-    "6540": "Inventar",
-    "6800": "Kontorrekvisita",
-    "6900": "Telefon og internett",
-    "7100": "Bilgodtgjørelse",
-    "7140": "Reisekostnad",
-    "2990": "Annen kortsiktig gjeld (forhåndsbokført)",
-}
+# File types the ERP takes as attachments (Visma's release note for order attachments, 2024-07-30;
+# the sandbox applies them to supplier invoices too, see docs/sandbox.md).
+ATTACHMENT_EXTENSIONS = (
+    "doc",
+    "docx",
+    "gif",
+    "jpeg",
+    "jpg",
+    "msg",
+    "pdf",
+    "pfx",
+    "png",
+    "ppt",
+    "pptx",
+    "rtf",
+    "tif",
+    "tiff",
+    "txt",
+    "xls",
+    "xlsx",
+    "xml",
+    "zip",
+)
 _REVERSAL_TYPE = {"Invoice": "DebitAdj", "CreditAdj": "DebitAdj", "DebitAdj": "CreditAdj"}
 
 
@@ -96,28 +111,17 @@ def prebook(call: Call, app: SandboxApp) -> Reply:
             )
         _refuse_if_pending_approval(call, invoice)
         for line in invoice["invoiceLines"]:
-            line["prebookAccount"] = {
-                "type": "Liability",
-                "number": account,
-                "description": PREBOOK_ACCOUNTS[account],
-                "active": True,
-            }
-            line["prebookSubaccount"] = {
-                "subaccountNumber": "-".join(s["segmentValue"] for s in subaccount) or "0-0",
-                "subaccountId": 1,
-                "active": True,
-                "segments": [
-                    {"segmentId": s["segmentId"], "segmentValue": s["segmentValue"]}
-                    for s in subaccount
-                ],
-            }
+            line["prebookAccount"] = dict(account)
+            line["prebookSubaccount"] = copy.deepcopy(subaccount)
         invoice["status"] = "Prebooked"
         etag = touch(app, invoice)
     return _done(app, etag)
 
 
-def _prebooking(call: Call) -> tuple[str, list[dict[str, Any]]]:
-    """``PrebookingUpdateDto``: ``{"accountNumber": {"value": ...}, "subaccount": [...]}``."""
+def _prebooking(call: Call) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``PrebookingUpdateDto`` (``{"accountNumber": {"value": ...}, "subaccount": [...]}``) as
+    the line's ``prebookAccount`` and ``prebookSubaccount``; a bad body or an account or
+    subaccount the ledger does not have is refused before anything changes."""
     if call.content_type not in JSON_TYPES:
         raise failure(call, 415, "The prebook body (PrebookingUpdateDto) must be application/json.")
     try:
@@ -132,9 +136,6 @@ def _prebooking(call: Call) -> tuple[str, list[dict[str, Any]]]:
     wrapper = body.get("accountNumber")
     if not isinstance(wrapper, dict) or not isinstance(wrapper.get("value"), str):
         raise bad_request(call, 'accountNumber must be written as {"value": "<account>"}.')
-    account = wrapper["value"]
-    if account not in PREBOOK_ACCOUNTS:
-        raise bad_request(call, f"Account '{account}' was not found.")
     segments = body.get("subaccount") or []
     if not isinstance(segments, list) or not all(
         isinstance(s, dict)
@@ -147,7 +148,10 @@ def _prebooking(call: Call) -> tuple[str, list[dict[str, Any]]]:
         raise bad_request(
             call, "subaccount must be a list of {segmentId: int, segmentValue: string}."
         )
-    return account, segments
+    try:
+        return check_account(wrapper["value"]), check_subaccount(segments)
+    except LedgerError as error:
+        raise bad_request(call, str(error)) from None
 
 
 def void_invoice(call: Call, app: SandboxApp) -> Reply:
@@ -252,7 +256,7 @@ def _copy_as(
 
 async def attach(call: Call, app: SandboxApp) -> Reply:
     """Header or line attachment; the same file name again makes a new revision."""
-    files = await _uploaded_files(call)
+    files = await _uploaded_files(call, app.sandbox.options.max_attachment_bytes)
     with app.sandbox.lock:
         invoice = _locate(call, app)
         target = invoice
@@ -277,7 +281,8 @@ async def attach(call: Call, app: SandboxApp) -> Reply:
     return with_etag(json_reply(201, dict(attachment)), etag)
 
 
-async def _uploaded_files(call: Call) -> list[str]:
+async def _uploaded_files(call: Call, max_bytes: int) -> list[str]:
+    """The names of the uploaded files, each of an allowed type and at most ``max_bytes``."""
     if call.content_type != "multipart/form-data":
         raise failure(call, 415, "Attachments must be uploaded as multipart/form-data.")
 
@@ -289,13 +294,31 @@ async def _uploaded_files(call: Call) -> list[str]:
         form = await parser.parse()
     except MultiPartException as error:
         raise bad_request(call, f"The multipart body could not be read: {error.message}") from None
-    files: list[str] = []
+    files: list[tuple[str, int]] = []
     for _key, value in form.multi_items():
         if isinstance(value, UploadFile):
-            if not value.filename:
-                raise bad_request(call, "Every uploaded file needs a file name.")
-            files.append(value.filename)
+            files.append((value.filename or "", value.size or 0))
     await form.close()
     if not files:
         raise bad_request(call, "The request contains no file.")
-    return files
+    for name, size in files:
+        _check_file(call, name, size, max_bytes)
+    return [name for name, _size in files]
+
+
+def _check_file(call: Call, name: str, size: int, max_bytes: int) -> None:
+    if not name:
+        raise bad_request(call, "Every uploaded file needs a file name.")
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ATTACHMENT_EXTENSIONS:
+        raise bad_request(
+            call,
+            f"The file type of '{name}' is not allowed. Allowed types: "
+            f"{', '.join(ATTACHMENT_EXTENSIONS)}.",
+        )
+    if size > max_bytes:
+        raise failure(
+            call,
+            413,
+            f"The file '{name}' is {size} bytes; an attachment may be at most {max_bytes} bytes.",
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from erpsim.call import Call
-from erpsim.demo_documents import iso, iso_date
+from erpsim.demo_documents import iso
 from erpsim.financials.common import (
     Paging,
     bad_request,
@@ -19,8 +19,8 @@ from erpsim.financials.common import (
     precondition_failed,
     with_etag,
 )
+from erpsim.financials.updates import parse_update
 from erpsim.replies import JSON, Reply, empty_reply, encode_json, json_reply
-from erpsim.specs import FINANCIALS, schema
 from erpsim.state import Company, timestamp_of
 
 if TYPE_CHECKING:
@@ -52,9 +52,7 @@ STATUSES = (
 )
 _LOOKUP_ORDER = ("Invoice", *(t for t in DOCUMENT_TYPES if t != "Invoice"))
 RELEASED_STATUSES = frozenset({"Open", "Closed"})
-JSON_TYPES = ("application/json", "text/json")
 
-_UPDATE_FIELDS = frozenset(schema(FINANCIALS, "SupplierInvoiceUpdateDto")["properties"])
 _STRING_UPDATES = {
     "description": "description",
     "supplierReference": "supplierReference",
@@ -128,13 +126,18 @@ def to_dto(
     return dto
 
 
-def touch(app: SandboxApp, invoice: dict[str, Any]) -> str:
-    """Record a change: new rowversion (ETag), version number and modification time."""
+def new_version(app: SandboxApp, document: dict[str, Any]) -> str:
+    """Record a change to any AP document: new rowversion (its ETag) and modification time."""
     sandbox = app.sandbox
-    invoice["_rowversion"] = sandbox.next_rowversion()
+    document["_rowversion"] = sandbox.next_rowversion()
+    document["lastModifiedDateTime"] = iso(sandbox.clock.utcnow())
+    return etag_of(document)
+
+
+def touch(app: SandboxApp, invoice: dict[str, Any]) -> str:
+    """Record a change to an invoice: new version, version number and modification time."""
     invoice["documentVersionNumber"] = invoice.get("documentVersionNumber", 0) + 1
-    invoice["lastModifiedDateTime"] = iso(sandbox.clock.utcnow())
-    return etag_of(invoice)
+    return new_version(app, invoice)
 
 
 # -- handlers ----------------------------------------------------------------------------------
@@ -272,75 +275,11 @@ def put_invoice(call: Call, app: SandboxApp) -> Reply:
 
 
 def _parse_update(call: Call) -> dict[str, Any]:
-    if call.content_type not in JSON_TYPES:
-        raise failure(call, 415, "The request must be sent as application/json.")
-    try:
-        body = call.json_body()
-    except (ValueError, UnicodeDecodeError) as error:
-        raise bad_request(call, f"The request body is not valid JSON: {error}") from None
-    if not isinstance(body, dict):
-        raise bad_request(
-            call, "The request body must be a JSON object (SupplierInvoiceUpdateDto)."
-        )
-    unknown = sorted(set(body) - _UPDATE_FIELDS)
-    if unknown:
-        raise bad_request(
-            call, f"Unknown field(s) for SupplierInvoiceUpdateDto: {', '.join(unknown)}."
-        )
-    changes: dict[str, Any] = {}
-    for name, wrapper in body.items():
-        if name in (
-            "invoiceLines",
-            "taxDetailLines",
-            "landedCosts",
-            "addPOReceiptLines",
-            "addPurchaseOrders",
-        ):
-            if not isinstance(wrapper, list):
-                raise bad_request(call, f"{name} must be an array.")
-            continue  # accepted but not simulated: the sandbox keeps the lines as they are
-        if name == "approvalDetails":
-            if not isinstance(wrapper, dict):
-                raise bad_request(call, "approvalDetails must be an object.")
-            continue
-        if not isinstance(wrapper, dict) or set(wrapper) - {"value"}:
-            raise bad_request(call, f'{name} must be written as {{"value": ...}}.')
-        value = wrapper.get("value")
-        changes[name] = _checked_value(call, name, value)
+    changes = parse_update(call, "SupplierInvoiceUpdateDto")
+    for name, value in changes.items():
+        if name in _STRING_UPDATES and name != "note" and value and len(value) > 255:
+            raise bad_request(call, f"{name} is longer than 255 characters.")
     return changes
-
-
-def _checked_value(call: Call, name: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if name in _DATE_UPDATES:
-        if not isinstance(value, str):
-            raise bad_request(call, f"{name}.value must be a date-time string.")
-        try:
-            return iso_date(parse_moment(value))
-        except ValueError:
-            raise bad_request(
-                call, f"The value '{value}' is not a valid date for {name}."
-            ) from None
-    if name in (
-        "hold",
-        "overrideNumberSeries",
-        "applyRetainage",
-        "paySelected",
-        "validateLineDetails",
-    ):
-        if not isinstance(value, bool):
-            raise bad_request(call, f"{name}.value must be true or false.")
-        return value
-    if name in ("exchangeRate", "amount", "vatAmount", "roundingDiffInCurrency"):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise bad_request(call, f"{name}.value must be a number.")
-        return float(value)
-    if not isinstance(value, str):
-        raise bad_request(call, f"{name}.value must be a string.")
-    if name in _STRING_UPDATES and len(value) > 255 and name != "note":
-        raise bad_request(call, f"{name} is longer than 255 characters.")
-    return value
 
 
 def _apply(invoice: dict[str, Any], changes: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from erpsim import errors
 from erpsim.call import Call
 from erpsim.errors import ApiError
-from erpsim.financials.common import etag_matches, parse_moment, quoted
+from erpsim.financials.common import JSON_TYPES, etag_matches, parse_moment, quoted
 from erpsim.replies import Reply, empty_reply, json_reply
 from erpsim.salesorders import schema_check
 from erpsim.salesorders.builder import build_order
@@ -23,7 +23,6 @@ from erpsim.salesorders.validation import order_problems
 if TYPE_CHECKING:
     from erpsim.app import SandboxApp
 
-JSON_TYPES = ("application/json", "text/json")
 EXPANSIONS = (
     "None",
     "Billing",

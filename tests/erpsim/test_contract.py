@@ -321,6 +321,74 @@ def test_inventory_items_with_price(client):
         validate(FINANCIALS, response)
 
 
+# -- supplier payments and the ledger (OAS-2025) ---------------------------------------------
+
+
+def test_supplier_payment_list_get_put(client):
+    payment = client.get(
+        "/v1/supplierPayment", params={"status": "Balanced", "pageSize": 5}
+    ).json()[0]
+    path = f"/v1/supplierPayment/{payment['refNbr']}"
+    responses = [
+        client.get("/v1/supplierPayment"),
+        client.get(
+            "/v1/supplierPayment",
+            params={
+                "paymentType": "Payment",
+                "status": "Closed",
+                "lastModifiedDateTime": "2025-01-01",
+                "lastModifiedDateTimeCondition": ">",
+                "pageNumber": 1,
+                "pageSize": 10,
+            },
+        ),
+        client.get(path),
+        client.get(f"/v1/supplierPayment/{payment['type']}/{payment['refNbr']}"),
+        client.put(
+            path,
+            json={"description": {"value": "Kontrollert"}, "hold": {"value": False}},
+            headers={"If-Match": f'"{payment["timeStamp"]}"'},
+        ),
+        client.put(path, json={"paymentRef": {"value": "x"}}, headers={"If-Match": '"AAAA"'}),
+    ]
+    assert [r.status_code for r in responses] == [200, 200, 200, 200, 204, 412]
+    for response in responses:
+        validate(FINANCIALS, response)
+
+
+def test_supplier_payment_release(client):
+    payment = client.get(
+        "/v1/supplierPayment", params={"status": "Balanced", "paymentType": "Payment"}
+    ).json()
+    path = f"/v1/supplierPayment/{payment[0]['refNbr']}/action/release"
+    released = client.post(path, json={"type": {"value": "Payment"}})
+    queued = client.post(
+        f"/v1/supplierPayment/{payment[1]['refNbr']}/action/release", headers=BACKGROUND
+    )
+    stale = client.post(
+        f"/v1/supplierPayment/{payment[2]['refNbr']}/action/release",
+        headers={**BACKGROUND, "If-Match": '"AAAA"'},
+    )
+
+    assert (released.status_code, queued.status_code, stale.status_code) == (200, 202, 202)
+    validate_component(FINANCIALS, "ReleasePaymentActionResultDto", released.json())
+    validate_legacy("ReleasePaymentActionResultDto", released.json())
+    validate(FINANCIALS, queued)
+    validate(FINANCIALS, client.get(f"/v1/supplierPayment/{payment[0]['refNbr']}"))
+
+
+def test_accounts_and_subaccounts(client):
+    responses = [
+        client.get("/v1/account"),
+        client.get("/v1/account", params={"active": "true", "greaterThanValue": "3000"}),
+        client.get("/v1/subaccount"),
+        client.get("/v1/subaccount", params={"pageNumber": 2, "pageSize": 5}),
+    ]
+    assert [r.status_code for r in responses] == [200] * 4
+    for response in responses:
+        validate(FINANCIALS, response)
+
+
 # -- Context (legacy Swagger 2.0 definitions) ----------------------------------------------------
 
 
@@ -575,6 +643,12 @@ def test_validation_catches_a_wrong_salesorder_shape(client, mutate):
         ("/v1/inventory/BIKE-CITY", lambda dto: {**dto, "defaultPrice": "6990"}),
         ("/v1/salesordertype/SO", lambda dto: {**dto, "behavior": "Order"}),
         ("/v1/numberSequence/SO", lambda dto: {**dto, "manualNumbering": "yes"}),
+        ("/v1/supplierPayment/300001", lambda dto: {**dto, "type": "Cheque"}),
+        ("/v1/supplierPayment/300001", lambda dto: {**dto, "status": "Paid"}),
+        (
+            "/v1/supplierPayment/300001",
+            lambda dto: {**dto, "paymentLines": [{"docType": "Bill"}]},
+        ),
     ],
 )
 def test_validation_catches_a_wrong_lookup_shape(client, path, mutate):
