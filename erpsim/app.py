@@ -16,10 +16,11 @@ from collections.abc import Callable
 from typing import Any
 
 from erpsim import access, background_runner, refusals
-from erpsim.call import CONNECT, CONTROL, FINANCIALS, SALESORDERS, Call
+from erpsim.call import CONNECT, CONTROL, FINANCIALS, SALESORDERS, STATUSPAGE, Call
 from erpsim.compression import compress
 from erpsim.config import SandboxOptions
 from erpsim.errors import ApiError
+from erpsim.events import Occurrence
 from erpsim.faults import abort_connection
 from erpsim.loopback import host_allowed
 from erpsim.recorder import mask_body, mask_headers
@@ -77,6 +78,7 @@ class SandboxApp:
                     self._runner.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await self._runner
+                await self.sandbox.dispatcher.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -255,12 +257,33 @@ class SandboxApp:
             result = handler(call, self)
             if inspect.isawaitable(result):
                 result = await result
-            return result
         except ApiError as error:
             return error.reply
         except Exception:
             log.exception("handler failed for %s %s", call.method, call.path)
             return refusals.server_error(call)
+        if result.status < 400:
+            self._publish(call)
+        return result
+
+    def _publish(self, call: Call) -> None:
+        """Tell subscribers what the call changed (events the handler recorded on the call)."""
+        recorded = call.extra.get("events")
+        if not recorded or call.company is None:
+            return
+        actor = call.client.client_id if call.client is not None and call.api != CONTROL else None
+        for event, entity_id, extra in recorded:
+            self.sandbox.publish(
+                Occurrence(
+                    event=event,
+                    company_id=call.company.company_id,
+                    entity_id=entity_id,
+                    actor_client_id=actor,
+                    base_url=call.base_url,
+                    at=self.sandbox.clock.now(),
+                    extra=extra,
+                )
+            )
 
     def _finish(
         self,
@@ -327,6 +350,8 @@ def _api_of(path: str) -> str:
         return SALESORDERS
     if lowered.startswith("/_sandbox"):
         return CONTROL
+    if lowered.startswith("/api/v2/"):
+        return STATUSPAGE
     if lowered.startswith(("/connect/", "/.well-known/")):
         return CONNECT
     return FINANCIALS

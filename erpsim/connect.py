@@ -152,17 +152,13 @@ def _approved_tenant(sandbox: Sandbox, client: Client, tenant_id: str) -> Tenant
     tenant = sandbox.tenant(tenant_id)
     if tenant is None:
         contract = sandbox.customer_contract_tenants(tenant_id)
-        if any(_approved(t, client) for t in contract):
+        if any(t.approves(client.client_id) for t in contract):
             return None
         raise ApiError(
             oauth_error("invalid_tenant", NOT_APPROVED if contract else "Unknown tenant.")
         )
-    if not _approved(tenant, client):
+    if not tenant.approves(client.client_id):
         raise ApiError(oauth_error("invalid_tenant", NOT_APPROVED))
     if tenant.scenario == Scenario.MISSING_API_USER_ROLE:
         raise ApiError(oauth_error("invalid_tenant", NO_API_USER_ROLE))
     return tenant
-
-
-def _approved(tenant: Tenant, client: Client) -> bool:
-    return client.client_id in tenant.client_ids and tenant.scenario != Scenario.NOT_APPROVED

@@ -1,8 +1,8 @@
-"""Control calls where "someone else" changes a document between a page load and a submit.
+"""Control calls where "someone else" changes a document or a record in the ERP.
 
-Each gives the document a new version (so a stale ``If-Match`` now gets 412) and answers with the
-old and new ``timeStamp``. Named fields are set as given; with none, the description gets
-"(changed by someone else)".
+Documents get a new version (so a stale ``If-Match`` now gets 412) and the answer names the old
+and new one; named fields are set as given, with none the description gets "(changed by someone
+else)". Each change fires the events the ERP would publish for it.
 """
 
 from __future__ import annotations
@@ -11,12 +11,22 @@ from typing import TYPE_CHECKING, Any
 
 from erpsim.call import Call
 from erpsim.control_input import body, choice, company_of, moment, refuse
-from erpsim.demo_documents import iso_date
-from erpsim.financials.supplier_invoices import DOCUMENT_TYPES, STATUSES, etag_of, new_version
+from erpsim.demo_documents import iso, iso_date
+from erpsim.events import CUSTOMER, INVENTORY_ITEM, SALES_ORDER, SUPPLIER, UPDATED, record
+from erpsim.financials.lookups import ITEM_STATUSES, SUPPLIER_STATUSES
+from erpsim.financials.supplier_invoices import (
+    DOCUMENT_TYPES,
+    STATUSES,
+    etag_of,
+    new_version,
+    set_status,
+)
 from erpsim.financials.supplier_invoices import touch as touch_invoice_version
 from erpsim.financials.supplier_payments import PAYMENT_STATUSES, PAYMENT_TYPES
 from erpsim.replies import Reply, json_reply
+from erpsim.salesorders.validation import PO_SOURCES
 from erpsim.specs import FINANCIALS, schema
+from erpsim.versions import timestamp_of
 
 if TYPE_CHECKING:
     from erpsim.app import SandboxApp
@@ -82,18 +92,19 @@ def touch_invoice(call: Call, app: SandboxApp) -> Reply:
             raise refuse(f"No supplier invoice {document_type} {call.params['number']}.", 404)
         if not changes:
             changes["description"] = f"{invoice['description']}{SOMEONE_ELSE}"[:255]
+        call.company = company
         old = etag_of(invoice)
-        _apply_invoice(invoice, changes)
+        _apply_invoice(call, invoice, changes)
         new = touch_invoice_version(app, invoice)
     return _answer(old, new, changes)
 
 
-def _apply_invoice(invoice: dict[str, Any], changes: dict[str, Any]) -> None:
+def _apply_invoice(call: Call, invoice: dict[str, Any], changes: dict[str, Any]) -> None:
     status = changes.pop("status", None)
     invoice.update(changes)
     if status is not None:
         changes["status"] = status
-        invoice["status"], invoice["hold"] = status, status == "Hold"
+        set_status(call, invoice, status)
         if status in _SETTLED:
             invoice["balance"] = invoice["balanceInCurrency"] = 0.0
 
@@ -122,3 +133,124 @@ def touch_payment(call: Call, app: SandboxApp) -> Reply:
             payment["released"] = changes["status"] in ("Open", "Closed")
         new = new_version(app, payment)
     return _answer(old, new, changes)
+
+
+# -- records and orders someone changes in the ERP's own screens -------------------------------
+
+
+def _bump(app: SandboxApp, record_: dict[str, Any]) -> None:
+    record_["_rowversion"] = app.sandbox.next_rowversion()
+    record_["_modified"] = iso(app.sandbox.clock.utcnow())
+
+
+def _record_changes(call: Call, kind: str, entity_id: str) -> None:
+    for event in UPDATED[kind]:
+        record(call, event, entity_id)
+
+
+def change_customer(call: Call, app: SandboxApp) -> Reply:
+    """Change a customer (name, status, currency override); fires customer_changed/_updated."""
+    data = body(call, {"name", "status", "currency_override"})
+    changes = _text_fields(data, ("name",), 255)
+    if "status" in data:
+        changes["status"] = choice(data, "status", ("Active", "Inactive"))
+    if "currency_override" in data:
+        if not isinstance(data["currency_override"], bool):
+            raise refuse("currency_override must be true or false.")
+        changes["currency_override"] = data["currency_override"]
+    with app.sandbox.lock:
+        company = company_of(app, call.params["tenant_id"])
+        customer = company.master.customer(call.params["customer_id"])
+        if customer is None:
+            raise refuse(f"No customer {call.params['customer_id']}.", 404)
+        customer.update(changes)
+        _bump(app, customer)
+    call.company = company
+    _record_changes(call, CUSTOMER.name, customer["id"])
+    return json_reply(200, {"id": customer["id"], "changed": changes})
+
+
+def change_supplier(call: Call, app: SandboxApp) -> Reply:
+    data = body(call, {"name", "status"})
+    changes = _text_fields(data, ("name",), 255)
+    if "status" in data:
+        changes["status"] = choice(data, "status", SUPPLIER_STATUSES)
+    with app.sandbox.lock:
+        company = company_of(app, call.params["tenant_id"])
+        supplier = company.master.supplier(call.params["number"])
+        if supplier is None:
+            raise refuse(f"No supplier {call.params['number']}.", 404)
+        supplier.update(changes)
+        _bump(app, supplier)
+    call.company = company
+    _record_changes(call, SUPPLIER.name, supplier["number"])
+    return json_reply(200, {"number": supplier["number"], "changed": changes})
+
+
+def change_item(call: Call, app: SandboxApp) -> Reply:
+    """Change an inventory item: description, default price, default replenishment source."""
+    data = body(call, {"description", "price", "default_po_source", "status"})
+    changes: dict[str, Any] = _text_fields(data, ("description",), 255)
+    if "price" in data:
+        price = data["price"]
+        if isinstance(price, bool) or not isinstance(price, int | float) or price < 0:
+            raise refuse("price must be a number of 0 or more.")
+        changes["price"] = float(price)
+    if "default_po_source" in data:
+        source = data["default_po_source"]
+        if source not in (None, *PO_SOURCES):
+            raise refuse(f"default_po_source must be null or one of: {', '.join(PO_SOURCES)}.")
+        changes["default_po_source"] = source
+    if "status" in data:
+        changes["status"] = choice(data, "status", ITEM_STATUSES)
+    with app.sandbox.lock:
+        company = company_of(app, call.params["tenant_id"])
+        item = company.master.item(call.params["inventory_id"])
+        if item is None:
+            raise refuse(f"No inventory item {call.params['inventory_id']}.", 404)
+        item.update(changes)
+        _bump(app, item)
+    call.company = company
+    _record_changes(call, INVENTORY_ITEM.name, item["inventory_id"])
+    return json_reply(200, {"inventory_id": item["inventory_id"], "changed": changes})
+
+
+def touch_order(call: Call, app: SandboxApp) -> Reply:
+    """Someone edits a sales order in the ERP: new version (a stale If-Match gets 412) and
+    SALESORDER_UPDATED."""
+    data = body(call, {"description", "status"})
+    changes: dict[str, Any] = _text_fields(data, ("description",), 255)
+    if "status" in data:
+        changes["status"] = choice(data, "status", ("Open", "Hold"))
+    with app.sandbox.lock:
+        company = company_of(app, call.params["tenant_id"])
+        key = (call.params["type"].upper(), call.params["order_id"])
+        order = company.orders.get(key)
+        if order is None:
+            raise refuse(f"No sales order {key[0]} {key[1]}.", 404)
+        if not changes:
+            changes["description"] = f"{order['description'] or ''}{SOMEONE_ELSE}".strip()[:255]
+        old = order["version"]
+        if "description" in changes:
+            order["description"] = changes["description"]
+        if "status" in changes:
+            hold = changes["status"] == "Hold"
+            order["status"] = {
+                "description": "On Hold" if hold else "Open",
+                "hold": hold,
+                "cancelled": False,
+            }
+        order["_rowversion"] = app.sandbox.next_rowversion()
+        order["version"] = timestamp_of(order["_rowversion"])
+        order["lastModified"] = iso(app.sandbox.clock.utcnow())
+    call.company = company
+    _record_changes(call, SALES_ORDER.name, f"{order['type']}/{order['orderId']}")
+    return json_reply(
+        200,
+        {
+            "previous_version": old,
+            "version": order["version"],
+            "etag": f'"{order["version"]}"',
+            "changed": changes,
+        },
+    )

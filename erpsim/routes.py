@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from erpsim import connect, control, control_documents
-from erpsim.call import CONNECT, CONTROL, FINANCIALS, SALESORDERS
+from erpsim import connect, control, control_documents, control_events, statuspage
+from erpsim.call import CONNECT, CONTROL, FINANCIALS, SALESORDERS, STATUSPAGE
 from erpsim.config import SandboxOptions
-from erpsim.financials import background_api, context, ledger
+from erpsim.financials import background_api, context, feedback, ledger
 from erpsim.financials import lookups as financial_lookups
 from erpsim.financials import supplier_invoice_actions as actions
 from erpsim.financials import supplier_invoices as invoices
@@ -85,6 +85,8 @@ def build_router(options: SandboxOptions | None = None) -> Router:
     erp("GET", "/v1/inventory", financial_lookups.list_inventory)
     erp("GET", "/v1/inventory/{inventoryNumber}", financial_lookups.get_inventory_item)
 
+    erp("POST", "/v1/webhooknotificationfeedback", feedback.post_feedback)
+
     erp("GET", "/v1/background/{requestId}", background_api.state)
     erp("GET", "/v1/background/{requestId}/content", background_api.content)
 
@@ -98,6 +100,8 @@ def build_router(options: SandboxOptions | None = None) -> Router:
     erp("GET", f"{_V3}/Customers", lookups.list_customers)
     erp("GET", f"{_V3}/Customers/{{customerId}}/locations", lookups.customer_locations)
     erp("GET", f"{_V3}/Inventory", lookups.list_inventory)
+
+    router.add(STATUSPAGE, "GET", "/api/v2/summary.json", statuspage.summary)
 
     sb = "/_sandbox"
     router.add(CONTROL, "GET", f"{sb}/health", control.health)
@@ -132,4 +136,31 @@ def build_router(options: SandboxOptions | None = None) -> Router:
     router.add(CONTROL, "POST", f"{sb}/usage", control.set_usage)
     router.add(CONTROL, "GET", f"{sb}/background", control.background_operations)
     router.add(CONTROL, "GET", f"{sb}/webhooks", control.webhooks)
+    router.add(CONTROL, "POST", f"{sb}/webhooks/flush", control_events.flush)
+    router.add(CONTROL, "POST", f"{sb}/webhooks/{{delivery_id}}/replay", control_events.replay)
+    router.add(CONTROL, "GET", f"{sb}/subscriptions", control_events.list_subscriptions)
+    router.add(CONTROL, "POST", f"{sb}/subscriptions", control_events.add_subscription)
+    router.add(
+        CONTROL,
+        "DELETE",
+        f"{sb}/subscriptions/{{subscription_id}}",
+        control_events.remove_subscription,
+    )
+    router.add(CONTROL, "POST", f"{sb}/events", control_events.press)
+    router.add(CONTROL, "POST", f"{sb}/statuspage", control_events.statuspage_event)
+    router.add(CONTROL, "GET", f"{sb}/feedback", control_events.feedback)
+    tenant = f"{sb}/tenants/{{tenant_id}}"
+    router.add(
+        CONTROL, "POST", f"{tenant}/customers/{{customer_id}}", control_documents.change_customer
+    )
+    router.add(CONTROL, "POST", f"{tenant}/suppliers/{{number}}", control_documents.change_supplier)
+    router.add(
+        CONTROL, "POST", f"{tenant}/inventory/{{inventory_id}}", control_documents.change_item
+    )
+    router.add(
+        CONTROL,
+        "POST",
+        f"{tenant}/sales-orders/{{type}}/{{order_id}}/touch",
+        control_documents.touch_order,
+    )
     return router

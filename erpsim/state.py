@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import threading
 from dataclasses import dataclass
@@ -13,12 +12,15 @@ from erpsim.clock import VirtualClock
 from erpsim.config import RUNTIME_SETTINGS, SandboxOptions
 from erpsim.demo_documents import supplier_invoices
 from erpsim.demo_payments import supplier_payments
+from erpsim.events import Event, Occurrence, Subscription, Subscriptions
 from erpsim.faults import NO_FAULTS, FaultConfig, FaultDice, LostAnswers
+from erpsim.financials.feedback import FeedbackLog
 from erpsim.ids import IdFactory
 from erpsim.masterdata import MasterData
 from erpsim.recorder import RequestLog
 from erpsim.salesorders.builder import seed_orders
 from erpsim.scenarios import Scenario
+from erpsim.statuspage import StatusPage
 from erpsim.throttle import (
     FAILED_REQUEST_POLICY,
     SAME_REQUEST_POLICY,
@@ -27,17 +29,12 @@ from erpsim.throttle import (
     RepeatRule,
 )
 from erpsim.tokens import TokenService
-from erpsim.webhooks import WebhookLog
+from erpsim.webhooks import Dispatcher, WebhookLog
 from erpsim.world import COUNTRY_CURRENCY, DEMO_CLIENTS, DEMO_TENANTS
 
 _ENCODED_CACHE_SIZE = 4096
 # SQL Server rowversions look like this one (the KB's example ETag is AAAAAE0YIiI=).
 _FIRST_ROWVERSION = 0x4D182222
-
-
-def timestamp_of(rowversion: int) -> str:
-    """``timeStamp`` / ETag text: the 8-byte rowversion in base64."""
-    return base64.b64encode(rowversion.to_bytes(8, "big")).decode()
 
 
 @dataclass
@@ -82,6 +79,10 @@ class Tenant:
     customer_name: str = ""
     customer_tenant_id: str | None = None
     faults: FaultConfig | None = None
+
+    def approves(self, client_id: str) -> bool:
+        """Whether this company approved the client in the App Store (so it may act and hear)."""
+        return client_id in self.client_ids and self.scenario != Scenario.NOT_APPROVED
 
     def public(self) -> dict[str, Any]:
         return {
@@ -219,6 +220,10 @@ class Sandbox:
         self.requests = RequestLog(options.request_log_size)
         self.background = BackgroundStore()
         self.webhooks = WebhookLog()
+        self.subscriptions = Subscriptions()
+        self.dispatcher = Dispatcher(self)
+        self.feedback = FeedbackLog()
+        self.statuspage = StatusPage(self._status_id, self.clock.utcnow())
         self.global_faults: FaultConfig = NO_FAULTS
         self.clients: dict[str, Client] = {}
         self.tenants: dict[str, Tenant] = {}
@@ -249,6 +254,10 @@ class Sandbox:
             self.requests.reset()
             self.background.reset()
             self.webhooks.reset()
+            self.subscriptions.reset()
+            self.dispatcher.clear()
+            self.feedback.reset()
+            self.statuspage = StatusPage(self._status_id, self.clock.utcnow())
             self.global_faults = NO_FAULTS
             self.clients = {}
             self.tenants = {}
@@ -337,6 +346,31 @@ class Sandbox:
             if tenant.company_id == company_id and tenant.scenario != Scenario.CUSTOMER_TENANT:
                 return tenant
         return None
+
+    def all_subscriptions(self) -> list[Subscription]:
+        """Registered subscriptions, plus each client's ``webhook_url``, which hears the
+        Background API's responses in every company."""
+        implicit = [
+            Subscription(
+                id=f"client-{client.client_id}",
+                client_id=client.client_id,
+                company_id=None,
+                url=client.webhook_url,
+                keys=(client.webhook_secret,),
+                events=frozenset({Event.BACKGROUND_API_RESPONSE}),
+                implicit=True,
+            )
+            for client in self.clients.values()
+            if client.webhook_url
+        ]
+        return implicit + self.subscriptions.all()
+
+    def _status_id(self) -> str:
+        """A Statuspage-style id (12 lower-case letters and digits) from the seeded generator."""
+        return self.ids.guid().replace("-", "")[:12]
+
+    def publish(self, occurrence: Occurrence) -> list[str]:
+        return self.dispatcher.publish(occurrence)
 
     def next_rowversion(self) -> int:
         with self.lock:

@@ -23,7 +23,8 @@ from erpsim.financials.common import (
 )
 from erpsim.replies import Reply, json_reply
 from erpsim.salesorders.lookups import PO_SOURCE_ATTRIBUTE, item_attributes, quantity_on_hand
-from erpsim.state import Company, timestamp_of
+from erpsim.state import Company
+from erpsim.versions import timestamp_of
 from erpsim.world import COUNTRY_CURRENCY, DEMO_WAREHOUSES, ORDER_TYPES
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ from erpsim.financials.common import (
     with_etag,
 )
 from erpsim.financials.ledger import LedgerError, check_account, check_subaccount
-from erpsim.financials.supplier_invoices import etag_of, find_invoice, touch
+from erpsim.financials.supplier_invoices import etag_of, find_invoice, set_status, touch
 from erpsim.replies import Reply, json_reply
 from erpsim.state import Company
 
@@ -93,7 +93,7 @@ def release(call: Call, app: SandboxApp) -> Reply:
         if status in ("Voided", "Scheduled"):
             raise bad_request(call, f"A {status.lower()} document cannot be released.")
         _refuse_if_pending_approval(call, invoice)
-        invoice["status"] = "Open"
+        set_status(call, invoice, "Open")
         invoice["balance"] = invoice["balanceInCurrency"] = invoice["amount"]
         etag = touch(app, invoice)
     return _done(app, etag)
@@ -113,7 +113,7 @@ def prebook(call: Call, app: SandboxApp) -> Reply:
         for line in invoice["invoiceLines"]:
             line["prebookAccount"] = dict(account)
             line["prebookSubaccount"] = copy.deepcopy(subaccount)
-        invoice["status"] = "Prebooked"
+        set_status(call, invoice, "Prebooked")
         etag = touch(app, invoice)
     return _done(app, etag)
 
@@ -162,7 +162,7 @@ def void_invoice(call: Call, app: SandboxApp) -> Reply:
             raise bad_request(call, "A released document cannot be voided; reverse it instead.")
         if status == "Voided":
             raise bad_request(call, "The document is already voided.")
-        invoice["status"], invoice["hold"] = "Voided", False
+        set_status(call, invoice, "Voided")
         invoice["balance"] = invoice["balanceInCurrency"] = 0.0
         etag = touch(app, invoice)
     return _done(app, etag)
@@ -218,7 +218,7 @@ def correct(call: Call, app: SandboxApp) -> Reply:
         reversal["balance"] = reversal["balanceInCurrency"] = 0.0
         reversal["description"] = f"Correction of Invoice {invoice['referenceNumber']}"
         corrected = _copy_as(app, call.company, invoice, "Invoice", "Hold")
-        invoice["status"] = "Closed"
+        set_status(call, invoice, "Closed")
         invoice["balance"] = invoice["balanceInCurrency"] = 0.0
         etag = touch(app, invoice)
     return _done(app, etag, refNbr=corrected["referenceNumber"])

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from erpsim.call import Call
 from erpsim.demo_documents import iso
+from erpsim.events import Event, record
 from erpsim.financials.common import (
     Paging,
     bad_request,
@@ -21,7 +22,8 @@ from erpsim.financials.common import (
 )
 from erpsim.financials.updates import parse_update
 from erpsim.replies import JSON, Reply, empty_reply, encode_json, json_reply
-from erpsim.state import Company, timestamp_of
+from erpsim.state import Company
+from erpsim.versions import timestamp_of
 
 if TYPE_CHECKING:
     from erpsim.app import SandboxApp
@@ -124,6 +126,19 @@ def to_dto(
     dto["timeStamp"] = etag_of(invoice)
     dto["metadata"] = {"totalCount": total_count, "maxPageSize": max_page_size}
     return dto
+
+
+def set_status(call: Call, invoice: dict[str, Any], status: str) -> None:
+    """Change the document's status (and hold flag); a real change fires AP Invoice "Status
+    Changed", the only event the ERP publishes for supplier invoices (operations-facts C9)."""
+    invoice["hold"] = status == "Hold"
+    if invoice["status"] != status:
+        invoice["status"] = status
+        record(
+            call,
+            Event.AP_INVOICE_STATUS_CHANGED,
+            f"{invoice['documentType']}/{invoice['referenceNumber']}",
+        )
 
 
 def new_version(app: SandboxApp, document: dict[str, Any]) -> str:
@@ -269,7 +284,7 @@ def put_invoice(call: Call, app: SandboxApp) -> Reply:
             raise precondition_failed(call)
         if invoice["status"] in ("Closed", "Voided"):
             raise bad_request(call, f"A {invoice['status'].lower()} document cannot be changed.")
-        _apply(invoice, changes)
+        _apply(call, invoice, changes)
         etag = touch(app, invoice)
     return with_etag(empty_reply(204), etag)
 
@@ -282,7 +297,7 @@ def _parse_update(call: Call) -> dict[str, Any]:
     return changes
 
 
-def _apply(invoice: dict[str, Any], changes: dict[str, Any]) -> None:
+def _apply(call: Call, invoice: dict[str, Any], changes: dict[str, Any]) -> None:
     for name, value in changes.items():
         if name in _STRING_UPDATES:
             invoice[_STRING_UPDATES[name]] = value or ""
@@ -290,9 +305,9 @@ def _apply(invoice: dict[str, Any], changes: dict[str, Any]) -> None:
             invoice[name] = value
         elif name == "hold" and value is not None:
             if value and invoice["status"] == "Balanced":
-                invoice["status"], invoice["hold"] = "Hold", True
+                set_status(call, invoice, "Hold")
             elif not value and invoice["status"] == "Hold":
-                invoice["status"], invoice["hold"] = "Balanced", False
+                set_status(call, invoice, "Balanced")
         elif name == "exchangeRate" and value is not None:
             invoice["exchangeRate"] = value
         elif name == "creditTermsId" and value:

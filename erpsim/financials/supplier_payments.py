@@ -26,7 +26,7 @@ from erpsim.financials.common import (
     parse_moment,
     with_etag,
 )
-from erpsim.financials.supplier_invoices import etag_of, new_version, touch
+from erpsim.financials.supplier_invoices import etag_of, new_version, set_status, touch
 from erpsim.financials.updates import parse_update
 from erpsim.replies import Reply, empty_reply, json_reply
 from erpsim.state import Company
@@ -222,7 +222,7 @@ def release(call: Call, app: SandboxApp) -> Reply:
             if if_match is not None and not etag_matches(if_match, etag_of(payment)):
                 raise precondition_failed(call)
         _check_releasable(call, company, payment)
-        _apply_lines(app, company, payment)
+        _apply_lines(call, app, company, payment)
         payment["released"] = True
         payment["status"] = "Closed" if payment["unappliedBalance"] == 0 else "Open"
         payment["balance"] = payment["unappliedBalance"]
@@ -270,18 +270,15 @@ def _check_releasable(call: Call, company: Company, payment: dict[str, Any]) -> 
             )
 
 
-def _apply_lines(app: SandboxApp, company: Company, payment: dict[str, Any]) -> list[str]:
-    """Lower each invoice's balance; an invoice paid in full closes. Returns those closed."""
-    closed = []
+def _apply_lines(call: Call, app: SandboxApp, company: Company, payment: dict[str, Any]) -> None:
+    """Lower each invoice's balance; an invoice paid in full closes."""
     today = iso_date(app.sandbox.clock.utcnow())
     for line in payment["paymentLines"]:
         invoice = _invoice_of(company, line)
         balance = money(invoice["balance"] - line["amountPaid"])
         invoice["balance"] = invoice["balanceInCurrency"] = balance
         if balance == 0:
-            invoice["status"] = "Closed"
+            set_status(call, invoice, "Closed")
             invoice["payDate"] = today
             invoice["closedFinancialPeriod"] = payment["applicationPeriod"]
-            closed.append(f"{invoice['documentType']}/{invoice['referenceNumber']}")
         touch(app, invoice)
-    return closed

@@ -5,7 +5,6 @@ Kept apart from the HTTP handlers so the demo world can seed orders through the 
 
 from __future__ import annotations
 
-import base64
 import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from erpsim.demo_documents import BASE_DATE, iso
 from erpsim.financials.common import parse_moment
 from erpsim.salesorders.lookups import customer_currency, location_dto, location_of
+from erpsim.versions import timestamp_of
 from erpsim.world import (
     COUNTRY_VAT_RATE,
     DEMO_CUSTOMERS,
@@ -175,7 +175,7 @@ def build_order(
         "_created": stamp,
         "_rowversion": rowversion,
     }
-    order["version"] = base64.b64encode(rowversion.to_bytes(8, "big")).decode()
+    order["version"] = timestamp_of(rowversion)
     # Sub-objects that the spec declares as plain $refs are left out rather than sent as null.
     for key in ("salesPerson",):
         if order[key] is None:

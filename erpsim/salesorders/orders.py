@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from erpsim import errors
 from erpsim.call import Call
 from erpsim.errors import ApiError
+from erpsim.events import Event, record
 from erpsim.financials.common import JSON_TYPES, etag_matches, parse_moment, quoted
 from erpsim.replies import Reply, empty_reply, json_reply
 from erpsim.salesorders import schema_check
@@ -72,6 +73,7 @@ def create_order(call: Call, app: SandboxApp) -> Reply:
         order = build_order(
             call.company, command, sandbox.clock.utcnow(), sandbox.next_rowversion()
         )
+    record(call, Event.SALESORDER_CREATED, f"{order['type']}/{order['orderId']}")
     location = f"{call.base_url}/api/v3/SalesOrders/{order['type']}/{order['orderId']}"
     return empty_reply(201, [("Location", location), ("ETag", quoted(order["version"]))])
 
@@ -228,6 +230,7 @@ def delete_order(call: Call, app: SandboxApp) -> Reply:
         _check_if_match(call, order)
         assert call.company is not None
         del call.company.orders[(order["type"], order["orderId"])]
+    record(call, Event.SALESORDER_DELETED, f"{order['type']}/{order['orderId']}")
     return empty_reply(202)
 
 

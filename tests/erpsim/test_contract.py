@@ -389,6 +389,28 @@ def test_accounts_and_subaccounts(client):
         validate(FINANCIALS, response)
 
 
+def test_webhook_notification_feedback(client):
+    responses = [
+        client.post(
+            "/v1/webhooknotificationfeedback",
+            json={
+                "notificationId": "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                "source": "ISV portal",
+                "description": "Operation failed",
+                "isSuccess": False,
+            },
+        ),
+        client.post(
+            "/v1/webhooknotificationfeedback",
+            json={"notificationId": "3f2504e0-4f89-41d3-9a0c-0305e82c3301", "isSuccess": True},
+            headers=BACKGROUND,
+        ),
+    ]
+    assert [r.status_code for r in responses] == [201, 202]
+    for response in responses:
+        validate(FINANCIALS, response)
+
+
 # -- Context (legacy Swagger 2.0 definitions) ----------------------------------------------------
 
 
