@@ -7,12 +7,21 @@ else)". Each change fires the events the ERP would publish for it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from erpsim.call import Call
 from erpsim.control_input import body, choice, company_of, moment, refuse
 from erpsim.demo_documents import iso, iso_date
-from erpsim.events import CUSTOMER, INVENTORY_ITEM, SALES_ORDER, SUPPLIER, UPDATED, record
+from erpsim.events import (
+    CUSTOMER,
+    INVENTORY_ITEM,
+    SALES_ORDER,
+    SUPPLIER,
+    UPDATED,
+    EntityKind,
+    record,
+)
 from erpsim.financials.lookups import ITEM_STATUSES, SUPPLIER_STATUSES
 from erpsim.financials.supplier_invoices import (
     DOCUMENT_TYPES,
@@ -23,27 +32,37 @@ from erpsim.financials.supplier_invoices import (
 )
 from erpsim.financials.supplier_invoices import touch as touch_invoice_version
 from erpsim.financials.supplier_payments import PAYMENT_STATUSES, PAYMENT_TYPES
+from erpsim.masterdata import MasterData
 from erpsim.replies import Reply, json_reply
 from erpsim.salesorders.validation import PO_SOURCES
-from erpsim.specs import FINANCIALS, schema
+from erpsim.specs import FINANCIALS, enum
 from erpsim.versions import timestamp_of
 
 if TYPE_CHECKING:
     from erpsim.app import SandboxApp
 
-APPROVAL_STATUSES = tuple(
-    schema(FINANCIALS, "SupplierInvoiceDto")["properties"]["approvalStatus"]["enum"]
-)
+APPROVAL_STATUSES = enum(FINANCIALS, "SupplierInvoiceDto", "approvalStatus")
 SOMEONE_ELSE = " (changed by someone else)"
 # Statuses after which nothing is left to pay.
 _SETTLED = ("Closed", "Voided")
 
 
-def _canonical(raw: str, allowed: tuple[str, ...], what: str) -> str:
-    found = next((value for value in allowed if value.lower() == raw.lower()), None)
-    if found is None:
-        raise refuse(f"Unknown {what} {raw}. Known: {', '.join(allowed)}.")
-    return found
+def _document(
+    call: Call,
+    documents: dict[tuple[str, str], dict[str, Any]],
+    type_param: str,
+    types: tuple[str, ...],
+    noun: str,
+) -> dict[str, Any]:
+    """The supplier document the path names by type (any case) and number; 400/404 otherwise."""
+    raw = call.params[type_param]
+    kind = next((value for value in types if value.lower() == raw.lower()), None)
+    if kind is None:
+        raise refuse(f"Unknown {noun} type {raw}. Known: {', '.join(types)}.")
+    document = documents.get((kind, call.params["number"]))
+    if document is None:
+        raise refuse(f"No supplier {noun} {kind} {call.params['number']}.", 404)
+    return document
 
 
 def _text_fields(data: dict[str, Any], names: tuple[str, ...], limit: int) -> dict[str, str]:
@@ -83,13 +102,9 @@ def touch_invoice(call: Call, app: SandboxApp) -> Reply:
         changes["status"] = choice(data, "status", STATUSES)
     if "approvalStatus" in data:
         changes["approvalStatus"] = choice(data, "approvalStatus", APPROVAL_STATUSES)
-    sandbox = app.sandbox
-    with sandbox.lock:
+    with app.sandbox.lock:
         company = company_of(app, call.params["tenant_id"])
-        document_type = _canonical(call.params["documentType"], DOCUMENT_TYPES, "document type")
-        invoice = company.invoices.get((document_type, call.params["number"]))
-        if invoice is None:
-            raise refuse(f"No supplier invoice {document_type} {call.params['number']}.", 404)
+        invoice = _document(call, company.invoices, "documentType", DOCUMENT_TYPES, "invoice")
         if not changes:
             changes["description"] = f"{invoice['description']}{SOMEONE_ELSE}"[:255]
         call.company = company
@@ -117,13 +132,9 @@ def touch_payment(call: Call, app: SandboxApp) -> Reply:
         changes["applicationDate"] = iso_date(moment(data, "applicationDate"))
     if "status" in data:
         changes["status"] = choice(data, "status", PAYMENT_STATUSES)
-    sandbox = app.sandbox
-    with sandbox.lock:
+    with app.sandbox.lock:
         company = company_of(app, call.params["tenant_id"])
-        payment_type = _canonical(call.params["paymentType"], PAYMENT_TYPES, "payment type")
-        payment = company.payments.get((payment_type, call.params["number"]))
-        if payment is None:
-            raise refuse(f"No supplier payment {payment_type} {call.params['number']}.", 404)
+        payment = _document(call, company.payments, "paymentType", PAYMENT_TYPES, "payment")
         if not changes:
             changes["description"] = f"{payment['description']}{SOMEONE_ELSE}"[:50]
         old = etag_of(payment)
@@ -138,14 +149,29 @@ def touch_payment(call: Call, app: SandboxApp) -> Reply:
 # -- records and orders someone changes in the ERP's own screens -------------------------------
 
 
-def _bump(app: SandboxApp, record_: dict[str, Any]) -> None:
-    record_["_rowversion"] = app.sandbox.next_rowversion()
-    record_["_modified"] = iso(app.sandbox.clock.utcnow())
-
-
-def _record_changes(call: Call, kind: str, entity_id: str) -> None:
-    for event in UPDATED[kind]:
-        record(call, event, entity_id)
+def _change_record(
+    call: Call,
+    app: SandboxApp,
+    kind: EntityKind,
+    find: Callable[[MasterData, str], dict[str, Any] | None],
+    id_field: str,
+    changes: dict[str, Any],
+) -> Reply:
+    """Set ``changes`` on the company's record named by the path's last parameter, give it a
+    new version, and fire the kind's "changed" events."""
+    wanted = call.params[id_field]
+    with app.sandbox.lock:
+        company = company_of(app, call.params["tenant_id"])
+        found = find(company.master, wanted)
+        if found is None:
+            raise refuse(f"No {kind.name.replace('_', ' ')} {wanted}.", 404)
+        found.update(changes)
+        found["_rowversion"] = app.sandbox.next_rowversion()
+        found["_modified"] = iso(app.sandbox.clock.utcnow())
+    call.company = company
+    for event in UPDATED[kind.name]:
+        record(call, event, found[id_field])
+    return json_reply(200, {"id": found[id_field], "changed": changes})
 
 
 def change_customer(call: Call, app: SandboxApp) -> Reply:
@@ -158,16 +184,7 @@ def change_customer(call: Call, app: SandboxApp) -> Reply:
         if not isinstance(data["currency_override"], bool):
             raise refuse("currency_override must be true or false.")
         changes["currency_override"] = data["currency_override"]
-    with app.sandbox.lock:
-        company = company_of(app, call.params["tenant_id"])
-        customer = company.master.customer(call.params["customer_id"])
-        if customer is None:
-            raise refuse(f"No customer {call.params['customer_id']}.", 404)
-        customer.update(changes)
-        _bump(app, customer)
-    call.company = company
-    _record_changes(call, CUSTOMER.name, customer["id"])
-    return json_reply(200, {"id": customer["id"], "changed": changes})
+    return _change_record(call, app, CUSTOMER, MasterData.customer, "id", changes)
 
 
 def change_supplier(call: Call, app: SandboxApp) -> Reply:
@@ -175,16 +192,7 @@ def change_supplier(call: Call, app: SandboxApp) -> Reply:
     changes = _text_fields(data, ("name",), 255)
     if "status" in data:
         changes["status"] = choice(data, "status", SUPPLIER_STATUSES)
-    with app.sandbox.lock:
-        company = company_of(app, call.params["tenant_id"])
-        supplier = company.master.supplier(call.params["number"])
-        if supplier is None:
-            raise refuse(f"No supplier {call.params['number']}.", 404)
-        supplier.update(changes)
-        _bump(app, supplier)
-    call.company = company
-    _record_changes(call, SUPPLIER.name, supplier["number"])
-    return json_reply(200, {"number": supplier["number"], "changed": changes})
+    return _change_record(call, app, SUPPLIER, MasterData.supplier, "number", changes)
 
 
 def change_item(call: Call, app: SandboxApp) -> Reply:
@@ -203,16 +211,7 @@ def change_item(call: Call, app: SandboxApp) -> Reply:
         changes["default_po_source"] = source
     if "status" in data:
         changes["status"] = choice(data, "status", ITEM_STATUSES)
-    with app.sandbox.lock:
-        company = company_of(app, call.params["tenant_id"])
-        item = company.master.item(call.params["inventory_id"])
-        if item is None:
-            raise refuse(f"No inventory item {call.params['inventory_id']}.", 404)
-        item.update(changes)
-        _bump(app, item)
-    call.company = company
-    _record_changes(call, INVENTORY_ITEM.name, item["inventory_id"])
-    return json_reply(200, {"inventory_id": item["inventory_id"], "changed": changes})
+    return _change_record(call, app, INVENTORY_ITEM, MasterData.item, "inventory_id", changes)
 
 
 def touch_order(call: Call, app: SandboxApp) -> Reply:
@@ -244,7 +243,7 @@ def touch_order(call: Call, app: SandboxApp) -> Reply:
         order["version"] = timestamp_of(order["_rowversion"])
         order["lastModified"] = iso(app.sandbox.clock.utcnow())
     call.company = company
-    _record_changes(call, SALES_ORDER.name, f"{order['type']}/{order['orderId']}")
+    record(call, UPDATED[SALES_ORDER.name][0], f"{order['type']}/{order['orderId']}")
     return json_reply(
         200,
         {

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
+
+from erpsim.names import Names
 
 if TYPE_CHECKING:
     from erpsim.call import Call
@@ -23,7 +24,7 @@ FINANCIALS_PUBLISHER = "vismanetfinancials-publisher"
 SALESORDER_PUBLISHER = "visma.net.erp.salesorderservice-publisher"
 
 
-class Event(StrEnum):
+class Event(Names):
     BACKGROUND_API_RESPONSE = "BACKGROUND_API_RESPONSE"
     AP_INVOICE_STATUS_CHANGED = "apinvoice_statuschanged"
     CUSTOMER_CHANGED = "customer_changed"
@@ -42,13 +43,6 @@ class Event(StrEnum):
     SALESORDER_UPDATED = "SALESORDER_UPDATED"
     SALESORDER_DELETED = "SALESORDER_DELETED"
     SALESORDER_UI_CUSTOMACTION = "SALESORDER_UI_CUSTOMACTION"
-
-    @classmethod
-    def parse(cls, value: object) -> Event:
-        try:
-            return cls(value)
-        except ValueError:
-            raise ValueError(f"event must be one of: {', '.join(cls)}.") from None
 
 
 @dataclass(frozen=True)

@@ -150,9 +150,7 @@ def build_router(options: SandboxOptions | None = None) -> Router:
     router.add(CONTROL, "POST", f"{sb}/statuspage", control_events.statuspage_event)
     router.add(CONTROL, "GET", f"{sb}/feedback", control_events.feedback)
     tenant = f"{sb}/tenants/{{tenant_id}}"
-    router.add(
-        CONTROL, "POST", f"{tenant}/customers/{{customer_id}}", control_documents.change_customer
-    )
+    router.add(CONTROL, "POST", f"{tenant}/customers/{{id}}", control_documents.change_customer)
     router.add(CONTROL, "POST", f"{tenant}/suppliers/{{number}}", control_documents.change_supplier)
     router.add(
         CONTROL, "POST", f"{tenant}/inventory/{{inventory_id}}", control_documents.change_item

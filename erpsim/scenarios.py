@@ -3,10 +3,10 @@ control API (``POST /_sandbox/tenants/{id}/scenario``)."""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from erpsim.names import Names
 
 
-class Scenario(StrEnum):
+class Scenario(Names):
     HEALTHY = "healthy"
     NOT_APPROVED = "not_approved"
     MISSING_API_USER_ROLE = "missing_api_user_role"
@@ -17,11 +17,3 @@ class Scenario(StrEnum):
     NEAR_LIMIT = "near_limit"
     SLOW = "slow"
     FLAKY = "flaky"
-
-    @classmethod
-    def parse(cls, value: object) -> Scenario:
-        """The scenario named ``value``; raises ValueError listing the names when there is none."""
-        try:
-            return cls(value)
-        except ValueError:
-            raise ValueError(f"scenario must be one of: {', '.join(cls)}.") from None

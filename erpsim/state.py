@@ -14,7 +14,6 @@ from erpsim.demo_documents import supplier_invoices
 from erpsim.demo_payments import supplier_payments
 from erpsim.events import Event, Occurrence, Subscription, Subscriptions
 from erpsim.faults import NO_FAULTS, FaultConfig, FaultDice, LostAnswers
-from erpsim.financials.feedback import FeedbackLog
 from erpsim.ids import IdFactory
 from erpsim.masterdata import MasterData
 from erpsim.recorder import RequestLog
@@ -222,7 +221,7 @@ class Sandbox:
         self.webhooks = WebhookLog()
         self.subscriptions = Subscriptions()
         self.dispatcher = Dispatcher(self)
-        self.feedback = FeedbackLog()
+        self.feedback = RequestLog(options.request_log_size)
         self.statuspage = StatusPage(self._status_id, self.clock.utcnow())
         self.global_faults: FaultConfig = NO_FAULTS
         self.clients: dict[str, Client] = {}

@@ -187,15 +187,26 @@ DEMO_SUPPLIERS: list[dict[str, str]] = [
 ]
 
 
-def _location(
-    location_id: str, name: str, line1: str, postal_code: str, city: str
-) -> dict[str, str]:
+def _customer(
+    customer_id: str,
+    name: str,
+    country: str,
+    locations: list[tuple[str, str, str, str, str]],
+    *,
+    status: str = "Active",
+    currency_override: bool = False,
+) -> dict[str, Any]:
+    """A customer; each location is (id, name, street, postal code, city)."""
     return {
-        "id": location_id,
+        "id": customer_id,
         "name": name,
-        "line1": line1,
-        "postal_code": postal_code,
-        "city": city,
+        "country": country,
+        "status": status,
+        "currency_override": currency_override,
+        "locations": [
+            dict(zip(("id", "name", "line1", "postal_code", "city"), loc, strict=True))
+            for loc in locations
+        ],
     }
 
 
@@ -205,145 +216,115 @@ def _location(
 # default; several customers have more delivery locations. Keep the order: seeded orders pick
 # from the active ones.
 DEMO_CUSTOMERS: list[dict[str, Any]] = [
-    {
-        "id": "10000",
-        "name": "Bergen Sportsbutikk AS",
-        "country": "NO",
-        "status": "Active",
-        "currency_override": False,
-        "locations": [
-            _location("MAIN", "Butikk sentrum", "Strandgaten 12", "5013", "Bergen"),
-            _location("LAGER", "Lager Åsane", "Åsane senter 1", "5116", "Ulset"),
+    _customer(
+        "10000",
+        "Bergen Sportsbutikk AS",
+        "NO",
+        [
+            ("MAIN", "Butikk sentrum", "Strandgaten 12", "5013", "Bergen"),
+            ("LAGER", "Lager Åsane", "Åsane senter 1", "5116", "Ulset"),
         ],
-    },
-    {
-        "id": "10001",
-        "name": "Oslo Kontorservice AS",
-        "country": "NO",
-        "status": "Active",
-        "currency_override": False,
-        "locations": [_location("MAIN", "Hovedkontor", "Karl Johans gate 5", "0154", "Oslo")],
-    },
-    {
-        "id": "10002",
-        "name": "Trondheim Byggvare AS",
-        "country": "NO",
-        "status": "Active",
-        "currency_override": False,
-        "locations": [
-            _location("MAIN", "Hovedlager", "Kjøpmannsgata 20", "7013", "Trondheim"),
-            _location("LADE", "Byggeplass Lade", "Haakon VIIs gate 2", "7041", "Trondheim"),
-            _location("TILLER", "Byggeplass Tiller", "Tillerbyen 1", "7092", "Tiller"),
+    ),
+    _customer(
+        "10001",
+        "Oslo Kontorservice AS",
+        "NO",
+        [("MAIN", "Hovedkontor", "Karl Johans gate 5", "0154", "Oslo")],
+    ),
+    _customer(
+        "10002",
+        "Trondheim Byggvare AS",
+        "NO",
+        [
+            ("MAIN", "Hovedlager", "Kjøpmannsgata 20", "7013", "Trondheim"),
+            ("LADE", "Byggeplass Lade", "Haakon VIIs gate 2", "7041", "Trondheim"),
+            ("TILLER", "Byggeplass Tiller", "Tillerbyen 1", "7092", "Tiller"),
         ],
-    },
-    {
-        "id": "10003",
-        "name": "Stavanger Marine AS",
-        "country": "NO",
-        "status": "Active",
-        "currency_override": False,
-        "locations": [
-            _location("MAIN", "Kontor", "Strandkaien 30", "4005", "Stavanger"),
-            _location("KAI", "Risavika kai", "Risavika havnering 14", "4056", "Tananger"),
+    ),
+    _customer(
+        "10003",
+        "Stavanger Marine AS",
+        "NO",
+        [
+            ("MAIN", "Kontor", "Strandkaien 30", "4005", "Stavanger"),
+            ("KAI", "Risavika kai", "Risavika havnering 14", "4056", "Tananger"),
         ],
-    },
-    {
-        "id": "10004",
-        "name": "Göteborgs Järnhandel AB",
-        "country": "SE",
-        "status": "Active",
-        "currency_override": True,
-        "locations": [
-            _location("MAIN", "Butik", "Kungsgatan 1", "411 19", "Göteborg"),
-            _location("HISINGEN", "Lager Hisingen", "Lundbyleden 8", "417 07", "Göteborg"),
+    ),
+    _customer(
+        "10004",
+        "Göteborgs Järnhandel AB",
+        "SE",
+        [
+            ("MAIN", "Butik", "Kungsgatan 1", "411 19", "Göteborg"),
+            ("HISINGEN", "Lager Hisingen", "Lundbyleden 8", "417 07", "Göteborg"),
         ],
-    },
-    {
-        "id": "10005",
-        "name": "Malmö Café & Konditori AB",
-        "country": "SE",
-        "status": "Active",
-        "currency_override": False,
-        "locations": [_location("MAIN", "Café", "Södergatan 3", "211 34", "Malmö")],
-    },
-    {
-        "id": "10006",
-        "name": "Uppsala Elektronik AB",
-        "country": "SE",
-        "status": "Active",
-        "currency_override": False,
-        "locations": [_location("MAIN", "Butik", "Kungsgatan 40", "753 21", "Uppsala")],
-    },
-    {
-        "id": "10007",
-        "name": "Aarhus Cykelværksted ApS",
-        "country": "DK",
-        "status": "Active",
-        "currency_override": False,
-        "locations": [
-            _location("MAIN", "Butik", "Mejlgade 10", "8000", "Aarhus C"),
-            _location("VAERKSTED", "Værksted", "Værkstedvej 4", "8200", "Aarhus N"),
+        currency_override=True,
+    ),
+    _customer(
+        "10005",
+        "Malmö Café & Konditori AB",
+        "SE",
+        [("MAIN", "Café", "Södergatan 3", "211 34", "Malmö")],
+    ),
+    _customer(
+        "10006",
+        "Uppsala Elektronik AB",
+        "SE",
+        [("MAIN", "Butik", "Kungsgatan 40", "753 21", "Uppsala")],
+    ),
+    _customer(
+        "10007",
+        "Aarhus Cykelværksted ApS",
+        "DK",
+        [
+            ("MAIN", "Butik", "Mejlgade 10", "8000", "Aarhus C"),
+            ("VAERKSTED", "Værksted", "Værkstedvej 4", "8200", "Aarhus N"),
         ],
-    },
-    {
-        "id": "10008",
-        "name": "Odense Blomster ApS",
-        "country": "DK",
-        "status": "Active",
-        "currency_override": False,
-        "locations": [_location("MAIN", "Butik", "Vestergade 22", "5000", "Odense C")],
-    },
-    {
-        "id": "10009",
-        "name": "Tampereen Rauta Oy",
-        "country": "FI",
-        "status": "Active",
-        "currency_override": False,
-        "locations": [_location("MAIN", "Myymälä", "Hämeenkatu 9", "33100", "Tampere")],
-    },
-    {
-        "id": "10010",
-        "name": "Turun Kahvipaahtimo Oy",
-        "country": "FI",
-        "status": "Active",
-        "currency_override": False,
-        "locations": [_location("MAIN", "Paahtimo", "Linnankatu 31", "20100", "Turku")],
-    },
-    {
-        "id": "10011",
-        "name": "Tromsø Fiskeutstyr AS",
-        "country": "NO",
-        "status": "Active",
-        "currency_override": False,
-        "locations": [_location("MAIN", "Butikk", "Storgata 50", "9008", "Tromsø")],
-    },
-    {
-        "id": "10012",
-        "name": "Luleå Verktyg AB",
-        "country": "SE",
-        "status": "Active",
-        "currency_override": False,
-        "locations": [_location("MAIN", "Butik", "Storgatan 15", "972 31", "Luleå")],
-    },
-    {
-        "id": "10013",
-        "name": "Kristiansand Interiør AS",
-        "country": "NO",
-        "status": "Active",
-        "currency_override": True,
-        "locations": [
-            _location("MAIN", "Butikk", "Markens gate 18", "4611", "Kristiansand"),
-            _location("SORLANDS", "Sørlandssenteret", "Barstølveien 31", "4636", "Kristiansand"),
+    ),
+    _customer(
+        "10008",
+        "Odense Blomster ApS",
+        "DK",
+        [("MAIN", "Butik", "Vestergade 22", "5000", "Odense C")],
+    ),
+    _customer(
+        "10009",
+        "Tampereen Rauta Oy",
+        "FI",
+        [("MAIN", "Myymälä", "Hämeenkatu 9", "33100", "Tampere")],
+    ),
+    _customer(
+        "10010",
+        "Turun Kahvipaahtimo Oy",
+        "FI",
+        [("MAIN", "Paahtimo", "Linnankatu 31", "20100", "Turku")],
+    ),
+    _customer(
+        "10011",
+        "Tromsø Fiskeutstyr AS",
+        "NO",
+        [("MAIN", "Butikk", "Storgata 50", "9008", "Tromsø")],
+    ),
+    _customer(
+        "10012", "Luleå Verktyg AB", "SE", [("MAIN", "Butik", "Storgatan 15", "972 31", "Luleå")]
+    ),
+    _customer(
+        "10013",
+        "Kristiansand Interiør AS",
+        "NO",
+        [
+            ("MAIN", "Butikk", "Markens gate 18", "4611", "Kristiansand"),
+            ("SORLANDS", "Sørlandssenteret", "Barstølveien 31", "4636", "Kristiansand"),
         ],
-    },
-    {
-        "id": "10014",
-        "name": "Nedlagt Handel AS",
-        "country": "NO",
-        "status": "Inactive",
-        "currency_override": False,
-        "locations": [_location("MAIN", "Tidligere butikk", "Gamleveien 1", "3015", "Drammen")],
-    },
+        currency_override=True,
+    ),
+    _customer(
+        "10014",
+        "Nedlagt Handel AS",
+        "NO",
+        [("MAIN", "Tidligere butikk", "Gamleveien 1", "3015", "Drammen")],
+        status="Inactive",
+    ),
 ]
 
 # Inventory for SalesOrders v3. ``default_po_source`` is the item's default replenishment source

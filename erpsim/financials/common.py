@@ -100,6 +100,50 @@ def listed(call: Call, max_page_size: int, items: list[dict[str, Any]]) -> Reply
     return json_reply(200, [{**item, "metadata": metadata} for item in window])
 
 
+def json_object(call: Call, dto_name: str, fields: set[str] | frozenset[str]) -> dict[str, Any]:
+    """The body as one JSON object of known ``dto_name`` fields; 415/400 otherwise."""
+    if call.content_type not in JSON_TYPES:
+        raise failure(call, 415, f"Send the body ({dto_name}) as application/json.")
+    try:
+        body = call.json_body()
+    except (ValueError, UnicodeDecodeError) as error:
+        raise bad_request(call, f"The request body is not valid JSON: {error}") from None
+    if not isinstance(body, dict):
+        raise bad_request(call, f"The request body must be a JSON object ({dto_name}).")
+    unknown = sorted(set(body) - set(fields))
+    if unknown:
+        raise bad_request(call, f"Unknown field(s) for {dto_name}: {', '.join(unknown)}.")
+    return body
+
+
+def find_document(
+    call: Call,
+    documents: dict[tuple[str, str], dict[str, Any]],
+    number: str,
+    requested_type: str | None,
+    types: tuple[str, ...],
+    noun: str,
+    type_name: str,
+) -> dict[str, Any]:
+    """An AP document by type and number, or by number alone, where the first of ``types``
+    that has the number wins (keyed lookups, no scan); 400 for an unknown type, 404 if none."""
+    if requested_type is not None:
+        kind = next((t for t in types if t.lower() == requested_type.lower()), None)
+        if kind is None:
+            raise bad_request(
+                call,
+                f"The value '{requested_type}' is not a valid {type_name}. "
+                f"Accepted: {', '.join(types)}.",
+            )
+        found = documents.get((kind, number))
+    else:
+        found = next((documents[(k, number)] for k in types if (k, number) in documents), None)
+    if found is None:
+        kind_text = f"{requested_type} " if requested_type else ""
+        raise failure(call, 404, f"{noun.capitalize()} {kind_text}'{number}' was not found.")
+    return found
+
+
 def bool_arg(call: Call, name: str) -> bool:
     raw = call.arg(name)
     if raw is None or raw == "":

@@ -4,39 +4,21 @@ operations-facts C11). The sandbox records each one for tests (``GET /_sandbox/f
 
 from __future__ import annotations
 
-import threading
 import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from erpsim.call import Call
-from erpsim.financials.common import JSON_TYPES, bad_request, failure
+from erpsim.financials.common import bad_request, json_object
 from erpsim.replies import Reply, json_reply
 
 if TYPE_CHECKING:
     from erpsim.app import SandboxApp
 
 FORM = "application/x-www-form-urlencoded"
+DTO = "WebhookNotificationFeedbackDto"
 FIELDS = ("notificationId", "source", "description", "isSuccess")
 DESCRIPTION_LENGTH = 4000
-
-
-class FeedbackLog:
-    def __init__(self) -> None:
-        self._entries: list[dict[str, Any]] = []
-        self._lock = threading.Lock()
-
-    def add(self, entry: dict[str, Any]) -> None:
-        with self._lock:
-            self._entries.append(entry)
-
-    def entries(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return [dict(e) for e in self._entries]
-
-    def reset(self) -> None:
-        with self._lock:
-            self._entries.clear()
 
 
 def post_feedback(call: Call, app: SandboxApp) -> Reply:
@@ -61,12 +43,9 @@ def post_feedback(call: Call, app: SandboxApp) -> Reply:
 
 def _read(call: Call) -> dict[str, Any]:
     """``WebhookNotificationFeedbackDto`` as JSON or a form; 400/415 in the IPPException shape."""
-    if call.content_type in JSON_TYPES:
-        try:
-            data = call.json_body()
-        except (ValueError, UnicodeDecodeError) as error:
-            raise bad_request(call, f"The request body is not valid JSON: {error}") from None
-    elif call.content_type == FORM:
+    if call.content_type != FORM:
+        data = json_object(call, DTO, set(FIELDS))
+    else:
         try:
             pairs = parse_qs(call.body.decode("utf-8"), keep_blank_values=True)
         except UnicodeDecodeError:
@@ -74,17 +53,9 @@ def _read(call: Call) -> dict[str, Any]:
         data = {name: values[-1] for name, values in pairs.items()}
         if "isSuccess" in data:
             data["isSuccess"] = {"true": True, "false": False}.get(data["isSuccess"].lower(), "?")
-    else:
-        raise failure(
-            call, 415, "Send WebhookNotificationFeedbackDto as application/json or a form."
-        )
-    if not isinstance(data, dict):
-        raise bad_request(call, "The body must be a WebhookNotificationFeedbackDto object.")
-    unknown = sorted(set(data) - set(FIELDS))
-    if unknown:
-        raise bad_request(
-            call, f"Unknown field(s) for WebhookNotificationFeedbackDto: {', '.join(unknown)}."
-        )
+        unknown = sorted(set(data) - set(FIELDS))
+        if unknown:
+            raise bad_request(call, f"Unknown field(s) for {DTO}: {', '.join(unknown)}.")
     notification_id = data.get("notificationId")
     try:
         uuid.UUID(str(notification_id))

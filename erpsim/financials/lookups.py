@@ -23,6 +23,7 @@ from erpsim.financials.common import (
 )
 from erpsim.replies import Reply, json_reply
 from erpsim.salesorders.lookups import PO_SOURCE_ATTRIBUTE, item_attributes, quantity_on_hand
+from erpsim.specs import FINANCIALS, enum
 from erpsim.state import Company
 from erpsim.versions import timestamp_of
 from erpsim.world import COUNTRY_CURRENCY, DEMO_WAREHOUSES, ORDER_TYPES
@@ -30,8 +31,8 @@ from erpsim.world import COUNTRY_CURRENCY, DEMO_WAREHOUSES, ORDER_TYPES
 if TYPE_CHECKING:
     from erpsim.app import SandboxApp
 
-SUPPLIER_STATUSES = ("Active", "OnHold", "HoldPayments", "Inactive", "OneTime")
-ITEM_STATUSES = ("Active", "NoSales", "NoPurchases", "NoRequest", "Inactive", "MarkedForDeletion")
+SUPPLIER_STATUSES = enum(FINANCIALS, "SupplierDto", "status")
+ITEM_STATUSES = enum(FINANCIALS, "InventoryDto", "status")
 COUNTRY_NAMES = {"NO": "Norway", "SE": "Sweden", "DK": "Denmark", "FI": "Finland"}
 _ATTRIBUTE_DESCRIPTIONS = {PO_SOURCE_ATTRIBUTE: "Default replenishment source"}
 

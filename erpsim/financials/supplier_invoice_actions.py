@@ -17,10 +17,10 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from erpsim.call import Call
 from erpsim.financials.common import (
-    JSON_TYPES,
     bad_request,
     etag_matches,
     failure,
+    json_object,
     precondition_failed,
     with_etag,
 )
@@ -122,17 +122,7 @@ def _prebooking(call: Call) -> tuple[dict[str, Any], dict[str, Any]]:
     """``PrebookingUpdateDto`` (``{"accountNumber": {"value": ...}, "subaccount": [...]}``) as
     the line's ``prebookAccount`` and ``prebookSubaccount``; a bad body or an account or
     subaccount the ledger does not have is refused before anything changes."""
-    if call.content_type not in JSON_TYPES:
-        raise failure(call, 415, "The prebook body (PrebookingUpdateDto) must be application/json.")
-    try:
-        body = call.json_body()
-    except (ValueError, UnicodeDecodeError) as error:
-        raise bad_request(call, f"The request body is not valid JSON: {error}") from None
-    if not isinstance(body, dict):
-        raise bad_request(call, "The request body must be a JSON object (PrebookingUpdateDto).")
-    unknown = sorted(set(body) - {"accountNumber", "subaccount"})
-    if unknown:
-        raise bad_request(call, f"Unknown field(s) for PrebookingUpdateDto: {', '.join(unknown)}.")
+    body = json_object(call, "PrebookingUpdateDto", {"accountNumber", "subaccount"})
     wrapper = body.get("accountNumber")
     if not isinstance(wrapper, dict) or not isinstance(wrapper.get("value"), str):
         raise bad_request(call, 'accountNumber must be written as {"value": "<account>"}.')

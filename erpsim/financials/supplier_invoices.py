@@ -14,7 +14,7 @@ from erpsim.financials.common import (
     date_filter,
     enum_arg,
     etag_matches,
-    failure,
+    find_document,
     number_filter,
     parse_moment,
     precondition_failed,
@@ -22,36 +22,17 @@ from erpsim.financials.common import (
 )
 from erpsim.financials.updates import parse_update
 from erpsim.replies import JSON, Reply, empty_reply, encode_json, json_reply
+from erpsim.specs import FINANCIALS, enum
 from erpsim.state import Company
 from erpsim.versions import timestamp_of
 
 if TYPE_CHECKING:
     from erpsim.app import SandboxApp
 
-DOCUMENT_TYPES = (
-    "Check",
-    "CreditAdj",
-    "DebitAdj",
-    "Invoice",
-    "Prepayment",
-    "QuickCheck",
-    "Refund",
-    "VoidCheck",
-    "VoidQuickCheck",
-)
+DOCUMENT_TYPES = enum(FINANCIALS, "SupplierInvoiceDto", "documentType")
 # The list filter's own enum (OAS-2025 GET /v1/supplierInvoice, parameter documentType).
 FILTER_DOCUMENT_TYPES = ("Invoice", "CreditAdj", "DebitAdj", "Prepayment", "Refund", "Payment")
-STATUSES = (
-    "Hold",
-    "Balanced",
-    "Voided",
-    "Scheduled",
-    "Open",
-    "Closed",
-    "Printed",
-    "Prebooked",
-    "Reserved",
-)
+STATUSES = enum(FINANCIALS, "SupplierInvoiceDto", "status")
 _LOOKUP_ORDER = ("Invoice", *(t for t in DOCUMENT_TYPES if t != "Invoice"))
 RELEASED_STATUSES = frozenset({"Open", "Closed"})
 
@@ -73,35 +54,19 @@ _LIST_EXPANDS = {
 }
 
 
-def canonical_type(call: Call, raw: str) -> str:
-    for value in DOCUMENT_TYPES:
-        if value.lower() == raw.lower():
-            return value
-    raise bad_request(
-        call,
-        f"The value '{raw}' is not a valid document type. Accepted: {', '.join(DOCUMENT_TYPES)}.",
-    )
-
-
 def find_invoice(
     call: Call, company: Company, number: str, document_type: str | None
 ) -> dict[str, Any]:
-    if document_type is not None:
-        invoice = company.invoices.get((canonical_type(call, document_type), number))
-    else:
-        # By number alone: an Invoice first, then the other types (keyed lookups, no scan).
-        invoice = next(
-            (
-                company.invoices[(kind, number)]
-                for kind in _LOOKUP_ORDER
-                if (kind, number) in company.invoices
-            ),
-            None,
-        )
-    if invoice is None:
-        kind = f"{document_type} " if document_type else ""
-        raise failure(call, 404, f"Supplier invoice {kind}'{number}' was not found.")
-    return invoice
+    """By type and number, or by number alone (an Invoice first, then the other types)."""
+    return find_document(
+        call,
+        company.invoices,
+        number,
+        document_type,
+        _LOOKUP_ORDER,
+        "supplier invoice",
+        "document type",
+    )
 
 
 def etag_of(invoice: dict[str, Any]) -> str:

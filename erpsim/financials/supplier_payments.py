@@ -15,13 +15,13 @@ from erpsim.call import Call
 from erpsim.demo_documents import iso_date, money
 from erpsim.errors import ApiError
 from erpsim.financials.common import (
-    JSON_TYPES,
     Paging,
     bad_request,
     date_filter,
     enum_arg,
     etag_matches,
     failure,
+    find_document,
     number_filter,
     parse_moment,
     with_etag,
@@ -29,26 +29,14 @@ from erpsim.financials.common import (
 from erpsim.financials.supplier_invoices import etag_of, new_version, set_status, touch
 from erpsim.financials.updates import parse_update
 from erpsim.replies import Reply, empty_reply, json_reply
+from erpsim.specs import FINANCIALS, enum
 from erpsim.state import Company
 
 if TYPE_CHECKING:
     from erpsim.app import SandboxApp
 
-PAYMENT_TYPES = ("Payment", "DebitAdj", "Prepayment", "Refund", "VoidPayment", "VoidRefund")
-PAYMENT_STATUSES = (
-    "Hold",
-    "Balanced",
-    "Voided",
-    "Scheduled",
-    "Open",
-    "Closed",
-    "Printed",
-    "Prebooked",
-    "PendingApproval",
-    "Rejected",
-    "Reserved",
-    "PendingPrint",
-)
+PAYMENT_TYPES = enum(FINANCIALS, "SupplierPaymentDto", "type")
+PAYMENT_STATUSES = enum(FINANCIALS, "SupplierPaymentDto", "status")
 _LOOKUP_ORDER = ("Payment", *(t for t in PAYMENT_TYPES if t != "Payment"))
 UNRELEASED = ("Hold", "Balanced")
 DESCRIPTION_LENGTH = 50  # SupplierPaymentDto.description: "up to 50 alphanumeric characters"
@@ -61,29 +49,16 @@ def precondition_failed(call: Call) -> ApiError:
 def find_payment(
     call: Call, company: Company, number: str, payment_type: str | None
 ) -> dict[str, Any]:
-    if payment_type is not None:
-        kind = next((t for t in PAYMENT_TYPES if t.lower() == payment_type.lower()), None)
-        if kind is None:
-            raise bad_request(
-                call,
-                f"The value '{payment_type}' is not a valid payment type. "
-                f"Accepted: {', '.join(PAYMENT_TYPES)}.",
-            )
-        payment = company.payments.get((kind, number))
-    else:
-        # By number alone: a Payment first, then the other types.
-        payment = next(
-            (
-                company.payments[(k, number)]
-                for k in _LOOKUP_ORDER
-                if (k, number) in company.payments
-            ),
-            None,
-        )
-    if payment is None:
-        kind_text = f"{payment_type} " if payment_type else ""
-        raise failure(call, 404, f"Supplier payment {kind_text}'{number}' was not found.")
-    return payment
+    """By type and number, or by number alone (a Payment first, then the other types)."""
+    return find_document(
+        call,
+        company.payments,
+        number,
+        payment_type,
+        _LOOKUP_ORDER,
+        "supplier payment",
+        "payment type",
+    )
 
 
 def to_dto(company: Company, payment: dict[str, Any]) -> dict[str, Any]:
@@ -235,12 +210,6 @@ def _release_type(call: Call) -> str | None:
     """``ReleaseSupplierPaymentActionDto`` ``{"type": {"value": "Payment"}}``, or no body."""
     if not call.body.strip():
         return None
-    if call.content_type not in JSON_TYPES:
-        raise failure(
-            call,
-            415,
-            "The release body (ReleaseSupplierPaymentActionDto) must be application/json.",
-        )
     changes = parse_update(call, "ReleaseSupplierPaymentActionDto")
     return changes.get("type")
 

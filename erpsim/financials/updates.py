@@ -13,7 +13,7 @@ from typing import Any
 
 from erpsim.call import Call
 from erpsim.demo_documents import iso_date
-from erpsim.financials.common import JSON_TYPES, bad_request, failure, parse_moment
+from erpsim.financials.common import bad_request, json_object, parse_moment
 from erpsim.specs import FINANCIALS, load
 
 
@@ -32,18 +32,8 @@ def _fields(dto_name: str) -> dict[str, dict[str, Any]]:
 
 def parse_update(call: Call, dto_name: str) -> dict[str, Any]:
     """The scalar changes of a ``dto_name`` body; 415/400 in the IPPException shape otherwise."""
-    if call.content_type not in JSON_TYPES:
-        raise failure(call, 415, "The request must be sent as application/json.")
-    try:
-        body = call.json_body()
-    except (ValueError, UnicodeDecodeError) as error:
-        raise bad_request(call, f"The request body is not valid JSON: {error}") from None
-    if not isinstance(body, dict):
-        raise bad_request(call, f"The request body must be a JSON object ({dto_name}).")
     fields = _fields(dto_name)
-    unknown = sorted(set(body) - set(fields))
-    if unknown:
-        raise bad_request(call, f"Unknown field(s) for {dto_name}: {', '.join(unknown)}.")
+    body = json_object(call, dto_name, set(fields))
     changes: dict[str, Any] = {}
     for name, given in body.items():
         schema = fields[name]

@@ -20,9 +20,10 @@ import pytest
 
 from erpsim.testing import SandboxServer
 
+from .conftest import BACKGROUND_DELAY
 from .helpers import HEALTHY, TEST_CLIENT, WebhookReceiver, erp
 
-DELAY = 60
+DELAY = BACKGROUND_DELAY
 KEY = "subscription-key-actions"
 
 
@@ -86,16 +87,9 @@ def candidate(client: httpx.Client, action: Action) -> dict[str, Any]:
     )
 
 
-@pytest.fixture(scope="module")
-def slow_server():
-    with SandboxServer(world="demo", seed=1, background_delay=DELAY) as server:
-        yield server
-
-
 @pytest.fixture
-def server(slow_server):
-    slow_server.reset()
-    return slow_server
+def server(slow_sandbox):
+    return slow_sandbox
 
 
 @pytest.fixture

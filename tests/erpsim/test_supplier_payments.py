@@ -6,12 +6,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from erpsim.testing import SandboxServer
 from erpsim.world import DEMO_TENANTS
 
+from .conftest import BACKGROUND_DELAY
 from .helpers import HEALTHY, erp
 
-DELAY = 60
+DELAY = BACKGROUND_DELAY
 
 
 @pytest.fixture
@@ -236,17 +236,10 @@ def test_a_released_payment_cannot_be_changed(client):
 # -- through the Background API ------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def slow_server():
-    with SandboxServer(world="demo", seed=1, background_delay=DELAY) as server:
-        yield server
-
-
 @pytest.fixture
-def background(slow_server):
-    slow_server.reset()
-    with erp(slow_server) as http:
-        yield slow_server, http
+def background(slow_sandbox):
+    with erp(slow_sandbox) as http:
+        yield slow_sandbox, http
 
 
 def test_release_in_the_background_checks_if_match_when_it_runs(background):
