@@ -139,6 +139,8 @@ class LostAnswers:
 
     def take(self, method: str, path: str, tenant_id: str | None) -> LostAnswer | None:
         """The first armed entry for this request, disarmed (each loses one answer)."""
+        if not self._armed:
+            return None  # the usual case, without taking the lock on every ERP call
         with self._lock:
             for index, lost in enumerate(self._armed):
                 if lost.matches(method, path, tenant_id):

@@ -9,6 +9,7 @@ cross-site form post.
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 
@@ -32,7 +33,10 @@ def is_loopback(hostname: str) -> bool:
         return False
 
 
+@lru_cache(maxsize=256)
 def host_allowed(host_header: str | None, extra: frozenset[str]) -> bool:
+    # Cached: a server sees a handful of Host values, and parsing an address costs more than
+    # the rest of the check on every request.
     if host_header is None:
         return True  # HTTP/1.0 without Host: no name to rebind
     name = hostname_of(host_header)
