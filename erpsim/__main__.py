@@ -50,6 +50,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--max-page-size", type=int, default=defaults.max_page_size)
     parser.add_argument("--signature-header", default=DEFAULT_SIGNATURE_HEADER)
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        help="a host name to answer besides the loopback ones (repeatable)",
+    )
     parser.add_argument("--log-level", default="warning")
     return parser.parse_args(argv)
 
@@ -66,6 +72,7 @@ def build_app(args: argparse.Namespace) -> SandboxApp:
         failed_request_limit=args.failed_request_limit,
         max_page_size=args.max_page_size,
         signature_header=args.signature_header,
+        allowed_hosts=tuple(args.allowed_host),
     )
     app = SandboxApp(options)
     if args.latency_ms:

@@ -11,6 +11,7 @@ from erpsim import errors
 from erpsim.call import FINANCIALS, Call
 from erpsim.errors import ApiError
 from erpsim.replies import json_reply
+from erpsim.scenarios import Scenario
 
 COMPANY_CONTEXT_MESSAGE = "Invalid parameter exception: ipp-company-id"
 
@@ -26,7 +27,7 @@ def check(call: Call) -> None:
 def _check_financials(call: Call) -> None:
     tenant = call.tenant
     assert tenant is not None
-    if tenant.scenario == "no_license":
+    if tenant.scenario == Scenario.NO_LICENSE:
         raise ApiError(
             errors.ipp_exception(
                 400, "No license for this company.", call.request_id, errors.NO_LICENSE
@@ -34,7 +35,7 @@ def _check_financials(call: Call) -> None:
         )
     company_header = call.header("ipp-company-id")
     wrong_company = company_header is not None and company_header.strip() != str(tenant.company_id)
-    if tenant.scenario == "company_context" or wrong_company:
+    if tenant.scenario == Scenario.COMPANY_CONTEXT or wrong_company:
         raise ApiError(
             errors.ipp_exception(
                 400, COMPANY_CONTEXT_MESSAGE, call.request_id, errors.COMPANY_CONTEXT
@@ -64,9 +65,9 @@ def _require_financials_scope(call: Call) -> None:
 def _check_salesorders(call: Call) -> None:
     tenant = call.tenant
     assert tenant is not None and call.claims is not None
-    if tenant.scenario == "no_license":
+    if tenant.scenario == Scenario.NO_LICENSE:
         raise ApiError(errors.problem(403, "No license for this company."))
-    if tenant.scenario == "company_context":
+    if tenant.scenario == Scenario.COMPANY_CONTEXT:
         raise ApiError(errors.problem(403, "The caller is not authorised for this company."))
     needed = (
         "visma.net.erp.salesorder:read"
@@ -74,5 +75,5 @@ def _check_salesorders(call: Call) -> None:
         else "visma.net.erp.salesorder:write"
     )
     # A tenant that never approved the SalesOrders scopes is refused even with an older token.
-    if needed not in call.claims.scopes or tenant.scenario == "salesorder_scope_missing":
+    if needed not in call.claims.scopes or tenant.scenario == Scenario.SALESORDER_SCOPE_MISSING:
         raise ApiError(errors.insufficient_scope(needed))

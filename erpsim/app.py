@@ -16,15 +16,18 @@ from collections.abc import Callable
 from typing import Any
 
 from erpsim import access, background_runner, refusals
-from erpsim.call import CONNECT, CONTROL, FINANCIALS, SALESORDERS, Call
+from erpsim.call import CONNECT, CONTROL, FINANCIALS, SALESORDERS, STATUSPAGE, Call
 from erpsim.compression import compress
 from erpsim.config import SandboxOptions
 from erpsim.errors import ApiError
+from erpsim.events import Occurrence
 from erpsim.faults import abort_connection
+from erpsim.loopback import host_allowed
 from erpsim.recorder import mask_body, mask_headers
 from erpsim.replies import Reply, send_reply
 from erpsim.routes import build_router
 from erpsim.routing import MethodNotAllowed
+from erpsim.scenarios import Scenario
 from erpsim.state import Sandbox
 from erpsim.throttle import Verdict
 from erpsim.tokens import TokenError, TokenExpired
@@ -33,6 +36,7 @@ log = logging.getLogger("erpsim")
 
 REQUEST_ID_HEADER = "X-Request-Id"
 ERP_APIS = (FINANCIALS, SALESORDERS)
+SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
 class BodyTooLarge(Exception):
@@ -46,7 +50,8 @@ class ClientGone(Exception):
 class SandboxApp:
     def __init__(self, options: SandboxOptions | None = None) -> None:
         self.sandbox = Sandbox(options or SandboxOptions())
-        self.router = build_router()
+        self._extra_hosts = frozenset(h.lower() for h in self.sandbox.options.allowed_hosts)
+        self.router = build_router(self.sandbox.options)
         self.background = background_runner.BackgroundRunner(self.sandbox, self._replay)
         self._runner: asyncio.Task[None] | None = None
 
@@ -73,6 +78,7 @@ class SandboxApp:
                     self._runner.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await self._runner
+                await self.sandbox.dispatcher.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -94,21 +100,32 @@ class SandboxApp:
             base_url=_origin(scope, headers),
             request_id=sandbox.ids.guid(),
         )
-        try:
-            call.body = await _read_body(receive, headers, sandbox.options.max_body_bytes)
-        except BodyTooLarge:
-            return self._finish(call, refusals.too_large(call, sandbox.options.max_body_bytes))
-        except ClientGone:
-            return None
+        if not host_allowed(headers.get("host"), self._extra_hosts):
+            return self._finish(call, refusals.wrong_host(call))
+        wrong_method: MethodNotAllowed | None = None
         try:
             match = self.router.match(call.method, path)
         except MethodNotAllowed as refusal:
-            call.api = refusal.api
-            return self._finish(call, refusals.method_not_allowed(call, refusal.allowed))
+            match, wrong_method = None, refusal
+        # Uploads have their own, larger limit; every other body the gateway's.
+        limit = (match and match.route.max_body) or sandbox.options.max_body_bytes
+        try:
+            call.body = await _read_body(receive, headers, limit)
+        except BodyTooLarge:
+            return self._finish(call, refusals.too_large(call, limit))
+        except ClientGone:
+            return None
+        if wrong_method is not None:
+            call.api = wrong_method.api
+            return self._finish(call, refusals.method_not_allowed(call, wrong_method.allowed))
         if match is None:
             return self._finish(call, refusals.not_found(call))
         call.api = match.route.api
         call.params = match.params
+        if call.api == CONTROL and call.method not in SAFE_METHODS and not _is_json(call):
+            # A browser sends application/json cross-site only after a CORS preflight, which the
+            # sandbox never grants: a page on another site cannot reset or steer it.
+            return self._finish(call, refusals.not_json(call))
         if call.api in ERP_APIS:
             return await self._erp_call(call, match.route.handler, send)
         reply = await self._run_handler(call, match.route.handler)
@@ -146,6 +163,15 @@ class SandboxApp:
                 reply = background_runner.accept(sandbox, call, background)
             else:
                 reply = await self._run_handler(call, handler)
+                lost = sandbox.lost_answers.take(call.method, call.path, call.tenant.tenant_id)
+                if lost is not None:
+                    # The work is done (the order exists); only the answer goes missing.
+                    fault = f"lost_answer_{lost.mode}"
+                    if lost.mode == "reset" and abort_connection(send):
+                        self._record(call, None, fault=fault, latency=latency)
+                        return None
+                    await asyncio.sleep(lost.hold_seconds)
+                    raise ApiError(refusals.gateway_timeout(call))
         except ApiError as error:
             reply = error.reply
             if not rate_headers and reply.status != 429:
@@ -182,7 +208,7 @@ class SandboxApp:
             raise ApiError(
                 refusals.no_company(call, "The token carries no tenant_id, so no company is set.")
             )
-        if call.tenant is None or call.tenant.scenario == "customer_tenant":
+        if call.tenant is None or call.tenant.scenario == Scenario.CUSTOMER_TENANT:
             # DOCS how-tos/fix401error: a customer tenant id authenticates at Visma Connect but
             # the ERP refuses it; only a company tenant id maps to a company.
             raise ApiError(
@@ -231,12 +257,33 @@ class SandboxApp:
             result = handler(call, self)
             if inspect.isawaitable(result):
                 result = await result
-            return result
         except ApiError as error:
             return error.reply
         except Exception:
             log.exception("handler failed for %s %s", call.method, call.path)
             return refusals.server_error(call)
+        if result.status < 400:
+            self._publish(call)
+        return result
+
+    def _publish(self, call: Call) -> None:
+        """Tell subscribers what the call changed (events the handler recorded on the call)."""
+        recorded = call.extra.get("events")
+        if not recorded or call.company is None:
+            return
+        actor = call.client.client_id if call.client is not None and call.api != CONTROL else None
+        for event, entity_id, extra in recorded:
+            self.sandbox.publish(
+                Occurrence(
+                    event=event,
+                    company_id=call.company.company_id,
+                    entity_id=entity_id,
+                    actor_client_id=actor,
+                    base_url=call.base_url,
+                    at=self.sandbox.clock.now(),
+                    extra=extra,
+                )
+            )
 
     def _finish(
         self,
@@ -293,12 +340,18 @@ def _identity(call: Call) -> str:
     )
 
 
+def _is_json(call: Call) -> bool:
+    return call.content_type == "application/json"
+
+
 def _api_of(path: str) -> str:
     lowered = path.lower()
     if lowered.startswith("/api/v3/"):
         return SALESORDERS
     if lowered.startswith("/_sandbox"):
         return CONTROL
+    if lowered.startswith("/api/v2/"):
+        return STATUSPAGE
     if lowered.startswith(("/connect/", "/.well-known/")):
         return CONNECT
     return FINANCIALS

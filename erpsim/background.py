@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from erpsim.loopback import check_notification_url
+
 HEADER = "erp-api-background"
 
 
@@ -52,7 +54,10 @@ def parse_background_header(value: str) -> Notification:
             pairs.append((name.strip(), header_value.strip()))
         return Notification("subscription", custom_headers=tuple(pairs))
     if lowered.startswith(("http://", "https://")) and " " not in text:
-        return Notification("url", url=text)
+        try:
+            return Notification("url", url=check_notification_url(text))
+        except ValueError as error:
+            raise BackgroundHeaderError(f"erp-api-background: {error}") from None
     raise BackgroundHeaderError(
         "erp-api-background must be a URL, 'none' or 'subscription[:name=value,...]'"
     )

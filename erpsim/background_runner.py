@@ -21,10 +21,11 @@ from erpsim.background import (
 )
 from erpsim.call import FINANCIALS, Call
 from erpsim.errors import ApiError
+from erpsim.events import Event, Occurrence
 from erpsim.refusals import error_text
 from erpsim.replies import Reply, json_reply
 from erpsim.state import Sandbox
-from erpsim.webhooks import deliver
+from erpsim.webhooks import USER_AGENT, Delivery, encode, sign
 
 log = logging.getLogger("erpsim")
 
@@ -88,7 +89,8 @@ class BackgroundRunner:
                 log.exception("background runner failed; it keeps going")
 
     async def run_due(self) -> None:
-        """Run every operation whose time has come (by the virtual clock) and notify callers."""
+        """Run every operation whose time has come (by the virtual clock), notify callers, and
+        deliver the ERP events waiting in the dispatcher's queue."""
         sandbox = self._sandbox
         now = sandbox.clock.now()
         sandbox.background.expire(now, sandbox.options.background_retention)
@@ -98,6 +100,7 @@ class BackgroundRunner:
             notifications.append(self._notify(operation))
         if notifications:
             await asyncio.gather(*notifications)
+        await sandbox.dispatcher.drain()
 
     async def _execute(self, operation: BackgroundOperation) -> None:
         sandbox = self._sandbox
@@ -129,54 +132,55 @@ class BackgroundRunner:
         operation.running = False
 
     async def _notify(self, operation: BackgroundOperation) -> None:
+        """URL mode: the legacy POST to that URL. Subscription mode: ``BACKGROUND_API_RESPONSE``
+        to each of the client's subscriptions that hear it, with the caller's name=value pairs
+        as headers (operations-facts C2)."""
         sandbox = self._sandbox
         notification = operation.notification
         if notification.mode == "none":
             return
-        client = sandbox.clients.get(operation.client_id)
-        payload: dict[str, Any] = {
-            "id": operation.id,
-            "statusCode": operation.status_code,
-            "stateLocation": state_location(operation.base_url, operation.id),
-        }
+        state = state_location(operation.base_url, operation.id)
+        result: dict[str, Any] = {"id": operation.id, "statusCode": operation.status_code}
+        result["stateLocation"] = state
         if operation.response_body:
-            payload["contentLocation"] = f"{payload['stateLocation']}/content"
-        url = notification.url
-        if notification.mode == "subscription":
-            url = client.webhook_url if client else None
-            payload = {
-                "notificationId": sandbox.ids.guid(),
-                "eventId": "BACKGROUND_API_RESPONSE",
-                "contextId": operation.company_id,
-                "tenantId": operation.tenant_id,
-                "apiClientId": operation.client_id,
-                "resourceUri": payload["stateLocation"],
-                "action": operation.status,
-                **payload,
-            }
-        if url:
-            record = await deliver(
-                url=url,
-                payload=payload,
-                secret=client.webhook_secret if client else "",
-                signature_header=sandbox.options.signature_header,
-                extra_headers=notification.custom_headers,
-                timeout=sandbox.options.webhook_timeout,
+            result["contentLocation"] = f"{state}/content"
+        meta = {"operation_id": operation.id, "mode": notification.mode}
+        if notification.mode == "url":
+            client = sandbox.clients.get(operation.client_id)
+            body = encode(result)
+            headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
+            headers.update(dict(notification.custom_headers))
+            headers[sandbox.options.signature_header] = sign(
+                client.webhook_secret if client else "", body
             )
-        else:
-            record = {
-                "url": None,
-                "headers": {},
-                "body": payload,
-                "status": None,
-                "error": "The client has no webhook subscription for BACKGROUND_API_RESPONSE",
-            }
-        record.update(
-            {
-                "operation_id": operation.id,
-                "mode": notification.mode,
-                "client_id": operation.client_id,
-                "time": sandbox.clock.utcnow().isoformat(),
-            }
+            meta["client_id"] = operation.client_id
+            await sandbox.dispatcher.send(Delivery(notification.url, body, headers, meta))
+            return
+        occurrence = Occurrence(
+            event=Event.BACKGROUND_API_RESPONSE,
+            company_id=operation.company_id,
+            entity_id=operation.id,
+            actor_client_id=operation.client_id,
+            base_url=operation.base_url,
+            at=operation.finished or sandbox.clock.now(),
+            extra={"resourceUri": state, "action": operation.status, **result},
         )
-        sandbox.webhooks.add(record)
+        dispatcher = sandbox.dispatcher
+        subscribers = dispatcher.subscribers(
+            Event.BACKGROUND_API_RESPONSE, operation.company_id, operation.client_id
+        )
+        for subscription, tenant_id in subscribers:
+            delivery = dispatcher.notification(
+                occurrence,
+                subscription,
+                tenant_id,
+                extra_headers=notification.custom_headers,
+                mode="subscription",
+            )
+            await dispatcher.send(delivery, **meta)
+        if not subscribers:
+            payload = {"eventId": Event.BACKGROUND_API_RESPONSE.value, **result}
+            await dispatcher.send(
+                Delivery(None, encode(payload), {}, {**meta, "client_id": operation.client_id}),
+                error="The client has no webhook subscription for BACKGROUND_API_RESPONSE",
+            )

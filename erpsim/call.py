@@ -16,6 +16,7 @@ CONNECT = "connect"
 FINANCIALS = "financials"
 SALESORDERS = "salesorders"
 CONTROL = "control"
+STATUSPAGE = "statuspage"
 
 
 @dataclass(slots=True)

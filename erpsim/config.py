@@ -6,6 +6,8 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 DEFAULT_SIGNATURE_HEADER = "X-VWD-Signature-V1"
+# Options ``POST /_sandbox/settings`` may change while the sandbox runs (reset restores them).
+RUNTIME_SETTINGS = ("background_delay",)
 
 
 @dataclass
@@ -36,11 +38,15 @@ class SandboxOptions:
     max_page_size: int = 100
     # Request bodies above this get 413 in the API's error shape.
     max_body_bytes: int = 10 * 1024 * 1024
+    # One attachment file at most (Visma's 25 MB for order attachments; see docs/sandbox.md).
+    max_attachment_bytes: int = 25 * 1024 * 1024
     signature_header: str = DEFAULT_SIGNATURE_HEADER
     webhook_timeout: float = 5.0
     # How many recorded requests /_sandbox/requests keeps (oldest dropped first).
     request_log_size: int = 5000
     token_lifetime: int = 3600
+    # Host names answered besides the loopback ones (localhost, *.localhost, 127.0.0.0/8, ::1).
+    allowed_hosts: tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> SandboxOptions:

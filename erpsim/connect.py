@@ -15,6 +15,7 @@ from urllib.parse import parse_qs
 from erpsim.call import Call
 from erpsim.errors import ApiError, oauth_error
 from erpsim.replies import Reply, json_reply
+from erpsim.scenarios import Scenario
 from erpsim.state import Client, Sandbox, Tenant
 from erpsim.world import SALESORDER_SCOPES
 
@@ -75,7 +76,7 @@ def token(call: Call, app: SandboxApp) -> Reply:
     if tenant_id:
         tenant = _approved_tenant(sandbox, client, tenant_id)
         call.tenant = tenant
-        if tenant is not None and tenant.scenario == "salesorder_scope_missing":
+        if tenant is not None and tenant.scenario == Scenario.SALESORDER_SCOPE_MISSING:
             # The tenant approved the app before it asked for the SalesOrders scopes: they are left
             # out of the grant, and the response's "scope" says so (RFC 6749 section 5.1).
             granted = [s for s in requested if s not in SALESORDER_SCOPES]
@@ -151,17 +152,13 @@ def _approved_tenant(sandbox: Sandbox, client: Client, tenant_id: str) -> Tenant
     tenant = sandbox.tenant(tenant_id)
     if tenant is None:
         contract = sandbox.customer_contract_tenants(tenant_id)
-        if any(_approved(t, client) for t in contract):
+        if any(t.approves(client.client_id) for t in contract):
             return None
         raise ApiError(
             oauth_error("invalid_tenant", NOT_APPROVED if contract else "Unknown tenant.")
         )
-    if not _approved(tenant, client):
+    if not tenant.approves(client.client_id):
         raise ApiError(oauth_error("invalid_tenant", NOT_APPROVED))
-    if tenant.scenario == "missing_api_user_role":
+    if tenant.scenario == Scenario.MISSING_API_USER_ROLE:
         raise ApiError(oauth_error("invalid_tenant", NO_API_USER_ROLE))
     return tenant
-
-
-def _approved(tenant: Tenant, client: Client) -> bool:
-    return client.client_id in tenant.client_ids and tenant.scenario != "not_approved"

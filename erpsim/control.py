@@ -6,70 +6,37 @@ Bad input gets 400 ``{"error": ...}`` and changes nothing.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from erpsim.call import Call
-from erpsim.errors import ApiError
-from erpsim.faults import FAULT_FIELDS, parse_fault_config
-from erpsim.financials.supplier_invoices import DOCUMENT_TYPES, etag_of, touch
+from erpsim.config import RUNTIME_SETTINGS
+from erpsim.control_input import body, refuse, tenant_of, text
+from erpsim.faults import FAULT_FIELDS, LOST_ANSWER_MODES, LostAnswer, parse_fault_config
+from erpsim.loopback import check_notification_url
 from erpsim.replies import Reply, json_reply
+from erpsim.scenarios import Scenario
 from erpsim.state import Client, Tenant
-from erpsim.world import ALL_SCOPES, SCENARIOS
+from erpsim.world import ALL_SCOPES
 
 if TYPE_CHECKING:
     from erpsim.app import SandboxApp
 
 
-def _refuse(message: str, status: int = 400) -> ApiError:
-    return ApiError(json_reply(status, {"error": message}))
-
-
-def _body(call: Call, allowed: set[str], required: set[str] = frozenset()) -> dict[str, Any]:
-    if call.content_type != "application/json":
-        raise _refuse("Send the body as application/json.", 415)
+def _scenario(value: Any) -> Scenario:
     try:
-        data = call.json_body() if call.body else {}
-    except (ValueError, UnicodeDecodeError) as error:
-        raise _refuse(f"The body is not valid JSON: {error}") from None
-    if not isinstance(data, dict):
-        raise _refuse("The body must be a JSON object.")
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise _refuse(
-            f"Unknown field(s): {', '.join(unknown)}. Allowed: {', '.join(sorted(allowed))}."
-        )
-    missing = sorted(required - set(data))
-    if missing:
-        raise _refuse(f"Missing field(s): {', '.join(missing)}.")
-    return data
-
-
-def _text(data: dict[str, Any], name: str, *, optional: bool = False) -> str | None:
-    value = data.get(name)
-    if value is None and optional:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise _refuse(f"{name} must be a non-empty string.")
-    return value.strip()
-
-
-def _tenant(app: SandboxApp, tenant_id: str) -> Tenant:
-    tenant = app.sandbox.tenant(tenant_id)
-    if tenant is None:
-        raise _refuse(f"No tenant {tenant_id}.", 404)
-    return tenant
+        return Scenario.parse(value)
+    except ValueError as error:
+        raise refuse(str(error)) from None
 
 
 def _url(value: Any, name: str) -> str | None:
     if value is None:
         return None
-    if (
-        not isinstance(value, str)
-        or urlsplit(value).scheme not in ("http", "https")
-        or not urlsplit(value).netloc
-    ):
-        raise _refuse(f"{name} must be an http(s) URL or null.")
-    return value
+    if not isinstance(value, str):
+        raise refuse(f"{name} must be an http(s) URL or null.")
+    try:
+        return check_notification_url(value)
+    except ValueError as error:
+        raise refuse(f"{name}: {error}.") from None
 
 
 # -- handlers ----------------------------------------------------------------------------------
@@ -81,6 +48,7 @@ def health(call: Call, app: SandboxApp) -> Reply:
 
 
 def reset(call: Call, app: SandboxApp) -> Reply:
+    body(call, set())
     app.sandbox.reset()
     return json_reply(200, {"status": "reset"})
 
@@ -91,7 +59,7 @@ def list_clients(call: Call, app: SandboxApp) -> Reply:
 
 
 def add_client(call: Call, app: SandboxApp) -> Reply:
-    data = _body(
+    data = body(
         call,
         {
             "client_id",
@@ -105,20 +73,20 @@ def add_client(call: Call, app: SandboxApp) -> Reply:
         },
         {"client_id", "client_secret"},
     )
-    client_id = _text(data, "client_id")
-    secret = _text(data, "client_secret")
+    client_id = text(data, "client_id")
+    secret = text(data, "client_secret")
     kind = data.get("type", "test")
     if kind not in ("test", "production"):
-        raise _refuse("type must be 'test' or 'production'.")
+        raise refuse("type must be 'test' or 'production'.")
     scopes = data.get("scopes", list(ALL_SCOPES))
     if not isinstance(scopes, list) or not all(isinstance(s, str) and s for s in scopes):
-        raise _refuse("scopes must be a list of scope names.")
+        raise refuse("scopes must be a list of scope names.")
     limit = data.get("hourly_limit")
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
-        raise _refuse("hourly_limit must be a whole number of 0 or more.")
+        raise refuse("hourly_limit must be a whole number of 0 or more.")
     webhook_secret = data.get("webhook_secret", f"sandbox-webhook-key-{client_id}")
     if not isinstance(webhook_secret, str):
-        raise _refuse("webhook_secret must be a string.")
+        raise refuse("webhook_secret must be a string.")
     assert client_id is not None and secret is not None
     client = Client(
         client_id=client_id,
@@ -139,7 +107,7 @@ def list_tenants(call: Call, app: SandboxApp) -> Reply:
 
 
 def add_tenant(call: Call, app: SandboxApp) -> Reply:
-    data = _body(
+    data = body(
         call,
         {
             "tenant_id",
@@ -154,44 +122,41 @@ def add_tenant(call: Call, app: SandboxApp) -> Reply:
         },
         {"tenant_id", "company_id"},
     )
-    tenant_id = _text(data, "tenant_id")
+    tenant_id = text(data, "tenant_id")
     company_id = data["company_id"]
     if isinstance(company_id, bool) or not isinstance(company_id, int) or company_id <= 0:
-        raise _refuse("company_id must be a positive whole number.")
-    scenario = data.get("scenario", "healthy")
-    if scenario not in SCENARIOS:
-        raise _refuse(f"scenario must be one of: {', '.join(SCENARIOS)}.")
+        raise refuse("company_id must be a positive whole number.")
+    scenario = _scenario(data.get("scenario", Scenario.HEALTHY))
     client_ids = data.get("client_ids", [])
     if not isinstance(client_ids, list) or not all(isinstance(c, str) for c in client_ids):
-        raise _refuse("client_ids must be a list of client ids.")
+        raise refuse("client_ids must be a list of client ids.")
     unknown = sorted(set(client_ids) - set(app.sandbox.clients))
     if unknown:
-        raise _refuse(f"Unknown client(s): {', '.join(unknown)}. Register them first.")
+        raise refuse(f"Unknown client(s): {', '.join(unknown)}. Register them first.")
     country = data.get("country", "NO")
     if country not in ("NO", "SE", "DK", "FI"):
-        raise _refuse("country must be NO, SE, DK or FI.")
+        raise refuse("country must be NO, SE, DK or FI.")
     assert tenant_id is not None
     tenant = Tenant(
         tenant_id=tenant_id,
         company_id=company_id,
-        name=_text(data, "name", optional=True) or f"Company {company_id}",
+        name=text(data, "name", optional=True) or f"Company {company_id}",
         scenario=scenario,
         client_ids=set(client_ids),
         country=country,
         customer_name=str(data.get("customer_name") or ""),
-        customer_tenant_id=_text(data, "customer_tenant_id", optional=True),
+        customer_tenant_id=text(data, "customer_tenant_id", optional=True),
     )
     app.sandbox.add_tenant(tenant, with_documents=bool(data.get("with_demo_documents", False)))
     return json_reply(201, tenant.public())
 
 
 def set_scenario(call: Call, app: SandboxApp) -> Reply:
-    data = _body(call, {"scenario"}, {"scenario"})
-    if data["scenario"] not in SCENARIOS:
-        raise _refuse(f"scenario must be one of: {', '.join(SCENARIOS)}.")
+    data = body(call, {"scenario"}, {"scenario"})
+    scenario = _scenario(data["scenario"])
     with app.sandbox.lock:
-        tenant = _tenant(app, call.params["tenant_id"])
-        tenant.scenario = data["scenario"]
+        tenant = tenant_of(app, call.params["tenant_id"])
+        tenant.scenario = scenario
     return json_reply(200, tenant.public())
 
 
@@ -208,20 +173,65 @@ def get_faults(call: Call, app: SandboxApp) -> Reply:
     )
 
 
+def lost_answers(call: Call, app: SandboxApp) -> Reply:
+    return json_reply(200, app.sandbox.lost_answers.armed())
+
+
+def lose_next_answer(call: Call, app: SandboxApp) -> Reply:
+    """Arm a lost answer: the next matching ERP request runs, but its caller hears nothing."""
+    data = body(call, {"method", "path", "tenant_id", "mode", "hold_seconds"})
+    method = str(data.get("method", "POST")).upper()
+    if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        raise refuse("method must be GET, POST, PUT, PATCH or DELETE.")
+    path = data.get("path", "/api/v3/SalesOrders")
+    if not isinstance(path, str) or not path.startswith("/") or "?" in path:
+        raise refuse("path must be a request path such as /api/v3/SalesOrders (no query).")
+    mode = data.get("mode", "reset")
+    if mode not in LOST_ANSWER_MODES:
+        raise refuse(f"mode must be one of: {', '.join(LOST_ANSWER_MODES)}.")
+    hold = data.get("hold_seconds", app.sandbox.options.timeout_seconds)
+    if isinstance(hold, bool) or not isinstance(hold, int | float) or not 0 <= hold <= 600:
+        raise refuse("hold_seconds must be a number from 0 to 600.")
+    tenant_id = data.get("tenant_id")
+    if tenant_id is not None:
+        tenant_id = tenant_of(app, str(tenant_id)).tenant_id.lower()
+    lost = LostAnswer(method, path.lower().rstrip("/"), tenant_id, mode, float(hold))
+    app.sandbox.lost_answers.arm(lost)
+    return json_reply(201, lost.as_dict())
+
+
 def set_faults(call: Call, app: SandboxApp) -> Reply:
-    data = _body(call, {"tenant_id", *FAULT_FIELDS})
+    data = body(call, {"tenant_id", *FAULT_FIELDS})
     try:
         config = parse_fault_config(data)
     except ValueError as error:
-        raise _refuse(str(error)) from None
+        raise refuse(str(error)) from None
     tenant_id = data.get("tenant_id")
     with app.sandbox.lock:
         if tenant_id is None:
             app.sandbox.global_faults = config
             return json_reply(200, {"global": config.as_dict()})
-        tenant = _tenant(app, str(tenant_id))
+        tenant = tenant_of(app, str(tenant_id))
         tenant.faults = config
     return json_reply(200, {"tenant_id": tenant.tenant_id, **config.as_dict()})
+
+
+def get_settings(call: Call, app: SandboxApp) -> Reply:
+    options = app.sandbox.options
+    return json_reply(200, {name: getattr(options, name) for name in RUNTIME_SETTINGS})
+
+
+def set_settings(call: Call, app: SandboxApp) -> Reply:
+    """Change run-time settings; ``background_delay`` applies to requests accepted from now on."""
+    data = body(call, set(RUNTIME_SETTINGS))
+    delay = data.get("background_delay")
+    if delay is not None and (
+        isinstance(delay, bool) or not isinstance(delay, int | float) or not 0 <= delay <= 86_400
+    ):
+        raise refuse("background_delay must be a number of seconds from 0 to 86400.")
+    if delay is not None:
+        app.sandbox.options.background_delay = float(delay)
+    return get_settings(call, app)
 
 
 def get_clock(call: Call, app: SandboxApp) -> Reply:
@@ -230,10 +240,10 @@ def get_clock(call: Call, app: SandboxApp) -> Reply:
 
 
 async def advance_clock(call: Call, app: SandboxApp) -> Reply:
-    data = _body(call, {"advance_seconds"}, {"advance_seconds"})
+    data = body(call, {"advance_seconds"}, {"advance_seconds"})
     seconds = data["advance_seconds"]
     if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
-        raise _refuse(
+        raise refuse(
             "advance_seconds must be a number of 0 or more (the clock only moves forward)."
         )
     app.sandbox.clock.advance(float(seconds))
@@ -250,12 +260,12 @@ def requests(call: Call, app: SandboxApp) -> Reply:
     since = call.arg("since")
     if since:
         if not since.isdigit():
-            raise _refuse("since must be a sequence number.")
+            raise refuse("since must be a sequence number.")
         entries = [e for e in entries if e["seq"] > int(since)]
     limit = call.arg("limit")
     if limit:
         if not limit.isdigit():
-            raise _refuse("limit must be a whole number.")
+            raise refuse("limit must be a whole number.")
         entries = entries[-int(limit) :] if int(limit) else []
     return json_reply(200, entries)
 
@@ -273,15 +283,15 @@ def get_usage(call: Call, app: SandboxApp) -> Reply:
 
 
 def set_usage(call: Call, app: SandboxApp) -> Reply:
-    data = _body(call, {"tenant_id", "client_id", "used"}, {"tenant_id", "client_id", "used"})
+    data = body(call, {"tenant_id", "client_id", "used"}, {"tenant_id", "client_id", "used"})
     used = data["used"]
     if isinstance(used, bool) or not isinstance(used, int) or used < 0:
-        raise _refuse("used must be a whole number of 0 or more.")
+        raise refuse("used must be a whole number of 0 or more.")
     sandbox = app.sandbox
-    tenant = _tenant(app, str(data["tenant_id"]))
+    tenant = tenant_of(app, str(data["tenant_id"]))
     client = sandbox.clients.get(str(data["client_id"]))
     if client is None:
-        raise _refuse(f"No client {data['client_id']}.", 404)
+        raise refuse(f"No client {data['client_id']}.", 404)
     key = (client.client_id, tenant.company_id)
     sandbox.budget.set_used(key, used)
     verdict = sandbox.budget.peek(key, client.budget(sandbox.options))
@@ -296,25 +306,6 @@ def set_usage(call: Call, app: SandboxApp) -> Reply:
             "reset_seconds": verdict.reset_seconds,
         },
     )
-
-
-def touch_invoice(call: Call, app: SandboxApp) -> Reply:
-    """Someone else edits the document: its version moves on, so a stale If-Match gets 412."""
-    sandbox = app.sandbox
-    with sandbox.lock:
-        tenant = _tenant(app, call.params["tenant_id"])
-        company = sandbox.companies[tenant.company_id]
-        raw_type = call.params["documentType"]
-        document_type = next((t for t in DOCUMENT_TYPES if t.lower() == raw_type.lower()), None)
-        if document_type is None:
-            raise _refuse(f"Unknown document type {raw_type}.")
-        invoice = company.invoices.get((document_type, call.params["number"]))
-        if invoice is None:
-            raise _refuse(f"No supplier invoice {document_type} {call.params['number']}.", 404)
-        old = etag_of(invoice)
-        invoice["description"] = f"{invoice['description']} (changed by someone else)"[:255]
-        new = touch(app, invoice)
-    return json_reply(200, {"previous_timeStamp": old, "timeStamp": new, "etag": f'"{new}"'})
 
 
 def background_operations(call: Call, app: SandboxApp) -> Reply:

@@ -120,7 +120,12 @@ def _invoice(
     vat_rate: float,
     country: str,
 ) -> dict[str, Any]:
-    supplier_number, supplier_name, supplier_country = rng.choice(DEMO_SUPPLIERS)
+    supplier = rng.choice(DEMO_SUPPLIERS)
+    supplier_number, supplier_name, supplier_country = (
+        supplier["number"],
+        supplier["name"],
+        supplier["country"],
+    )
     doc_date = BASE_DATE - timedelta(days=rng.randint(0, 364))
     due_date = doc_date + timedelta(days=rng.choice((10, 14, 20, 30)))
     created = doc_date + timedelta(hours=rng.randint(7, 16), minutes=rng.randint(0, 59))

@@ -100,3 +100,57 @@ def abort_connection(send: Any) -> bool:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     transport.abort()
     return True
+
+
+LOST_ANSWER_MODES = ("reset", "timeout")
+
+
+@dataclass(frozen=True)
+class LostAnswer:
+    """The next matching ERP request runs (an order is created), then its answer is lost:
+    ``reset`` drops the connection, ``timeout`` holds the answer for ``hold_seconds`` and then
+    gives a 504. A client sees no answer either way and must ask the ERP what happened."""
+
+    method: str
+    path: str
+    tenant_id: str | None
+    mode: str
+    hold_seconds: float
+
+    def matches(self, method: str, path: str, tenant_id: str | None) -> bool:
+        return (
+            self.method == method
+            and self.path == path.lower().rstrip("/")
+            and (self.tenant_id is None or self.tenant_id == (tenant_id or "").lower())
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class LostAnswers:
+    def __init__(self) -> None:
+        self._armed: list[LostAnswer] = []
+        self._lock = threading.Lock()
+
+    def arm(self, lost: LostAnswer) -> None:
+        with self._lock:
+            self._armed.append(lost)
+
+    def take(self, method: str, path: str, tenant_id: str | None) -> LostAnswer | None:
+        """The first armed entry for this request, disarmed (each loses one answer)."""
+        if not self._armed:
+            return None  # the usual case, without taking the lock on every ERP call
+        with self._lock:
+            for index, lost in enumerate(self._armed):
+                if lost.matches(method, path, tenant_id):
+                    return self._armed.pop(index)
+        return None
+
+    def armed(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [lost.as_dict() for lost in self._armed]
+
+    def reset(self) -> None:
+        with self._lock:
+            self._armed.clear()

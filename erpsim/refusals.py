@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from erpsim import errors
-from erpsim.call import CONNECT, CONTROL, SALESORDERS, Call
+from erpsim.call import CONNECT, CONTROL, SALESORDERS, STATUSPAGE, Call
 from erpsim.replies import Reply, json_reply
 from erpsim.throttle import HOURLY_POLICY, Verdict
 
@@ -36,7 +36,7 @@ def too_many(call: Call, refusal: Verdict) -> Reply:
 def server_error(call: Call) -> Reply:
     if call.api == CONNECT:
         return errors.oauth_error("server_error", status=500)
-    if call.api == CONTROL:
+    if call.api in (CONTROL, STATUSPAGE):
         return json_reply(500, {"error": "The sandbox failed; see its log."})
     if call.api == SALESORDERS:
         return errors.problem(500, "An unexpected error occurred.")
@@ -54,7 +54,7 @@ def too_large(call: Call, limit: int) -> Reply:
         reply = errors.problem(413, text)
     elif call.api == CONNECT:
         reply = errors.oauth_error("invalid_request", text, status=413)
-    elif call.api == CONTROL:
+    elif call.api in (CONTROL, STATUSPAGE):
         reply = json_reply(413, {"error": text})
     else:
         reply = errors.ipp_exception(413, text, call.request_id)
@@ -65,8 +65,8 @@ def too_large(call: Call, limit: int) -> Reply:
 def not_found(call: Call) -> Reply:
     if call.api == SALESORDERS:
         return errors.problem(404)
-    if call.api == CONTROL:
-        return json_reply(404, {"error": f"No sandbox control endpoint at {call.path}"})
+    if call.api in (CONTROL, STATUSPAGE):
+        return json_reply(404, {"error": f"No sandbox endpoint at {call.path}"})
     if call.api == CONNECT:
         return json_reply(404, {"error": "not_found"})
     return json_reply(
@@ -78,7 +78,7 @@ def method_not_allowed(call: Call, allowed: list[str]) -> Reply:
     headers = [("Allow", ", ".join(allowed))]
     if call.api == SALESORDERS:
         reply = errors.problem(405)
-    elif call.api == CONTROL or call.api == CONNECT:
+    elif call.api in (CONTROL, CONNECT, STATUSPAGE):
         reply = json_reply(405, {"error": f"{call.method} is not allowed here"})
     else:
         reply = json_reply(
@@ -99,3 +99,21 @@ def error_text(reply: Reply) -> str:
             if body.get(key):
                 return str(body[key])
     return f"HTTP {reply.status}"
+
+
+def wrong_host(call: Call) -> Reply:
+    """421 for a ``Host`` that is not a loopback name (DNS rebinding), in each service's shape."""
+    host = call.header("host") or ""
+    text = (
+        f"The sandbox answers only to loopback host names (localhost, 127.0.0.1, ::1), not "
+        f"'{host}'. Start it with --allowed-host to add a name."
+    )
+    if call.api == SALESORDERS:
+        return errors.problem(421, text)
+    if call.api in (CONTROL, CONNECT, STATUSPAGE):
+        return json_reply(421, {"error": text})
+    return json_reply(421, {"Message": text})
+
+
+def not_json(call: Call) -> Reply:
+    return json_reply(415, {"error": "Send the body as application/json (an empty body is {})."})

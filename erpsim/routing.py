@@ -17,6 +17,8 @@ class Route:
     template: str
     handler: Callable[..., Any]
     pattern: re.Pattern[str]
+    # A request body limit of its own (uploads), else the sandbox's.
+    max_body: int | None = None
 
 
 @dataclass(frozen=True)
@@ -44,11 +46,15 @@ class Router:
         handler: Callable[..., Any],
         *,
         ignore_case: bool = False,
+        max_body: int | None = None,
     ) -> None:
         regex = "^" + _PARAM.sub(lambda m: f"(?P<{m.group(1)}>[^/]+)", template) + "/?$"
         pattern = re.compile(regex, re.IGNORECASE if ignore_case else 0)
-        route = Route(api, method, template, handler, pattern)
+        route = Route(api, method, template, handler, pattern, max_body)
         self._buckets.setdefault(_bucket_of(template), []).append(route)
+
+    def routes(self) -> list[Route]:
+        return [route for bucket in self._buckets.values() for route in bucket]
 
     def match(self, method: str, path: str) -> Match | None:
         """The route for this request; raises MethodNotAllowed if only the method is wrong."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import threading
 from dataclasses import dataclass
@@ -10,12 +9,17 @@ from typing import Any
 
 from erpsim.background import BackgroundStore
 from erpsim.clock import VirtualClock
-from erpsim.config import SandboxOptions
+from erpsim.config import RUNTIME_SETTINGS, SandboxOptions
 from erpsim.demo_documents import supplier_invoices
-from erpsim.faults import NO_FAULTS, FaultConfig, FaultDice
+from erpsim.demo_payments import supplier_payments
+from erpsim.events import Event, Occurrence, Subscription, Subscriptions
+from erpsim.faults import NO_FAULTS, FaultConfig, FaultDice, LostAnswers
 from erpsim.ids import IdFactory
+from erpsim.masterdata import MasterData
 from erpsim.recorder import RequestLog
 from erpsim.salesorders.builder import seed_orders
+from erpsim.scenarios import Scenario
+from erpsim.statuspage import StatusPage
 from erpsim.throttle import (
     FAILED_REQUEST_POLICY,
     SAME_REQUEST_POLICY,
@@ -24,17 +28,12 @@ from erpsim.throttle import (
     RepeatRule,
 )
 from erpsim.tokens import TokenService
-from erpsim.webhooks import WebhookLog
+from erpsim.webhooks import Dispatcher, WebhookLog
 from erpsim.world import COUNTRY_CURRENCY, DEMO_CLIENTS, DEMO_TENANTS
 
 _ENCODED_CACHE_SIZE = 4096
 # SQL Server rowversions look like this one (the KB's example ETag is AAAAAE0YIiI=).
 _FIRST_ROWVERSION = 0x4D182222
-
-
-def timestamp_of(rowversion: int) -> str:
-    """``timeStamp`` / ETag text: the 8-byte rowversion in base64."""
-    return base64.b64encode(rowversion.to_bytes(8, "big")).decode()
 
 
 @dataclass
@@ -73,12 +72,16 @@ class Tenant:
     tenant_id: str
     company_id: int
     name: str
-    scenario: str
+    scenario: Scenario
     client_ids: set[str]
     country: str = "NO"
     customer_name: str = ""
     customer_tenant_id: str | None = None
     faults: FaultConfig | None = None
+
+    def approves(self, client_id: str) -> bool:
+        """Whether this company approved the client in the App Store (so it may act and hear)."""
+        return client_id in self.client_ids and self.scenario != Scenario.NOT_APPROVED
 
     def public(self) -> dict[str, Any]:
         return {
@@ -108,10 +111,19 @@ class Company:
         self._documents = documents
         self._invoices: dict[tuple[str, str], dict[str, Any]] = {}
         self._orders: dict[tuple[str, str], dict[str, Any]] = {}
+        self._payments: dict[tuple[str, str], dict[str, Any]] = {}
         self._next_invoice_number = 100001
         self._next_order_number: dict[str, int] = {}
         # Encoded response bodies by document version (see remember_encoding).
         self.encoded: dict[tuple[Any, ...], bytes] = {}
+        self._master: MasterData | None = None
+
+    @property
+    def master(self) -> MasterData:
+        """Customers, suppliers and items, copied from the demo world on first use."""
+        if self._master is None:
+            self._master = MasterData()
+        return self._master
 
     def remember_encoding(self, key: tuple[Any, ...], body: bytes) -> bytes:
         """Keep an encoded body; keys carry the document's version, so stale ones never match."""
@@ -127,6 +139,7 @@ class Company:
         self._documents = None
         self._invoices = {(i["documentType"], i["referenceNumber"]): i for i in data["invoices"]}
         self._orders = {(o["type"], o["orderId"]): o for o in data["orders"]}
+        self._payments = {(p["type"], p["refNbr"]): p for p in data["payments"]}
         self._next_invoice_number = data["next_invoice_number"]
         self._next_order_number = data["next_order_number"]
 
@@ -136,6 +149,7 @@ class Company:
             {
                 "invoices": list(self._invoices.values()),
                 "orders": list(self._orders.values()),
+                "payments": list(self._payments.values()),
                 "next_invoice_number": self._next_invoice_number,
                 "next_order_number": self._next_order_number,
             }
@@ -150,6 +164,11 @@ class Company:
     def orders(self) -> dict[tuple[str, str], dict[str, Any]]:
         self._materialize()
         return self._orders
+
+    @property
+    def payments(self) -> dict[tuple[str, str], dict[str, Any]]:
+        self._materialize()
+        return self._payments
 
     @property
     def next_invoice_number(self) -> int:
@@ -174,6 +193,8 @@ class Company:
 class Sandbox:
     def __init__(self, options: SandboxOptions) -> None:
         self.options = options
+        # Settings the control API may change at run time; a reset brings back these values.
+        self._startup_settings = {name: getattr(options, name) for name in RUNTIME_SETTINGS}
         self.lock = threading.RLock()
         self.clock = VirtualClock()
         self.ids = IdFactory(options.seed)
@@ -194,9 +215,14 @@ class Sandbox:
             "The Same request failed already",
         )
         self.dice = FaultDice(options.seed)
+        self.lost_answers = LostAnswers()
         self.requests = RequestLog(options.request_log_size)
         self.background = BackgroundStore()
         self.webhooks = WebhookLog()
+        self.subscriptions = Subscriptions()
+        self.dispatcher = Dispatcher(self)
+        self.feedback = RequestLog(options.request_log_size)
+        self.statuspage = StatusPage(self._status_id, self.clock.utcnow())
         self.global_faults: FaultConfig = NO_FAULTS
         self.clients: dict[str, Client] = {}
         self.tenants: dict[str, Tenant] = {}
@@ -215,15 +241,22 @@ class Sandbox:
         """Back to the seeded world: data, clock, counters, logs and fault dice."""
         with self.lock:
             self.clock.reset()
+            for name, value in self._startup_settings.items():
+                setattr(self.options, name, value)
             self.ids = IdFactory(self.options.seed)
             self.tokens = TokenService(self.options.seed, self.clock, self.ids)
             self.budget.reset()
             self.same_request.reset()
             self.failed_request.reset()
             self.dice.reset()
+            self.lost_answers.reset()
             self.requests.reset()
             self.background.reset()
             self.webhooks.reset()
+            self.subscriptions.reset()
+            self.dispatcher.clear()
+            self.feedback.reset()
+            self.statuspage = StatusPage(self._status_id, self.clock.utcnow())
             self.global_faults = NO_FAULTS
             self.clients = {}
             self.tenants = {}
@@ -292,6 +325,10 @@ class Sandbox:
             company.invoices[(invoice["documentType"], invoice["referenceNumber"])] = invoice
         company.next_invoice_number = 100001 + len(company.invoices)
         seed_orders(company, self.options.seed, self.next_rowversion)
+        invoices = list(company.invoices.values())
+        for payment in supplier_payments(company.company_id, self.options.seed, invoices):
+            payment["_rowversion"] = self.next_rowversion()
+            company.payments[(payment["type"], payment["refNbr"])] = payment
 
     def tenant(self, tenant_id: str | None) -> Tenant | None:
         if not tenant_id:
@@ -305,9 +342,34 @@ class Sandbox:
 
     def tenant_of_company(self, company_id: int) -> Tenant | None:
         for tenant in self.tenants.values():
-            if tenant.company_id == company_id and tenant.scenario != "customer_tenant":
+            if tenant.company_id == company_id and tenant.scenario != Scenario.CUSTOMER_TENANT:
                 return tenant
         return None
+
+    def all_subscriptions(self) -> list[Subscription]:
+        """Registered subscriptions, plus each client's ``webhook_url``, which hears the
+        Background API's responses in every company."""
+        implicit = [
+            Subscription(
+                id=f"client-{client.client_id}",
+                client_id=client.client_id,
+                company_id=None,
+                url=client.webhook_url,
+                keys=(client.webhook_secret,),
+                events=frozenset({Event.BACKGROUND_API_RESPONSE}),
+                implicit=True,
+            )
+            for client in self.clients.values()
+            if client.webhook_url
+        ]
+        return implicit + self.subscriptions.all()
+
+    def _status_id(self) -> str:
+        """A Statuspage-style id (12 lower-case letters and digits) from the seeded generator."""
+        return self.ids.guid().replace("-", "")[:12]
+
+    def publish(self, occurrence: Occurrence) -> list[str]:
+        return self.dispatcher.publish(occurrence)
 
     def next_rowversion(self) -> int:
         with self.lock:
@@ -320,7 +382,7 @@ class Sandbox:
         """A new hour starts empty, except for tenants whose scenario says it is nearly spent."""
         _client_id, company_id = key
         tenant = self.tenant_of_company(company_id)
-        if tenant is not None and tenant.scenario == "near_limit":
+        if tenant is not None and tenant.scenario == Scenario.NEAR_LIMIT:
             return int(limit * self.options.near_limit_fraction)
         return 0
 
@@ -328,9 +390,9 @@ class Sandbox:
         if tenant is not None and tenant.faults is not None:
             return tenant.faults
         scenario = NO_FAULTS
-        if tenant is not None and tenant.scenario == "slow":
+        if tenant is not None and tenant.scenario == Scenario.SLOW:
             scenario = FaultConfig(latency_ms=self.options.slow_latency_ms)
-        elif tenant is not None and tenant.scenario == "flaky":
+        elif tenant is not None and tenant.scenario == Scenario.FLAKY:
             scenario = FaultConfig(
                 error_rate=self.options.flaky_error_rate,
                 reset_rate=self.options.flaky_reset_rate,

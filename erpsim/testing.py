@@ -85,7 +85,12 @@ class SandboxServer:
         self.control("POST", "/_sandbox/reset")
 
     def control(self, method: str, path: str, json: Any = None) -> Any:
-        """Call the control API and return its JSON; raises httpx.HTTPStatusError on non-2xx."""
+        """Call the control API and return its JSON; raises httpx.HTTPStatusError on non-2xx.
+
+        Writes always go as JSON (``{}`` when there is nothing to send): the sandbox refuses others.
+        """
+        if json is None and method.upper() not in ("GET", "HEAD"):
+            json = {}
         response = self._http.request(method, f"{self.url}{path}", json=json)
         response.raise_for_status()
         return response.json() if response.content else None

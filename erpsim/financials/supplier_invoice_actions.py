@@ -20,26 +20,41 @@ from erpsim.financials.common import (
     bad_request,
     etag_matches,
     failure,
+    json_object,
     precondition_failed,
     with_etag,
 )
-from erpsim.financials.supplier_invoices import JSON_TYPES, etag_of, find_invoice, touch
+from erpsim.financials.ledger import LedgerError, check_account, check_subaccount
+from erpsim.financials.supplier_invoices import etag_of, find_invoice, set_status, touch
 from erpsim.replies import Reply, json_reply
 from erpsim.state import Company
 
 if TYPE_CHECKING:
     from erpsim.app import SandboxApp
 
-PREBOOK_ACCOUNTS = {
-    "4300": "Innkjøp varer for videresalg",
-    "6300": "Leie lokaler",
-    "6540": "Inventar",
-    "6800": "Kontorrekvisita",
-    "6900": "Telefon og internett",
-    "7100": "Bilgodtgjørelse",
-    "7140": "Reisekostnad",
-    "2990": "Annen kortsiktig gjeld (forhåndsbokført)",
-}
+# File types the ERP takes as attachments (Visma's release note for order attachments, 2024-07-30;
+# the sandbox applies them to supplier invoices too, see docs/sandbox.md).
+ATTACHMENT_EXTENSIONS = (
+    "doc",
+    "docx",
+    "gif",
+    "jpeg",
+    "jpg",
+    "msg",
+    "pdf",
+    "pfx",
+    "png",
+    "ppt",
+    "pptx",
+    "rtf",
+    "tif",
+    "tiff",
+    "txt",
+    "xls",
+    "xlsx",
+    "xml",
+    "zip",
+)
 _REVERSAL_TYPE = {"Invoice": "DebitAdj", "CreditAdj": "DebitAdj", "DebitAdj": "CreditAdj"}
 
 
@@ -78,7 +93,7 @@ def release(call: Call, app: SandboxApp) -> Reply:
         if status in ("Voided", "Scheduled"):
             raise bad_request(call, f"A {status.lower()} document cannot be released.")
         _refuse_if_pending_approval(call, invoice)
-        invoice["status"] = "Open"
+        set_status(call, invoice, "Open")
         invoice["balance"] = invoice["balanceInCurrency"] = invoice["amount"]
         etag = touch(app, invoice)
     return _done(app, etag)
@@ -96,45 +111,21 @@ def prebook(call: Call, app: SandboxApp) -> Reply:
             )
         _refuse_if_pending_approval(call, invoice)
         for line in invoice["invoiceLines"]:
-            line["prebookAccount"] = {
-                "type": "Liability",
-                "number": account,
-                "description": PREBOOK_ACCOUNTS[account],
-                "active": True,
-            }
-            line["prebookSubaccount"] = {
-                "subaccountNumber": "-".join(s["segmentValue"] for s in subaccount) or "0-0",
-                "subaccountId": 1,
-                "active": True,
-                "segments": [
-                    {"segmentId": s["segmentId"], "segmentValue": s["segmentValue"]}
-                    for s in subaccount
-                ],
-            }
-        invoice["status"] = "Prebooked"
+            line["prebookAccount"] = dict(account)
+            line["prebookSubaccount"] = copy.deepcopy(subaccount)
+        set_status(call, invoice, "Prebooked")
         etag = touch(app, invoice)
     return _done(app, etag)
 
 
-def _prebooking(call: Call) -> tuple[str, list[dict[str, Any]]]:
-    """``PrebookingUpdateDto``: ``{"accountNumber": {"value": ...}, "subaccount": [...]}``."""
-    if call.content_type not in JSON_TYPES:
-        raise failure(call, 415, "The prebook body (PrebookingUpdateDto) must be application/json.")
-    try:
-        body = call.json_body()
-    except (ValueError, UnicodeDecodeError) as error:
-        raise bad_request(call, f"The request body is not valid JSON: {error}") from None
-    if not isinstance(body, dict):
-        raise bad_request(call, "The request body must be a JSON object (PrebookingUpdateDto).")
-    unknown = sorted(set(body) - {"accountNumber", "subaccount"})
-    if unknown:
-        raise bad_request(call, f"Unknown field(s) for PrebookingUpdateDto: {', '.join(unknown)}.")
+def _prebooking(call: Call) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``PrebookingUpdateDto`` (``{"accountNumber": {"value": ...}, "subaccount": [...]}``) as
+    the line's ``prebookAccount`` and ``prebookSubaccount``; a bad body or an account or
+    subaccount the ledger does not have is refused before anything changes."""
+    body = json_object(call, "PrebookingUpdateDto", {"accountNumber", "subaccount"})
     wrapper = body.get("accountNumber")
     if not isinstance(wrapper, dict) or not isinstance(wrapper.get("value"), str):
         raise bad_request(call, 'accountNumber must be written as {"value": "<account>"}.')
-    account = wrapper["value"]
-    if account not in PREBOOK_ACCOUNTS:
-        raise bad_request(call, f"Account '{account}' was not found.")
     segments = body.get("subaccount") or []
     if not isinstance(segments, list) or not all(
         isinstance(s, dict)
@@ -147,7 +138,10 @@ def _prebooking(call: Call) -> tuple[str, list[dict[str, Any]]]:
         raise bad_request(
             call, "subaccount must be a list of {segmentId: int, segmentValue: string}."
         )
-    return account, segments
+    try:
+        return check_account(wrapper["value"]), check_subaccount(segments)
+    except LedgerError as error:
+        raise bad_request(call, str(error)) from None
 
 
 def void_invoice(call: Call, app: SandboxApp) -> Reply:
@@ -158,7 +152,7 @@ def void_invoice(call: Call, app: SandboxApp) -> Reply:
             raise bad_request(call, "A released document cannot be voided; reverse it instead.")
         if status == "Voided":
             raise bad_request(call, "The document is already voided.")
-        invoice["status"], invoice["hold"] = "Voided", False
+        set_status(call, invoice, "Voided")
         invoice["balance"] = invoice["balanceInCurrency"] = 0.0
         etag = touch(app, invoice)
     return _done(app, etag)
@@ -214,7 +208,7 @@ def correct(call: Call, app: SandboxApp) -> Reply:
         reversal["balance"] = reversal["balanceInCurrency"] = 0.0
         reversal["description"] = f"Correction of Invoice {invoice['referenceNumber']}"
         corrected = _copy_as(app, call.company, invoice, "Invoice", "Hold")
-        invoice["status"] = "Closed"
+        set_status(call, invoice, "Closed")
         invoice["balance"] = invoice["balanceInCurrency"] = 0.0
         etag = touch(app, invoice)
     return _done(app, etag, refNbr=corrected["referenceNumber"])
@@ -252,7 +246,7 @@ def _copy_as(
 
 async def attach(call: Call, app: SandboxApp) -> Reply:
     """Header or line attachment; the same file name again makes a new revision."""
-    files = await _uploaded_files(call)
+    files = await _uploaded_files(call, app.sandbox.options.max_attachment_bytes)
     with app.sandbox.lock:
         invoice = _locate(call, app)
         target = invoice
@@ -277,7 +271,8 @@ async def attach(call: Call, app: SandboxApp) -> Reply:
     return with_etag(json_reply(201, dict(attachment)), etag)
 
 
-async def _uploaded_files(call: Call) -> list[str]:
+async def _uploaded_files(call: Call, max_bytes: int) -> list[str]:
+    """The names of the uploaded files, each of an allowed type and at most ``max_bytes``."""
     if call.content_type != "multipart/form-data":
         raise failure(call, 415, "Attachments must be uploaded as multipart/form-data.")
 
@@ -289,13 +284,31 @@ async def _uploaded_files(call: Call) -> list[str]:
         form = await parser.parse()
     except MultiPartException as error:
         raise bad_request(call, f"The multipart body could not be read: {error.message}") from None
-    files: list[str] = []
+    files: list[tuple[str, int]] = []
     for _key, value in form.multi_items():
         if isinstance(value, UploadFile):
-            if not value.filename:
-                raise bad_request(call, "Every uploaded file needs a file name.")
-            files.append(value.filename)
+            files.append((value.filename or "", value.size or 0))
     await form.close()
     if not files:
         raise bad_request(call, "The request contains no file.")
-    return files
+    for name, size in files:
+        _check_file(call, name, size, max_bytes)
+    return [name for name, _size in files]
+
+
+def _check_file(call: Call, name: str, size: int, max_bytes: int) -> None:
+    if not name:
+        raise bad_request(call, "Every uploaded file needs a file name.")
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ATTACHMENT_EXTENSIONS:
+        raise bad_request(
+            call,
+            f"The file type of '{name}' is not allowed. Allowed types: "
+            f"{', '.join(ATTACHMENT_EXTENSIONS)}.",
+        )
+    if size > max_bytes:
+        raise failure(
+            call,
+            413,
+            f"The file '{name}' is {size} bytes; an attachment may be at most {max_bytes} bytes.",
+        )

@@ -5,56 +5,37 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from erpsim.call import Call
-from erpsim.demo_documents import iso, iso_date
+from erpsim.demo_documents import iso
+from erpsim.events import Event, record
 from erpsim.financials.common import (
+    Paging,
     bad_request,
     bool_arg,
     date_filter,
     enum_arg,
     etag_matches,
-    failure,
-    int_arg,
+    find_document,
     number_filter,
     parse_moment,
     precondition_failed,
     with_etag,
 )
+from erpsim.financials.updates import parse_update
 from erpsim.replies import JSON, Reply, empty_reply, encode_json, json_reply
-from erpsim.specs import FINANCIALS, schema
-from erpsim.state import Company, timestamp_of
+from erpsim.specs import FINANCIALS, enum
+from erpsim.state import Company
+from erpsim.versions import timestamp_of
 
 if TYPE_CHECKING:
     from erpsim.app import SandboxApp
 
-DOCUMENT_TYPES = (
-    "Check",
-    "CreditAdj",
-    "DebitAdj",
-    "Invoice",
-    "Prepayment",
-    "QuickCheck",
-    "Refund",
-    "VoidCheck",
-    "VoidQuickCheck",
-)
+DOCUMENT_TYPES = enum(FINANCIALS, "SupplierInvoiceDto", "documentType")
 # The list filter's own enum (OAS-2025 GET /v1/supplierInvoice, parameter documentType).
 FILTER_DOCUMENT_TYPES = ("Invoice", "CreditAdj", "DebitAdj", "Prepayment", "Refund", "Payment")
-STATUSES = (
-    "Hold",
-    "Balanced",
-    "Voided",
-    "Scheduled",
-    "Open",
-    "Closed",
-    "Printed",
-    "Prebooked",
-    "Reserved",
-)
+STATUSES = enum(FINANCIALS, "SupplierInvoiceDto", "status")
 _LOOKUP_ORDER = ("Invoice", *(t for t in DOCUMENT_TYPES if t != "Invoice"))
 RELEASED_STATUSES = frozenset({"Open", "Closed"})
-JSON_TYPES = ("application/json", "text/json")
 
-_UPDATE_FIELDS = frozenset(schema(FINANCIALS, "SupplierInvoiceUpdateDto")["properties"])
 _STRING_UPDATES = {
     "description": "description",
     "supplierReference": "supplierReference",
@@ -73,35 +54,19 @@ _LIST_EXPANDS = {
 }
 
 
-def canonical_type(call: Call, raw: str) -> str:
-    for value in DOCUMENT_TYPES:
-        if value.lower() == raw.lower():
-            return value
-    raise bad_request(
-        call,
-        f"The value '{raw}' is not a valid document type. Accepted: {', '.join(DOCUMENT_TYPES)}.",
-    )
-
-
 def find_invoice(
     call: Call, company: Company, number: str, document_type: str | None
 ) -> dict[str, Any]:
-    if document_type is not None:
-        invoice = company.invoices.get((canonical_type(call, document_type), number))
-    else:
-        # By number alone: an Invoice first, then the other types (keyed lookups, no scan).
-        invoice = next(
-            (
-                company.invoices[(kind, number)]
-                for kind in _LOOKUP_ORDER
-                if (kind, number) in company.invoices
-            ),
-            None,
-        )
-    if invoice is None:
-        kind = f"{document_type} " if document_type else ""
-        raise failure(call, 404, f"Supplier invoice {kind}'{number}' was not found.")
-    return invoice
+    """By type and number, or by number alone (an Invoice first, then the other types)."""
+    return find_document(
+        call,
+        company.invoices,
+        number,
+        document_type,
+        _LOOKUP_ORDER,
+        "supplier invoice",
+        "document type",
+    )
 
 
 def etag_of(invoice: dict[str, Any]) -> str:
@@ -128,13 +93,31 @@ def to_dto(
     return dto
 
 
-def touch(app: SandboxApp, invoice: dict[str, Any]) -> str:
-    """Record a change: new rowversion (ETag), version number and modification time."""
+def set_status(call: Call, invoice: dict[str, Any], status: str) -> None:
+    """Change the document's status (and hold flag); a real change fires AP Invoice "Status
+    Changed", the only event the ERP publishes for supplier invoices (operations-facts C9)."""
+    invoice["hold"] = status == "Hold"
+    if invoice["status"] != status:
+        invoice["status"] = status
+        record(
+            call,
+            Event.AP_INVOICE_STATUS_CHANGED,
+            f"{invoice['documentType']}/{invoice['referenceNumber']}",
+        )
+
+
+def new_version(app: SandboxApp, document: dict[str, Any]) -> str:
+    """Record a change to any AP document: new rowversion (its ETag) and modification time."""
     sandbox = app.sandbox
-    invoice["_rowversion"] = sandbox.next_rowversion()
+    document["_rowversion"] = sandbox.next_rowversion()
+    document["lastModifiedDateTime"] = iso(sandbox.clock.utcnow())
+    return etag_of(document)
+
+
+def touch(app: SandboxApp, invoice: dict[str, Any]) -> str:
+    """Record a change to an invoice: new version, version number and modification time."""
     invoice["documentVersionNumber"] = invoice.get("documentVersionNumber", 0) + 1
-    invoice["lastModifiedDateTime"] = iso(sandbox.clock.utcnow())
-    return etag_of(invoice)
+    return new_version(app, invoice)
 
 
 # -- handlers ----------------------------------------------------------------------------------
@@ -175,18 +158,14 @@ def list_invoices(call: Call, app: SandboxApp) -> Reply:
     assert call.company is not None
     options = app.sandbox.options
     matches = _filters(call)
-    page_number, page_size, skip, take = _paging(call, options.max_page_size)
+    paging = Paging.of(call, options.max_page_size)
     leave_out = frozenset(
         field for flag, field in _LIST_EXPANDS.items() if not bool_arg(call, flag)
     )
     line_prebook = bool_arg(call, "expandLinePrebookAccounts")
     with app.sandbox.lock:
         found = [inv for inv in call.company.invoices.values() if all(m(inv) for m in matches)]
-        if skip is None:
-            start = (page_number - 1) * page_size
-            window = found[start : start + page_size]
-        else:
-            window = found[skip : skip + (take or options.max_page_size)]
+        window = paging.window(found)
         body = [
             to_dto(
                 inv,
@@ -198,23 +177,6 @@ def list_invoices(call: Call, app: SandboxApp) -> Reply:
             for inv in window
         ]
     return json_reply(200, body)
-
-
-def _paging(call: Call, max_page_size: int) -> tuple[int, int, int | None, int | None]:
-    page_number = int_arg(call, "pageNumber", default=1)
-    page_size = int_arg(call, "pageSize", default=max_page_size)
-    assert page_number is not None and page_size is not None
-    skip = int_arg(call, "skipRecords", default=None, minimum=0)
-    take = int_arg(call, "numberToRead", default=None)
-    if (skip is not None or take is not None) and (call.arg("pageNumber") or call.arg("pageSize")):
-        raise bad_request(
-            call,
-            "pageNumber and pageSize do not work with numberToRead and skipRecords; use one pair.",
-        )
-    if take is not None and skip is None:
-        skip = 0
-    # Larger pages are silently capped at maxPageSize (OAS-2025 list summary).
-    return page_number, min(page_size, max_page_size), skip, take
 
 
 def _filters(call: Call) -> list[Any]:
@@ -287,84 +249,20 @@ def put_invoice(call: Call, app: SandboxApp) -> Reply:
             raise precondition_failed(call)
         if invoice["status"] in ("Closed", "Voided"):
             raise bad_request(call, f"A {invoice['status'].lower()} document cannot be changed.")
-        _apply(invoice, changes)
+        _apply(call, invoice, changes)
         etag = touch(app, invoice)
     return with_etag(empty_reply(204), etag)
 
 
 def _parse_update(call: Call) -> dict[str, Any]:
-    if call.content_type not in JSON_TYPES:
-        raise failure(call, 415, "The request must be sent as application/json.")
-    try:
-        body = call.json_body()
-    except (ValueError, UnicodeDecodeError) as error:
-        raise bad_request(call, f"The request body is not valid JSON: {error}") from None
-    if not isinstance(body, dict):
-        raise bad_request(
-            call, "The request body must be a JSON object (SupplierInvoiceUpdateDto)."
-        )
-    unknown = sorted(set(body) - _UPDATE_FIELDS)
-    if unknown:
-        raise bad_request(
-            call, f"Unknown field(s) for SupplierInvoiceUpdateDto: {', '.join(unknown)}."
-        )
-    changes: dict[str, Any] = {}
-    for name, wrapper in body.items():
-        if name in (
-            "invoiceLines",
-            "taxDetailLines",
-            "landedCosts",
-            "addPOReceiptLines",
-            "addPurchaseOrders",
-        ):
-            if not isinstance(wrapper, list):
-                raise bad_request(call, f"{name} must be an array.")
-            continue  # accepted but not simulated: the sandbox keeps the lines as they are
-        if name == "approvalDetails":
-            if not isinstance(wrapper, dict):
-                raise bad_request(call, "approvalDetails must be an object.")
-            continue
-        if not isinstance(wrapper, dict) or set(wrapper) - {"value"}:
-            raise bad_request(call, f'{name} must be written as {{"value": ...}}.')
-        value = wrapper.get("value")
-        changes[name] = _checked_value(call, name, value)
+    changes = parse_update(call, "SupplierInvoiceUpdateDto")
+    for name, value in changes.items():
+        if name in _STRING_UPDATES and name != "note" and value and len(value) > 255:
+            raise bad_request(call, f"{name} is longer than 255 characters.")
     return changes
 
 
-def _checked_value(call: Call, name: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if name in _DATE_UPDATES:
-        if not isinstance(value, str):
-            raise bad_request(call, f"{name}.value must be a date-time string.")
-        try:
-            return iso_date(parse_moment(value))
-        except ValueError:
-            raise bad_request(
-                call, f"The value '{value}' is not a valid date for {name}."
-            ) from None
-    if name in (
-        "hold",
-        "overrideNumberSeries",
-        "applyRetainage",
-        "paySelected",
-        "validateLineDetails",
-    ):
-        if not isinstance(value, bool):
-            raise bad_request(call, f"{name}.value must be true or false.")
-        return value
-    if name in ("exchangeRate", "amount", "vatAmount", "roundingDiffInCurrency"):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise bad_request(call, f"{name}.value must be a number.")
-        return float(value)
-    if not isinstance(value, str):
-        raise bad_request(call, f"{name}.value must be a string.")
-    if name in _STRING_UPDATES and len(value) > 255 and name != "note":
-        raise bad_request(call, f"{name} is longer than 255 characters.")
-    return value
-
-
-def _apply(invoice: dict[str, Any], changes: dict[str, Any]) -> None:
+def _apply(call: Call, invoice: dict[str, Any], changes: dict[str, Any]) -> None:
     for name, value in changes.items():
         if name in _STRING_UPDATES:
             invoice[_STRING_UPDATES[name]] = value or ""
@@ -372,9 +270,9 @@ def _apply(invoice: dict[str, Any], changes: dict[str, Any]) -> None:
             invoice[name] = value
         elif name == "hold" and value is not None:
             if value and invoice["status"] == "Balanced":
-                invoice["status"], invoice["hold"] = "Hold", True
+                set_status(call, invoice, "Hold")
             elif not value and invoice["status"] == "Hold":
-                invoice["status"], invoice["hold"] = "Balanced", False
+                set_status(call, invoice, "Balanced")
         elif name == "exchangeRate" and value is not None:
             invoice["exchangeRate"] = value
         elif name == "creditTermsId" and value:

@@ -5,7 +5,6 @@ Kept apart from the HTTP handlers so the demo world can seed orders through the 
 
 from __future__ import annotations
 
-import base64
 import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -13,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from erpsim.demo_documents import BASE_DATE, iso
 from erpsim.financials.common import parse_moment
-from erpsim.salesorders.lookups import customer_location, customer_record, item_record
+from erpsim.salesorders.lookups import customer_currency, location_dto, location_of
+from erpsim.versions import timestamp_of
 from erpsim.world import (
     COUNTRY_VAT_RATE,
     DEMO_CUSTOMERS,
     DEMO_INVENTORY,
-    DEMO_SUPPLIERS,
     DEMO_WAREHOUSES,
 )
 
@@ -45,21 +44,24 @@ def build_order(
     order_type = command["type"].upper()
     order_id = command.get("orderId") or _next_order_id(company, order_type)
     customer_id = command["customer"]["id"]
-    record = customer_record(customer_id)
+    record = company.master.customer(customer_id)
     assert record is not None
+    location = location_of(record, command["customer"].get("locationId"))
+    assert location is not None
     vat_rate = COUNTRY_VAT_RATE.get(company.country, 25.0)
     order_date = _moment(command.get("date")) or now.replace(
         hour=0, minute=0, second=0, microsecond=0
     )
     lines = [
-        _line_dto(index + 1, line, order_date, vat_rate)
+        _line_dto(company, index + 1, line, order_date, vat_rate)
         for index, line in enumerate(command.get("orderLines") or [])
     ]
     taxable = round(sum(line["extendedPrice"] for line in lines), 2)
     tax = round(taxable * vat_rate / 100, 2)
     hold = command.get("status") == "Hold"
     stamp = iso(now)
-    currency = command.get("currencyId") or company.currency
+    # An order is in the customer's currency unless the caller overrides it (where allowed).
+    currency = command.get("currencyId") or customer_currency(record)
     customer = command["customer"]
     billing, shipping = command.get("billing") or {}, command.get("shipping") or {}
     order: dict[str, Any] = {
@@ -88,12 +90,12 @@ def build_order(
         "customer": {
             "id": customer_id,
             "internalId": int(customer_id),
-            "name": record[1],
+            "name": record["name"],
             "order": customer.get("order"),
             "refNo": customer.get("refNo"),
             "contactId": customer.get("contactId"),
-            "location": customer_location(customer_id, record[2]),
-            "taxZone": {"id": record[2], "description": f"Domestic {record[2]}"},
+            "location": location_dto(record, location),
+            "taxZone": {"id": record["country"], "description": f"Domestic {record['country']}"},
         },
         "totals": {
             "taxableTotal": taxable,
@@ -116,11 +118,11 @@ def build_order(
             ),
         },
         "billing": {
-            "address": _address(billing.get("address"), record),
+            "address": _address(billing.get("address"), record, record["locations"][0]),
             "contact": _contact(billing.get("contact"), record),
         },
         "shipping": {
-            "address": _address(shipping.get("address"), record),
+            "address": _address(shipping.get("address"), record, location),
             "contact": _contact(shipping.get("contact"), record),
             "insurance": bool(shipping.get("insurance")),
             "residentialDelivery": bool(shipping.get("residentialDelivery")),
@@ -173,7 +175,7 @@ def build_order(
         "_created": stamp,
         "_rowversion": rowversion,
     }
-    order["version"] = base64.b64encode(rowversion.to_bytes(8, "big")).decode()
+    order["version"] = timestamp_of(rowversion)
     # Sub-objects that the spec declares as plain $refs are left out rather than sent as null.
     for key in ("salesPerson",):
         if order[key] is None:
@@ -196,26 +198,29 @@ def _next_order_id(company: Company, order_type: str) -> str:
     return f"{number:06d}"
 
 
-def _address(given: dict[str, Any] | None, record: tuple[str, str, str, str]) -> dict[str, Any]:
+def _address(
+    given: dict[str, Any] | None, customer: dict[str, Any], location: dict[str, Any]
+) -> dict[str, Any]:
+    """The address sent, else the delivery location's (shipping) or the default one (billing)."""
     given = given or {}
-    country = given.get("countryId") or record[2]
+    country = given.get("countryId") or customer["country"]
     return {
-        "id": int(record[0]) * 10 + 2,
-        "line1": given.get("line1") or "Sentrum 1",
+        "id": int(customer["id"]) * 10 + 2,
+        "line1": given.get("line1") or location["line1"],
         "line2": given.get("line2"),
         "line3": given.get("line3"),
-        "postalCode": given.get("postalCode") or "0150",
-        "city": given.get("city") or "Oslo",
+        "postalCode": given.get("postalCode") or location["postal_code"],
+        "city": given.get("city") or location["city"],
         "country": {"id": country, "name": country},
         "overridesDefault": bool(given),
     }
 
 
-def _contact(given: dict[str, Any] | None, record: tuple[str, str, str, str]) -> dict[str, Any]:
+def _contact(given: dict[str, Any] | None, customer: dict[str, Any]) -> dict[str, Any]:
     given = given or {}
     return {
-        "id": int(record[0]) * 10 + 3,
-        "name": given.get("name") or record[1],
+        "id": int(customer["id"]) * 10 + 3,
+        "name": given.get("name") or customer["name"],
         "attention": given.get("attention"),
         "email": given.get("email"),
         "phone1": given.get("phone1"),
@@ -224,9 +229,9 @@ def _contact(given: dict[str, Any] | None, record: tuple[str, str, str, str]) ->
 
 
 def _line_dto(
-    line_id: int, line: dict[str, Any], order_date: datetime, vat_rate: float
+    company: Company, line_id: int, line: dict[str, Any], order_date: datetime, vat_rate: float
 ) -> dict[str, Any]:
-    item = item_record(line["inventoryId"])
+    item = company.master.item(line["inventoryId"])
     assert item is not None
     quantity = float(line.get("quantity") or 0)
     price = line.get("unitPrice")
@@ -240,7 +245,7 @@ def _line_dto(
     )
     source = po_source(line, item)
     supplier_id = line.get("supplierId") or (item["preferred_supplier"] if source else None)
-    supplier = next((s for s in DEMO_SUPPLIERS if s[0] == supplier_id), None)
+    supplier = company.master.supplier(supplier_id) if supplier_id else None
     return {
         "lineId": line_id,
         "sortOrder": line_id,
@@ -275,7 +280,7 @@ def _line_dto(
         "completed": False,
         "operation": line.get("operation") or "Issue",
         "purchaseOrderSource": source,
-        **({"supplier": {"id": supplier[0], "name": supplier[1]}} if supplier else {}),
+        **({"supplier": {"id": supplier["number"], "name": supplier["name"]}} if supplier else {}),
         "supplierPrice": float(line.get("supplierPrice") or 0),
         "warehouseId": line.get("warehouseId") or "MAIN",
         "requestDate": iso(_moment(line.get("requestDate")) or order_date),
@@ -298,7 +303,7 @@ def _line_dto(
 def seed_orders(company: Company, seed: int, next_rowversion: Callable[[], int]) -> None:
     """A couple of dozen existing orders so lists and the demo are not empty."""
     rng = random.Random(f"sales-orders-{seed}-{company.company_id}")
-    active = [c for c in DEMO_CUSTOMERS if c[3] == "Active"]
+    active = [c for c in DEMO_CUSTOMERS if c["status"] == "Active"]
     for number in range(1, DEMO_ORDERS_PER_COMPANY + 1):
         created = BASE_DATE - timedelta(days=rng.randint(0, 90), hours=rng.randint(0, 10))
         lines = [
@@ -307,7 +312,10 @@ def seed_orders(company: Company, seed: int, next_rowversion: Callable[[], int])
         ]
         command = {
             "type": "SO" if number % 6 else "QT",
-            "customer": {"id": rng.choice(active)[0], "order": f"PO-{rng.randint(1000, 9999)}"},
+            "customer": {
+                "id": rng.choice(active)["id"],
+                "order": f"PO-{rng.randint(1000, 9999)}",
+            },
             "status": "Hold" if number % 5 == 0 else "Open",
             "description": f"Order {number} from the demo world",
             "orderLines": lines,

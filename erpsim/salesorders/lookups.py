@@ -1,4 +1,7 @@
-"""SalesOrders v3 customers and inventory (CustomerDto, InventoryItemAvailabilityDto)."""
+"""SalesOrders v3 customers and inventory (CustomerDto, InventoryItemAvailabilityDto).
+
+Both read the calling company's own records (``Company.master``).
+"""
 
 from __future__ import annotations
 
@@ -6,84 +9,108 @@ import zlib
 from typing import TYPE_CHECKING, Any
 
 from erpsim.call import Call
-from erpsim.demo_documents import BASE_DATE, iso
+from erpsim.financials.common import parse_moment
 from erpsim.replies import Reply, json_reply
 from erpsim.salesorders.common import bad_request, moment_arg, not_found, paged
-from erpsim.world import COUNTRY_CURRENCY, DEMO_CUSTOMERS, DEMO_INVENTORY, DEMO_WAREHOUSES
+from erpsim.world import COUNTRY_CURRENCY, DEMO_WAREHOUSES
 
 if TYPE_CHECKING:
     from erpsim.app import SandboxApp
+    from erpsim.state import Company
 
 INVENTORY_EXPANSIONS = ("None", "Location", "Attribute", "All")
 # A sandbox attribute that shows an item's default replenishment source (IN204500).
 PO_SOURCE_ATTRIBUTE = "DEFAULTPOSOURCE"
 
 
-def customer_record(customer_id: str) -> tuple[str, str, str, str] | None:
-    return next((c for c in DEMO_CUSTOMERS if c[0] == customer_id), None)
+def customer_currency(customer: dict[str, Any]) -> str:
+    return COUNTRY_CURRENCY[customer["country"]]
 
 
-def item_record(inventory_id: str) -> dict[str, Any] | None:
-    wanted = inventory_id.upper()
-    return next((i for i in DEMO_INVENTORY if i["inventory_id"] == wanted), None)
+def location_of(customer: dict[str, Any], location_id: str | None) -> dict[str, Any] | None:
+    """The customer's location by id (case-insensitive), or the default (first) one for None."""
+    if not location_id:
+        return customer["locations"][0]
+    wanted = location_id.upper()
+    return next((loc for loc in customer["locations"] if loc["id"] == wanted), None)
 
 
-def customer_location(customer_id: str, country: str) -> dict[str, Any]:
+def location_dto(customer: dict[str, Any], location: dict[str, Any]) -> dict[str, Any]:
+    """``CustomerLocationDto``: the short form an order and a customer carry."""
+    position = customer["locations"].index(location)
     return {
-        "id": "MAIN",
-        "internalId": int(customer_id) * 10 + 1,
-        "name": "Primary location",
-        "countryId": country,
+        "id": location["id"],
+        "internalId": int(customer["id"]) * 10 + 1 + position,
+        "name": location["name"],
+        "countryId": customer["country"],
         "warehouseId": "MAIN",
     }
 
 
-def customer_dto(record: tuple[str, str, str, str]) -> dict[str, Any]:
-    customer_id, name, country, status = record
+def customer_dto(customer: dict[str, Any]) -> dict[str, Any]:
+    default = customer["locations"][0]
     return {
-        "id": customer_id,
-        "internalId": int(customer_id),
-        "name": name,
-        "addressLine1": "Sentrum 1",
-        "postalCode": "0150",
-        "country": country,
-        "currencyId": COUNTRY_CURRENCY[country],
+        "id": customer["id"],
+        "internalId": int(customer["id"]),
+        "name": customer["name"],
+        "addressLine1": default["line1"],
+        "postalCode": default["postal_code"],
+        "country": customer["country"],
+        "currencyId": customer_currency(customer),
         "customerClassId": "DOMESTIC",
-        "status": status,
-        "defaultLocation": customer_location(customer_id, country),
+        "status": customer["status"],
+        "defaultLocation": location_dto(customer, default),
     }
 
 
 def list_customers(call: Call, app: SandboxApp) -> Reply:
+    assert call.company is not None
     text = (call.arg("filter") or "").strip().lower()
-    found = [c for c in DEMO_CUSTOMERS if not text or text in c[0].lower() or text in c[1].lower()]
+    with app.sandbox.lock:
+        found = [
+            customer_dto(c)
+            for c in call.company.master.customers.values()
+            if not text or text in c["id"].lower() or text in c["name"].lower()
+        ]
     page, extra = paged(call, found, default_size=100, max_size=1000)
-    return json_reply(200, {"value": [customer_dto(c) for c in page], **extra})
+    return json_reply(200, {"value": page, **extra})
 
 
 def customer_locations(call: Call, app: SandboxApp) -> Reply:
-    record = customer_record(call.params["customerId"])
-    if record is None:
-        raise not_found(f"Customer '{call.params['customerId']}' was not found.")
-    location = customer_location(record[0], record[2])
-    location.update(
+    assert call.company is not None
+    with app.sandbox.lock:
+        customer = call.company.master.customer(call.params["customerId"])
+        if customer is None:
+            raise not_found(f"Customer '{call.params['customerId']}' was not found.")
+        value = [_location_item(customer, location) for location in customer["locations"]]
+    return json_reply(200, value)
+
+
+def _location_item(customer: dict[str, Any], location: dict[str, Any]) -> dict[str, Any]:
+    """``CustomerLocationItemDto``: a delivery location with its address and contact."""
+    item = location_dto(customer, location)
+    item.update(
         {
             "address": {
-                "id": location["internalId"],
-                "line1": "Sentrum 1",
-                "postalCode": "0150",
-                "city": "Oslo",
-                "country": {"id": record[2], "name": record[2]},
+                "id": item["internalId"],
+                "line1": location["line1"],
+                "postalCode": location["postal_code"],
+                "city": location["city"],
+                "country": {"id": customer["country"], "name": customer["country"]},
                 "overridesDefault": False,
             },
-            "contact": {"id": location["internalId"], "name": record[1], "overridesDefault": False},
+            "contact": {
+                "id": item["internalId"],
+                "name": customer["name"],
+                "overridesDefault": False,
+            },
             "insurance": False,
             "residentialDelivery": False,
             "resedentialDelivery": False,
             "saturdayDelivery": False,
         }
     )
-    return json_reply(200, [location])
+    return item
 
 
 def list_inventory(call: Call, app: SandboxApp) -> Reply:
@@ -104,28 +131,33 @@ def list_inventory(call: Call, app: SandboxApp) -> Reply:
     modified_since = moment_arg(call, "modifiedSince")
     filters = _attribute_filters(call)
     items = []
-    for item in DEMO_INVENTORY:
-        if wanted_items and item["inventory_id"] not in wanted_items:
-            continue
-        attributes = {PO_SOURCE_ATTRIBUTE: item["default_po_source"] or ""}
-        if any(attributes.get(name) != value for name, value in filters):
-            continue
-        if modified_since is not None and modified_since > BASE_DATE:
-            continue
-        items.append((item, attributes))
-    page, extra = paged(call, items, default_size=10_000, max_size=10_000)
-    value = [
-        _availability(
-            call.company.company_id,
-            item,
-            attributes,
-            wanted_warehouses,
-            with_locations,
-            with_attributes,
-        )
-        for item, attributes in page
-    ]
+    with app.sandbox.lock:
+        for item in call.company.master.items.values():
+            if wanted_items and item["inventory_id"] not in wanted_items:
+                continue
+            attributes = item_attributes(item)
+            if any(attributes.get(name) != value for name, value in filters):
+                continue
+            if modified_since is not None and parse_moment(item["_modified"]) < modified_since:
+                continue
+            items.append((item, attributes))
+        page, extra = paged(call, items, default_size=10_000, max_size=10_000)
+        value = [
+            _availability(
+                call.company,
+                item,
+                attributes,
+                wanted_warehouses,
+                with_locations,
+                with_attributes,
+            )
+            for item, attributes in page
+        ]
     return json_reply(200, {"value": value, **extra})
+
+
+def item_attributes(item: dict[str, Any]) -> dict[str, str]:
+    return {PO_SOURCE_ATTRIBUTE: item["default_po_source"] or ""}
 
 
 def _attribute_filters(call: Call) -> list[tuple[str, str]]:
@@ -138,29 +170,31 @@ def _attribute_filters(call: Call) -> list[tuple[str, str]]:
     return filters
 
 
+def quantity_on_hand(company_id: int, item: dict[str, Any], warehouse_id: str) -> float:
+    """A stable, seed-free stock figure per company, item and warehouse (non-stock items: 0)."""
+    if not item["stock_item"]:
+        return 0.0
+    return float(zlib.crc32(f"{company_id}-{item['inventory_id']}-{warehouse_id}".encode()) % 120)
+
+
 def _availability(
-    company_id: int,
+    company: Company,
     item: dict[str, Any],
     attributes: dict[str, str],
     wanted_warehouses: set[str],
     with_locations: bool,
     with_attributes: bool,
 ) -> dict[str, Any]:
-    index = DEMO_INVENTORY.index(item)
     warehouses = []
     for position, (warehouse_id, description) in enumerate(DEMO_WAREHOUSES):
         if wanted_warehouses and warehouse_id not in wanted_warehouses:
             continue
-        on_hand = float(
-            zlib.crc32(f"{company_id}-{item['inventory_id']}-{warehouse_id}".encode()) % 120
-        )
-        if not item["stock_item"]:
-            on_hand = 0.0
+        on_hand = quantity_on_hand(company.company_id, item, warehouse_id)
         entry: dict[str, Any] = {
             "warehouseId": warehouse_id,
             "internalWarehouseId": position + 1,
             "description": description,
-            "lastModified": iso(BASE_DATE),
+            "lastModified": item["_modified"],
             "quantityOnHand": on_hand,
             "quantityAvailable": on_hand,
             "quantityAvailableForShipment": on_hand,
@@ -175,7 +209,7 @@ def _availability(
                     "locationId": "R1",
                     "internalLocationId": position * 10 + 1,
                     "description": "Reol 1",
-                    "lastModified": iso(BASE_DATE),
+                    "lastModified": item["_modified"],
                     "quantityOnHand": on_hand,
                     "quantityAvailable": on_hand,
                     "quantityAvailableForShipment": on_hand,
@@ -186,7 +220,7 @@ def _availability(
         warehouses.append(entry)
     dto: dict[str, Any] = {
         "inventoryId": item["inventory_id"],
-        "internalId": 100 + index,
+        "internalId": item["_internal_id"],
         "description": item["description"],
         "baseUnit": item["base_unit"],
         "availability": warehouses,

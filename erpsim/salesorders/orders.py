@@ -12,21 +12,18 @@ from typing import TYPE_CHECKING, Any
 from erpsim import errors
 from erpsim.call import Call
 from erpsim.errors import ApiError
-from erpsim.financials.common import etag_matches, parse_moment, quoted
+from erpsim.events import Event, record
+from erpsim.financials.common import JSON_TYPES, etag_matches, parse_moment, quoted
 from erpsim.replies import Reply, empty_reply, json_reply
 from erpsim.salesorders import schema_check
-from erpsim.salesorders.builder import SALES_PERSONS, build_order, po_source
+from erpsim.salesorders.builder import build_order
 from erpsim.salesorders.common import bad_request, moment_arg, not_found, paged
-from erpsim.salesorders.lookups import customer_record, item_record
 from erpsim.salesorders.schema_check import detail
-from erpsim.state import Company
-from erpsim.world import COUNTRY_CURRENCY, DEMO_SUPPLIERS, DEMO_WAREHOUSES, ORDER_TYPES, UNITS
+from erpsim.salesorders.validation import order_problems
 
 if TYPE_CHECKING:
     from erpsim.app import SandboxApp
 
-JSON_TYPES = ("application/json", "text/json")
-PO_SOURCES = ("dropShip", "purchaseToOrder")
 EXPANSIONS = (
     "None",
     "Billing",
@@ -64,7 +61,7 @@ def create_order(call: Call, app: SandboxApp) -> Reply:
     command = _command(call)
     sandbox = app.sandbox
     with sandbox.lock:
-        problems = _business_problems(command, call.company)
+        problems = order_problems(command, call.company)
         if problems:
             raise ApiError(errors.validation_problem(problems, call.request_id))
         order_type = command["type"].upper()
@@ -76,6 +73,7 @@ def create_order(call: Call, app: SandboxApp) -> Reply:
         order = build_order(
             call.company, command, sandbox.clock.utcnow(), sandbox.next_rowversion()
         )
+    record(call, Event.SALESORDER_CREATED, f"{order['type']}/{order['orderId']}")
     location = f"{call.base_url}/api/v3/SalesOrders/{order['type']}/{order['orderId']}"
     return empty_reply(201, [("Location", location), ("ETag", quoted(order["version"]))])
 
@@ -98,101 +96,6 @@ def _command(call: Call) -> dict[str, Any]:
     if problems:
         raise ApiError(errors.validation_problem(problems, call.request_id))
     return command
-
-
-def _business_problems(command: dict[str, Any], company: Company) -> list[dict[str, Any]]:
-    problems: list[dict[str, Any]] = []
-    order_type = command["type"].upper()
-    if order_type not in ORDER_TYPES:
-        problems.append(detail("1704-InvalidOrderType", "type", value=command["type"]))
-    elif command.get("orderId") and not ORDER_TYPES[order_type][1]:
-        problems.append(
-            detail(
-                schema_check.VALUE_NOT_ALLOWED,
-                "orderId",
-                reason="the order type numbers orders itself",
-            )
-        )
-    if command.get("status") not in (None, "", "Open", "Hold"):
-        problems.append(detail(schema_check.VALUE_NOT_ALLOWED, "status", value=command["status"]))
-    customer = command["customer"]
-    customer_id = customer.get("id")
-    if not customer_id:
-        problems.append(detail(schema_check.NULL_NOT_ALLOWED, "customer.id"))
-    else:
-        record = customer_record(customer_id)
-        if record is None:
-            problems.append(
-                detail("1400-CustomerLookupException", "customer.id", value=customer_id)
-            )
-        elif record[3] != "Active":
-            problems.append(detail("1407-InvalidCustomerStatus", "customer.id", value=customer_id))
-    if customer.get("locationId") not in (None, "", "MAIN"):
-        problems.append(detail(schema_check.INVALID_VALUE, "customer.locationId"))
-    currency = command.get("currencyId")
-    if currency and currency not in COUNTRY_CURRENCY.values():
-        problems.append(detail(schema_check.INVALID_VALUE, "currencyId", value=currency))
-    if command.get("salesPersonId") and command["salesPersonId"] not in SALES_PERSONS:
-        problems.append(detail("1902-SalesPersonNotFound", "salesPersonId"))
-    if command.get("projectId"):
-        problems.append(detail("1904-ProjectNotFound", "projectId"))
-    warehouse = (command.get("shipping") or {}).get("preferredWarehouseId")
-    if warehouse and warehouse not in dict(DEMO_WAREHOUSES):
-        problems.append(detail("1802-InvalidWarehouseId", "shipping.preferredWarehouseId"))
-    period = (command.get("financialInformation") or {}).get("postPeriod")
-    if period and not (period.isdigit() and len(period) == 6 and 1 <= int(period[:2]) <= 12):
-        problems.append(detail("1600-FinancialPeriodNotFound", "financialInformation.postPeriod"))
-    for index, line in enumerate(command.get("orderLines") or []):
-        problems.extend(_line_problems(line, f"orderLines[{index}]"))
-    return problems
-
-
-def _line_problems(line: dict[str, Any], path: str) -> list[dict[str, Any]]:
-    problems = []
-    item = item_record(line["inventoryId"])
-    if item is None:
-        problems.append(
-            detail("1804-InventoryIdNotFound", f"{path}.inventoryId", value=line["inventoryId"])
-        )
-    if line.get("operation") not in (None, "Issue", "Receipt"):
-        problems.append(detail("1800-InvalidLineOperation", f"{path}.operation"))
-    if line.get("shippingRule") not in (
-        None,
-        "CancelRemainder",
-        "BackOrderAllowed",
-        "ShipComplete",
-    ):
-        problems.append(detail(schema_check.VALUE_NOT_ALLOWED, f"{path}.shippingRule"))
-    source = line.get("purchaseOrderSource")
-    if source not in (None, "", *PO_SOURCES):
-        problems.append(
-            detail(schema_check.VALUE_NOT_ALLOWED, f"{path}.purchaseOrderSource", value=source)
-        )
-    effective = po_source(line, item)
-    supplier_id = line.get("supplierId")
-    if supplier_id:
-        if effective is None:
-            problems.append(
-                detail(
-                    schema_check.VALUE_NOT_ALLOWED,
-                    f"{path}.supplierId",
-                    reason="supplierId needs purchaseOrderSource dropShip or purchaseToOrder",
-                )
-            )
-        elif not any(s[0] == supplier_id for s in DEMO_SUPPLIERS):
-            problems.append(
-                detail("1903-SupplierNotFound", f"{path}.supplierId", value=supplier_id)
-            )
-    warehouse = line.get("warehouseId")
-    if warehouse and warehouse not in dict(DEMO_WAREHOUSES):
-        problems.append(detail("1802-InvalidWarehouseId", f"{path}.warehouseId"))
-    unit = line.get("unitOfMeasure")
-    if unit and unit.upper() not in UNITS:
-        problems.append(detail("1808-InvalidUnitOfMeasure", f"{path}.unitOfMeasure"))
-    quantity = line.get("quantity") or 0
-    if line.get("operation") == "Receipt" and quantity > 0:
-        problems.append(detail("1809-InvalidQuantityForType", f"{path}.quantity"))
-    return problems
 
 
 # -- read --------------------------------------------------------------------------------------
@@ -327,6 +230,7 @@ def delete_order(call: Call, app: SandboxApp) -> Reply:
         _check_if_match(call, order)
         assert call.company is not None
         del call.company.orders[(order["type"], order["orderId"])]
+    record(call, Event.SALESORDER_DELETED, f"{order['type']}/{order['orderId']}")
     return empty_reply(202)
 
 

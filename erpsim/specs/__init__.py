@@ -25,3 +25,8 @@ def schema(spec_name: str, schema_name: str) -> dict[str, Any]:
     if "components" in spec:
         return spec["components"]["schemas"][schema_name]
     return spec["definitions"][schema_name]
+
+
+def enum(spec_name: str, schema_name: str, property_name: str) -> tuple[str, ...]:
+    """The values a spec allows for one property of one schema, in the spec's order."""
+    return tuple(schema(spec_name, schema_name)["properties"][property_name]["enum"])

@@ -15,21 +15,15 @@ import pytest
 
 from erpsim.testing import SandboxServer
 
+from .conftest import BACKGROUND_DELAY
 from .helpers import HEALTHY, PROD_CLIENT, TEST_CLIENT, WebhookReceiver, erp, tenant_for
 
-DELAY = 60
-
-
-@pytest.fixture(scope="module")
-def slow_server():
-    with SandboxServer(world="demo", seed=1, background_delay=DELAY) as server:
-        yield server
+DELAY = BACKGROUND_DELAY
 
 
 @pytest.fixture
-def server(slow_server):
-    slow_server.reset()
-    return slow_server
+def server(slow_sandbox):
+    return slow_sandbox
 
 
 @pytest.fixture

@@ -265,6 +265,152 @@ def test_ipp_exception_shape(client):
     }
 
 
+# -- Financials lookups for the order form (OAS-2025) -------------------------------------------
+
+
+def test_order_types_and_numbering(client):
+    responses = [
+        client.get("/v1/salesordertype"),
+        client.get("/v1/salesordertype", params={"pageNumber": 1, "pageSize": 1}),
+        client.get("/v1/salesordertype/SO"),
+        client.get("/v1/salesordertype/qt"),
+        client.get("/v1/numberSequence"),
+        client.get("/v1/numberSequence/SO"),
+    ]
+    assert [r.status_code for r in responses] == [200] * 6
+    for response in responses:
+        validate(FINANCIALS, response)
+
+
+def test_suppliers(client):
+    responses = [
+        client.get("/v1/supplier"),
+        client.get("/v1/supplier", params={"status": "Inactive", "pageSize": 5}),
+        client.get("/v1/supplier", params={"name": "kontor", "greaterThanValue": "50000"}),
+        client.get(
+            "/v1/supplier",
+            params={"lastModifiedDateTime": "2026-01-01", "lastModifiedDateTimeCondition": ">="},
+        ),
+        client.get("/v1/supplier/50011"),
+    ]
+    assert [r.status_code for r in responses] == [200] * 5
+    for response in responses:
+        validate(FINANCIALS, response)
+
+
+def test_inventory_items_with_price(client):
+    responses = [
+        client.get("/v1/inventory"),
+        client.get(
+            "/v1/inventory",
+            params={
+                "expandAttribute": "true",
+                "expandSupplierDetails": "true",
+                "expandWarehouseDetail": "true",
+                "pageNumber": 1,
+                "pageSize": 5,
+            },
+        ),
+        client.get("/v1/inventory", params={"attributes": '{"DEFAULTPOSOURCE":"dropShip"}'}),
+        client.get("/v1/inventory", params={"description": "sofa", "status": "Active"}),
+        client.get("/v1/inventory/BIKE-CITY"),
+        client.get("/v1/inventory/SERVICE-HOUR"),
+    ]
+    assert [r.status_code for r in responses] == [200] * 6
+    for response in responses:
+        validate(FINANCIALS, response)
+
+
+# -- supplier payments and the ledger (OAS-2025) ---------------------------------------------
+
+
+def test_supplier_payment_list_get_put(client):
+    payment = client.get(
+        "/v1/supplierPayment", params={"status": "Balanced", "pageSize": 5}
+    ).json()[0]
+    path = f"/v1/supplierPayment/{payment['refNbr']}"
+    responses = [
+        client.get("/v1/supplierPayment"),
+        client.get(
+            "/v1/supplierPayment",
+            params={
+                "paymentType": "Payment",
+                "status": "Closed",
+                "lastModifiedDateTime": "2025-01-01",
+                "lastModifiedDateTimeCondition": ">",
+                "pageNumber": 1,
+                "pageSize": 10,
+            },
+        ),
+        client.get(path),
+        client.get(f"/v1/supplierPayment/{payment['type']}/{payment['refNbr']}"),
+        client.put(
+            path,
+            json={"description": {"value": "Kontrollert"}, "hold": {"value": False}},
+            headers={"If-Match": f'"{payment["timeStamp"]}"'},
+        ),
+        client.put(path, json={"paymentRef": {"value": "x"}}, headers={"If-Match": '"AAAA"'}),
+    ]
+    assert [r.status_code for r in responses] == [200, 200, 200, 200, 204, 412]
+    for response in responses:
+        validate(FINANCIALS, response)
+
+
+def test_supplier_payment_release(client):
+    payment = client.get(
+        "/v1/supplierPayment", params={"status": "Balanced", "paymentType": "Payment"}
+    ).json()
+    path = f"/v1/supplierPayment/{payment[0]['refNbr']}/action/release"
+    released = client.post(path, json={"type": {"value": "Payment"}})
+    queued = client.post(
+        f"/v1/supplierPayment/{payment[1]['refNbr']}/action/release", headers=BACKGROUND
+    )
+    stale = client.post(
+        f"/v1/supplierPayment/{payment[2]['refNbr']}/action/release",
+        headers={**BACKGROUND, "If-Match": '"AAAA"'},
+    )
+
+    assert (released.status_code, queued.status_code, stale.status_code) == (200, 202, 202)
+    validate_component(FINANCIALS, "ReleasePaymentActionResultDto", released.json())
+    validate_legacy("ReleasePaymentActionResultDto", released.json())
+    validate(FINANCIALS, queued)
+    validate(FINANCIALS, client.get(f"/v1/supplierPayment/{payment[0]['refNbr']}"))
+
+
+def test_accounts_and_subaccounts(client):
+    responses = [
+        client.get("/v1/account"),
+        client.get("/v1/account", params={"active": "true", "greaterThanValue": "3000"}),
+        client.get("/v1/subaccount"),
+        client.get("/v1/subaccount", params={"pageNumber": 2, "pageSize": 5}),
+    ]
+    assert [r.status_code for r in responses] == [200] * 4
+    for response in responses:
+        validate(FINANCIALS, response)
+
+
+def test_webhook_notification_feedback(client):
+    responses = [
+        client.post(
+            "/v1/webhooknotificationfeedback",
+            json={
+                "notificationId": "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                "source": "ISV portal",
+                "description": "Operation failed",
+                "isSuccess": False,
+            },
+        ),
+        client.post(
+            "/v1/webhooknotificationfeedback",
+            json={"notificationId": "3f2504e0-4f89-41d3-9a0c-0305e82c3301", "isSuccess": True},
+            headers=BACKGROUND,
+        ),
+    ]
+    assert [r.status_code for r in responses] == [201, 202]
+    for response in responses:
+        validate(FINANCIALS, response)
+
+
 # -- Context (legacy Swagger 2.0 definitions) ----------------------------------------------------
 
 
@@ -408,6 +554,53 @@ def test_customers_and_inventory(client):
         validate(SALESORDERS, response)
 
 
+def test_salesorder_with_a_delivery_location_po_lines_and_a_currency_override(client):
+    created = client.post(
+        "/api/v3/SalesOrders",
+        json={
+            "type": "SO",
+            "orderId": "FORM-1",
+            "customer": {"id": "10004", "locationId": "HISINGEN"},
+            "currencyId": "NOK",
+            "orderLines": [
+                {"inventoryId": "BIKE-CITY", "quantity": 1},
+                {
+                    "inventoryId": "STOCKITEM2",
+                    "quantity": 2,
+                    "purchaseOrderSource": "purchaseToOrder",
+                    "supplierId": "50005",
+                },
+                {"inventoryId": "SOFA-3SEAT", "quantity": 1, "purchaseOrderSource": ""},
+            ],
+        },
+    )
+    location = created.headers["Location"]
+    responses = [
+        client.get(location, params={"expand": "All"}),
+        client.get(f"{location}/lines"),
+        client.get("/api/v3/Customers/10002/locations"),
+        client.get("/api/v3/SalesOrders", params={"customerId": "10004"}),
+    ]
+    refused = [
+        client.post(
+            "/api/v3/SalesOrders",
+            json={"type": "SO", "customer": {"id": "10000"}, "currencyId": "SEK"},
+        ),
+        client.post(
+            "/api/v3/SalesOrders",
+            json={"type": "SO", "customer": {"id": "10000", "locationId": "NOWHERE"}},
+        ),
+        client.post(
+            "/api/v3/SalesOrders",
+            json={"type": "QT", "orderId": "Q-9", "customer": {"id": "10000"}},
+        ),
+    ]
+    assert created.status_code == 201
+    assert [r.status_code for r in refused] == [400] * 3
+    for response in responses + refused:
+        validate(SALESORDERS, response)
+
+
 def test_salesorders_401_and_403(sandbox):
     with erp(sandbox, tenant_id=HEALTHY["customer_tenant_id"]) as customer_tenant:
         unauthorized = customer_tenant.get("/api/v3/SalesOrders")
@@ -462,3 +655,26 @@ def test_validation_catches_a_wrong_salesorder_shape(client, mutate):
 
     with pytest.raises(Exception, match=r"(?i)invalid|not valid|additional|none|type"):
         validate(SALESORDERS, _with_body(response, mutate(response.json())))
+
+
+@pytest.mark.parametrize(
+    ("path", "mutate"),
+    [
+        ("/v1/supplier/50011", lambda dto: {**dto, "status": "Sleeping"}),
+        ("/v1/inventory/BIKE-CITY", lambda dto: {**dto, "type": "Bicycle"}),
+        ("/v1/inventory/BIKE-CITY", lambda dto: {**dto, "defaultPrice": "6990"}),
+        ("/v1/salesordertype/SO", lambda dto: {**dto, "behavior": "Order"}),
+        ("/v1/numberSequence/SO", lambda dto: {**dto, "manualNumbering": "yes"}),
+        ("/v1/supplierPayment/300001", lambda dto: {**dto, "type": "Cheque"}),
+        ("/v1/supplierPayment/300001", lambda dto: {**dto, "status": "Paid"}),
+        (
+            "/v1/supplierPayment/300001",
+            lambda dto: {**dto, "paymentLines": [{"docType": "Bill"}]},
+        ),
+    ],
+)
+def test_validation_catches_a_wrong_lookup_shape(client, path, mutate):
+    response = client.get(path)
+
+    with pytest.raises(Exception, match=r"(?i)invalid|not valid|enum|type"):
+        validate(FINANCIALS, _with_body(response, mutate(response.json())))

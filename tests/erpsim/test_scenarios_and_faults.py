@@ -7,6 +7,9 @@ import re
 import httpx
 import pytest
 
+from erpsim.scenarios import Scenario
+from erpsim.world import DEMO_TENANTS
+
 from .helpers import HEALTHY, erp, tenant_for
 
 GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -73,6 +76,17 @@ def test_unknown_scenario_is_refused(sandbox):
 
     assert response.status_code == 400
     assert sandbox.control("GET", "/_sandbox/tenants")[0]["scenario"] == "healthy"
+    # The refusal lists the names from the one enum, so it never drifts from what is accepted.
+    assert all(scenario.value in response.json()["error"] for scenario in Scenario)
+
+
+def test_every_scenario_of_the_enum_has_a_demo_tenant_and_can_be_set(sandbox):
+    path = f"/_sandbox/tenants/{HEALTHY['tenant_id']}/scenario"
+    demo = {tenant["scenario"] for tenant in DEMO_TENANTS}
+    switched = [sandbox.control("POST", path, {"scenario": s.value})["scenario"] for s in Scenario]
+
+    assert demo == set(Scenario)
+    assert switched == [s.value for s in Scenario]
 
 
 def test_slow_scenario_adds_latency(sandbox):
