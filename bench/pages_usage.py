@@ -40,9 +40,9 @@ def _populate(companies: int, days: int) -> None:
         cursor.execute(
             """
             INSERT INTO usage_meteredcompany (client_id, tenant_id, company_id, name, client_type,
-                hourly_limit, background_reserve, tenant_pk, active, created_at, updated_at,
-                total_calls, total_2xx, total_3xx, total_4xx, total_5xx, total_no_response,
-                total_429)
+                hourly_limit_override, background_reserve, tenant_pk, active, created_at,
+                updated_at, total_calls, total_2xx, total_3xx, total_4xx, total_5xx,
+                total_no_response, total_429)
             SELECT CASE WHEN n <= %s THEN %s ELSE %s END,
                    md5(n::text)::uuid::text, 4800000 + n, 'Company ' || lpad(n::text, 5, '0'),
                    CASE WHEN n %% 4 = 0 THEN 'test' ELSE 'production' END,
@@ -58,10 +58,11 @@ def _populate(companies: int, days: int) -> None:
                 status_4xx, status_5xx, no_response, rate_limited, interactive, background,
                 duration_ms_total, last_limit, last_remaining, last_reset_at, last_policy,
                 last_seen_at)
-            SELECT c.id, h.hour, c.hourly_limit / 3, c.hourly_limit / 3 - 5, 0, 5, 0, 0,
-                   CASE WHEN (c.id + h.n) %% 97 = 0 THEN 3 ELSE 0 END,
-                   10, c.hourly_limit / 3 - 10, 1000.0, c.hourly_limit,
-                   c.hourly_limit - c.hourly_limit / 3, NULL, '4-fixed-window', h.hour
+            SELECT c.id, h.hour, c.hourly_limit_override / 3, c.hourly_limit_override / 3 - 5,
+                   0, 5, 0, 0, CASE WHEN (c.id + h.n) %% 97 = 0 THEN 3 ELSE 0 END,
+                   10, c.hourly_limit_override / 3 - 10, 1000.0, c.hourly_limit_override,
+                   c.hourly_limit_override - c.hourly_limit_override / 3, NULL, '4-fixed-window',
+                   h.hour
             FROM usage_meteredcompany c
             CROSS JOIN (
                 SELECT n, date_trunc('hour', now()) - make_interval(hours => n) AS hour
@@ -76,8 +77,8 @@ def _populate(companies: int, days: int) -> None:
                 erp_remaining, erp_policy, erp_seen_at, blocked_until, alerted_until)
             SELECT client_id, tenant_id,
                    extract(epoch FROM date_trunc('hour', now()) + interval '1 hour'),
-                   (id * 37) %% hourly_limit, hourly_limit,
-                   hourly_limit - (id * 37) %% hourly_limit,
+                   (id * 37) %% hourly_limit_override, hourly_limit_override,
+                   hourly_limit_override - (id * 37) %% hourly_limit_override,
                    '4-fixed-window', extract(epoch FROM now()),
                    CASE WHEN id %% 251 = 0 THEN extract(epoch FROM now()) + 900 END, NULL
             FROM usage_meteredcompany
@@ -91,7 +92,7 @@ def _populate(companies: int, days: int) -> None:
                 request_id, ratelimit_limit, ratelimit_remaining, ratelimit_policy)
             SELECT id, now() - interval '10 minutes', 'GET', '/v1/supplierInvoice',
                    'supplierInvoice', 'background', 429, 20.0, 1, '', 'rate_limited', 600, '',
-                   hourly_limit, 0, '4-fixed-window'
+                   hourly_limit_override, 0, '4-fixed-window'
             FROM usage_meteredcompany WHERE id %% 251 = 0
             """,
             [],

@@ -125,6 +125,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+if DJANGO_ENV == "test" and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A test database need not survive a server crash: commits skip waiting for the disk.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -264,6 +267,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if DJANGO_ENV == "test":
+    # PBKDF2 spends about half a second on every password the suite sets; tests need no strength.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
@@ -356,6 +362,11 @@ PORTAL_DEMO_SEEDERS: list[str] = []
 # Callables (dotted paths) taking the request and returning (template name, context) or None;
 # the dashboard shows them in order. Each app appends its own below.
 PORTAL_DASHBOARD_PANELS: list[str] = []
+# usage's registries, which other apps append to below: callables (dotted paths) yielding extra
+# Prometheus metric families for /metrics, and handlers of usage's throttling alerts (see
+# usage/alerts.py; usage imports no other app).
+USAGE_METRICS_EXTRA: list[str] = []
+USAGE_ALERT_HANDLERS: list[str] = []
 
 # --- tenants (API clients, onboarding, health) --------------------------------------------------
 # Who signs the messages staff send to customers.
@@ -386,9 +397,8 @@ TENANTS_CHECK_MAX_RETRIES = env.int("TENANTS_CHECK_MAX_RETRIES", default=1)
 TENANTS_TOKEN_REFUSAL_SECONDS = env.float("TENANTS_TOKEN_REFUSAL_SECONDS", default=60.0)
 # An issue resolves after this many good checks in a row (no flapping).
 TENANTS_RESOLVE_AFTER_CHECKS = env.int("TENANTS_RESOLVE_AFTER_CHECKS", default=2)
-# A check reports "near the limit" from this share of the hourly budget used.
-TENANTS_NEAR_LIMIT_SHARE = env.float("TENANTS_NEAR_LIMIT_SHARE", default=0.8)
-TENANTS_TEST_CLIENT_HEAVY_SHARE = env.float("TENANTS_TEST_CLIENT_HEAVY_SHARE", default=0.5)
+# "Near the limit" and "a test client carrying production traffic" are usage's rules
+# (USAGE_ALERT_SHARE, USAGE_TEST_CLIENT_HEAVY_SHARE below); the checks ask usage.
 CELERY_BEAT_SCHEDULE.update(
     {
         "tenants-health-sweep": {
@@ -399,12 +409,16 @@ CELERY_BEAT_SCHEDULE.update(
 )
 PORTAL_DEMO_SEEDERS.append("tenants.demo.seed")
 # /metrics (served by usage) also reports open health issues by kind.
-USAGE_METRICS_EXTRA = ["tenants.metrics.open_issues"]
+USAGE_METRICS_EXTRA.append("tenants.metrics.open_issues")
+# usage's throttling alerts become health issues (queued for a worker, never on the ERP call path).
+USAGE_ALERT_HANDLERS.append("tenants.alerts.throttling_seen")
 PORTAL_DASHBOARD_PANELS.append("tenants.panels.health_panel")
 
 
 # --- usage (ledger, limiter, metrics; after tenants so its demo seeder sees the seeded tenants) --
-# Hourly budgets per company and the share background work leaves to staff, per client type.
+# Every usage setting and its default lives here (usage/conf.py only reads them).
+# Hourly budgets per company and the share background work leaves to staff, per client type: the
+# one source of the default limits (an API client may override its own).
 USAGE_HOURLY_LIMITS = {
     "test": env.int("USAGE_LIMIT_TEST", default=500),
     "production": env.int("USAGE_LIMIT_PRODUCTION", default=15_000),
@@ -419,13 +433,26 @@ for _type, _share in USAGE_BACKGROUND_RESERVE.items():
             f"USAGE_RESERVE_{_type.upper()} is a share of the hour from 0 up to (not) 1, "
             f"e.g. 0.2 for 20 %; got {_share!r}."
         )
-# Alert when an hour crosses this share of its budget.
+# "Near the limit": from this share of the hour's budget (the alert, the dashboard, the checks).
 USAGE_ALERT_SHARE = env.float("USAGE_ALERT_SHARE", default=0.8)
+# "A test client carrying production traffic": its calls averaged above this share of its limit
+# over the last USAGE_TEST_CLIENT_AVERAGE_HOURS hours (the alert and the checks).
+USAGE_TEST_CLIENT_HEAVY_SHARE = env.float("USAGE_TEST_CLIENT_HEAVY_SHARE", default=0.5)
+USAGE_TEST_CLIENT_AVERAGE_HOURS = env.int("USAGE_TEST_CLIENT_AVERAGE_HOURS", default=24)
 USAGE_CALL_LOG_DAYS = env.int("USAGE_CALL_LOG_DAYS", default=14)
 USAGE_ROLLUP_DAYS = env.int("USAGE_ROLLUP_DAYS", default=400)
+# The limiter's Redis: None means REDIS_URL; "" means the database limiter even with REDIS_URL.
+USAGE_REDIS_URL: str | None = None
 USAGE_REDIS_PREFIX = env.str("USAGE_REDIS_PREFIX", default="usage:")
 # Bearer token Prometheus sends to /metrics; empty turns the endpoint off.
 USAGE_METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Celery queues whose length /metrics reports.
+USAGE_METRICS_QUEUES = ["celery"]
+USAGE_EXPORT_MAX_DAYS = 93
+USAGE_EXPORT_MAX_ROWS = 250_000
+USAGE_DASHBOARD_REFRESH_SECONDS = 5
+# How often a background task held by the budget goes back to the broker before it gives up.
+USAGE_MAX_DEFERRALS = 48
 CELERY_BEAT_SCHEDULE.update(
     {
         "usage-prune": {"task": "usage.prune", "schedule": 6 * 3600.0},

@@ -1,15 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from usage.views import metrics_view
-
 from . import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("metrics", metrics_view, name="metrics"),
+    path("metrics", include("usage.metrics_urls")),
     path("audit/", views.audit_log, name="audit_log"),
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/invite/", views.staff_invite, name="staff_invite"),

@@ -15,6 +15,10 @@ from typing import Any
 
 from django.db import models
 
+from usage.rules import ThrottlingKind
+
+from .steps import Step
+
 
 class Owner(models.TextChoices):
     ISV = "isv", "ISV (us)"
@@ -36,31 +40,40 @@ class IssueKind(models.TextChoices):
     COMPANY_CONTEXT = "company_context", "Company context (12002)"
     FINANCIALS_SCOPE_MISSING = "financials_scope_missing", "Financials scopes missing"
     SALESORDER_SCOPE_MISSING = "salesorder_scope_missing", "SalesOrders scopes missing"
-    NEAR_LIMIT = "near_limit", "Near the hourly limit"
-    RATE_LIMITED = "rate_limited", "Throttled (429)"
-    TEST_CLIENT_HEAVY = "test_client_heavy", "Test client carrying production traffic"
+    # usage's alert rules, each opening the issue of the same name.
+    NEAR_LIMIT = ThrottlingKind.NEAR_LIMIT.value, "Near the hourly limit"
+    RATE_LIMITED = ThrottlingKind.RATE_LIMITED.value, "Throttled (429)"
+    TEST_CLIENT_HEAVY = (
+        ThrottlingKind.TEST_CLIENT_HEAVY.value,
+        "Test client carrying production traffic",
+    )
     ERP_UNAVAILABLE = "erp_unavailable", "ERP unreachable or failing"
     UNCLASSIFIED = "unclassified", "Unclassified error"
 
 
-# The check step whose success proves a problem of this kind is gone. "any" means: some step of
-# the check got a proper answer from the ERP and none hit this problem; "all" means every step
-# passed.
+# The issues usage's throttling alerts open or refresh.
+THROTTLING_KINDS = frozenset(IssueKind(kind.value) for kind in ThrottlingKind)
+
+# What a check must show to prove a problem of this kind is gone: a step passing; ANY_STEP: some
+# step of the check got a proper answer from the ERP and none hit this problem; EVERY_STEP: every
+# step passed.
+ANY_STEP = "any"
+EVERY_STEP = "all"
 CLEARED_BY: dict[IssueKind, str] = {
-    IssueKind.INVALID_CLIENT: "token",
-    IssueKind.APP_NOT_APPROVED: "token",
-    IssueKind.API_USER_ROLE_MISSING: "token",
-    IssueKind.INVALID_TENANT: "token",
-    IssueKind.CUSTOMER_TENANT_ID: "context",
-    IssueKind.NO_LICENSE: "financials",
-    IssueKind.COMPANY_CONTEXT: "financials",
-    IssueKind.FINANCIALS_SCOPE_MISSING: "financials",
-    IssueKind.SALESORDER_SCOPE_MISSING: "salesorders",
-    IssueKind.NEAR_LIMIT: "ratelimit",
-    IssueKind.TEST_CLIENT_HEAVY: "ratelimit",
-    IssueKind.RATE_LIMITED: "any",
-    IssueKind.ERP_UNAVAILABLE: "any",
-    IssueKind.UNCLASSIFIED: "all",
+    IssueKind.INVALID_CLIENT: Step.TOKEN,
+    IssueKind.APP_NOT_APPROVED: Step.TOKEN,
+    IssueKind.API_USER_ROLE_MISSING: Step.TOKEN,
+    IssueKind.INVALID_TENANT: Step.TOKEN,
+    IssueKind.CUSTOMER_TENANT_ID: Step.CONTEXT,
+    IssueKind.NO_LICENSE: Step.FINANCIALS,
+    IssueKind.COMPANY_CONTEXT: Step.FINANCIALS,
+    IssueKind.FINANCIALS_SCOPE_MISSING: Step.FINANCIALS,
+    IssueKind.SALESORDER_SCOPE_MISSING: Step.SALESORDERS,
+    IssueKind.NEAR_LIMIT: Step.RATELIMIT,
+    IssueKind.TEST_CLIENT_HEAVY: Step.RATELIMIT,
+    IssueKind.RATE_LIMITED: ANY_STEP,
+    IssueKind.ERP_UNAVAILABLE: ANY_STEP,
+    IssueKind.UNCLASSIFIED: EVERY_STEP,
 }
 
 _ON_OUR_SIDE = (

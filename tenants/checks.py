@@ -38,33 +38,17 @@ from erpclient import (
     Unauthorized,
 )
 from erpclient.config import Service
+from usage.conf import near_limit
+from usage.selectors import budget_state, is_test_client_heavy, latest_ratelimit
 
 from .catalogue import IssueKind
 from .erp import erp_for
-from .models import ClientType, Tenant
+from .models import Tenant
+from .steps import Step, StepStatus
 
 logger = logging.getLogger(__name__)
 
-TOKEN, CONTEXT, FINANCIALS, SALESORDERS, RATELIMIT = (
-    "token",
-    "context",
-    "financials",
-    "salesorders",
-    "ratelimit",
-)
-STEP_LABELS = {
-    TOKEN: "Token from Visma Connect",
-    CONTEXT: "Company context",
-    FINANCIALS: "Financials API read",
-    SALESORDERS: "SalesOrders v3 scopes",
-    RATELIMIT: "Hourly budget",
-}
-ONBOARDING_STEPS = (TOKEN, CONTEXT, FINANCIALS, SALESORDERS)
-HEALTH_STEPS = (*ONBOARDING_STEPS, RATELIMIT)
-# The steps that talk to the ERP; a check "passes" when all of these pass.
-ERP_STEPS = ONBOARDING_STEPS
-
-PASSED, FAILED, SKIPPED, PENDING, RUNNING = "passed", "failed", "skipped", "pending", "running"
+STEP_LABELS = dict(Step.choices)
 
 _RAW_LIMIT = 4000
 _MASK = "••••••••"
@@ -92,7 +76,7 @@ class StepResult:
 
     @property
     def stops_check(self) -> bool:
-        return self.status != PASSED
+        return self.status != StepStatus.PASSED
 
     def as_json(self) -> dict[str, Any]:
         """What a check run stores per step (facts and details hold no secret)."""
@@ -226,7 +210,7 @@ def classify(error: ErpError, step: str) -> IssueKind:
     if isinstance(error, InvalidTenant):
         return _tenant_refusal(error)
     if isinstance(error, InvalidScope | ScopeMissing):
-        if step == SALESORDERS:
+        if step == Step.SALESORDERS:
             return IssueKind.SALESORDER_SCOPE_MISSING
         return IssueKind.FINANCIALS_SCOPE_MISSING
     if isinstance(error, CustomerTenantSuspected):
@@ -299,9 +283,8 @@ def ratelimit_figures(info: RateLimitInfo | None) -> dict[str, Any] | None:
 
 
 def _step_ratelimit(ctx: CheckContext) -> StepResult:
-    """No ERP call: what this check's answers (or the usage ledger) say about the hour."""
-    from usage.selectors import budget_state, latest_ratelimit
-
+    """No ERP call: what this check's answers (or the usage ledger) say about the hour, by
+    usage's own rules of "near the limit" and "a test client carrying production traffic"."""
     client_id = ctx.tenant.api_client.client_id
     tenant_id = ctx.tenant.tenant_id
     info = ctx.last_ratelimit or latest_ratelimit(client_id=client_id, tenant_id=tenant_id)
@@ -315,35 +298,30 @@ def _step_ratelimit(ctx: CheckContext) -> StepResult:
         used, remaining = state.used, state.remaining
     facts.update(used=used, limit=limit, remaining=remaining)
     sentence = f"{used} of {limit} calls used this hour ({remaining} left, by the ERP's count)."
-    share = used / limit if limit else 0.0
-    if share >= settings.TENANTS_NEAR_LIMIT_SHARE:
+    if limit and near_limit(used, limit):
         details = {
-            "step": RATELIMIT,
+            "step": Step.RATELIMIT,
             "used": used,
             "limit": limit,
             "remaining": remaining,
             "budget": sentence,
         }
         return StepResult(
-            RATELIMIT,
-            FAILED,
+            Step.RATELIMIT,
+            StepStatus.FAILED,
             sentence + " That is near the limit.",
             found=Found(IssueKind.NEAR_LIMIT, details),
             facts=facts,
         )
-    heavy = (
-        ctx.tenant.api_client.client_type == ClientType.TEST
-        and share > settings.TENANTS_TEST_CLIENT_HEAVY_SHARE
-    )
-    facts["test_client_heavy"] = heavy
-    return StepResult(RATELIMIT, PASSED, sentence, facts=facts)
+    facts["test_client_heavy"] = is_test_client_heavy(client_id=client_id, tenant_id=tenant_id)
+    return StepResult(Step.RATELIMIT, StepStatus.PASSED, sentence, facts=facts)
 
 
 _ERP_STEPS: dict[str, Callable[[CheckContext], tuple[str, dict[str, Any]]]] = {
-    TOKEN: _step_token,
-    CONTEXT: _step_context,
-    FINANCIALS: _step_financials,
-    SALESORDERS: _step_salesorders,
+    Step.TOKEN: _step_token,
+    Step.CONTEXT: _step_context,
+    Step.FINANCIALS: _step_financials,
+    Step.SALESORDERS: _step_salesorders,
 }
 
 
@@ -351,15 +329,15 @@ def run_step(ctx: CheckContext, name: str) -> StepResult:
     """Run one step; never raises for an ERP failure (it becomes the result)."""
     started = time.perf_counter()
     try:
-        if name == RATELIMIT:
+        if name == Step.RATELIMIT:
             result = _step_ratelimit(ctx)
         else:
             summary, facts = _ERP_STEPS[name](ctx)
-            result = StepResult(name, PASSED, ctx.scrub(summary), facts=facts)
+            result = StepResult(name, StepStatus.PASSED, ctx.scrub(summary), facts=facts)
     except BudgetError as error:
         result = StepResult(
             name,
-            SKIPPED,
+            StepStatus.SKIPPED,
             ctx.scrub(f"Not sent, to protect the company's budget: {error.reason}."),
             defer_seconds=error.wait_seconds,
             error=error,
@@ -373,7 +351,7 @@ def run_step(ctx: CheckContext, name: str) -> StepResult:
             summary = interactive_timeout_summary(ctx.timeout)
         result = StepResult(
             name,
-            FAILED,
+            StepStatus.FAILED,
             ctx.scrub(summary),
             found=Found(kind, details),
             defer_seconds=defer,
@@ -385,7 +363,7 @@ def run_step(ctx: CheckContext, name: str) -> StepResult:
         text = ctx.scrub(f"{type(error).__name__}: {error}")
         result = StepResult(
             name,
-            FAILED,
+            StepStatus.FAILED,
             f"The portal could not run this step: {text}",
             found=Found(
                 IssueKind.UNCLASSIFIED,
@@ -406,4 +384,4 @@ def interactive_timeout_summary(timeout: float) -> str:
 
 
 def not_run(name: str, reason: str) -> StepResult:
-    return StepResult(name, SKIPPED, reason)
+    return StepResult(name, StepStatus.SKIPPED, reason)

@@ -16,17 +16,16 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from portal import audit
 
+from . import services
 from .models import ApiClient, Customer, Tenant
-from .services import customers_by_name, sync_metering
+from .services import MAX_NAME, customers_by_name
 from .validators import normalize_tenant_id
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 10_000
-MAX_NAME = 200
 
 # Accepted header spellings, compared without case, spaces, dashes or underscores.
 COLUMNS = {
@@ -207,8 +206,8 @@ def _check_rows(rows: list[Row]) -> None:
     clients = _client_lookup()
     known_clients = ", ".join(sorted({c.client_id for c in clients.values()})) or "none yet"
     customers = customers_by_name([row.customer for row in rows if row.customer])
-    contract_ids = {
-        c.customer_tenant_id: c.name
+    contracts = {
+        c.customer_tenant_id: c
         for c in Customer.objects.exclude(customer_tenant_id="").only("name", "customer_tenant_id")
     }
     seen: dict[tuple[int, str], int] = {}
@@ -232,12 +231,17 @@ def _check_rows(rows: list[Row]) -> None:
             row.problems.append("The client is empty.")
         elif row.api_client is None:
             row.problems.append(f"No API client “{row.client}”. Known: {known_clients}.")
-        elif not row.api_client.active:
-            row.problems.append(f"The API client {row.api_client.name} is not active.")
-        if row.tenant_id in contract_ids:
-            row.problems.append(
-                f"This is the customer tenant id of {contract_ids[row.tenant_id]}, not a "
-                "company's (Visma.net Admin → Company → Edit → Configuration → Tenant id)."
+        else:
+            # Onboarding's own rules; a tenant already registered is compared below instead
+            # (registered exactly so, the row is left alone).
+            row.problems.extend(
+                message
+                for _, message in services.new_tenant_problems(
+                    row.tenant_id,
+                    api_client=row.api_client,
+                    registered=None,
+                    contract=contracts.get(row.tenant_id),
+                )
             )
         if row.api_client is not None and not row.problems:
             key = (row.api_client.pk, row.tenant_id)
@@ -318,7 +322,12 @@ def read_text(text: str) -> Plan:
 
 
 def tenants_import(*, actor, text: str) -> list[Tenant]:
-    """Import every new row of ``text`` or nothing. Re-checks everything: a preview is advice."""
+    """Import every new row of ``text`` or nothing. Re-checks everything: a preview is advice.
+
+    Each row is registered by the same services as the "Add a tenant" form
+    (``services.customer_create``, ``services.tenant_onboard``), all in one transaction, so every
+    onboarding rule holds here too and a row they refuse leaves nothing behind.
+    """
     with transaction.atomic():
         plan = read_text(text)
         if plan.problems or plan.error_rows:
@@ -332,38 +341,27 @@ def tenants_import(*, actor, text: str) -> list[Tenant]:
             )
         customers = customers_by_name([row.customer for row in plan.new_rows])
         created: list[Tenant] = []
-        now = timezone.now()
         for row in plan.new_rows:
-            customer = customers.get(row.customer.lower())
-            if customer is None:
-                customer = Customer.objects.create(name=row.customer)
-                customers[row.customer.lower()] = customer
-                audit.record(
-                    actor=actor,
-                    action="customer.created",
-                    target=customer,
-                    details={"source": "csv import"},
-                )
             assert row.api_client is not None
-            tenant = Tenant.objects.create(
-                tenant_id=row.tenant_id,
-                name=row.name,
-                customer=customer,
-                api_client=row.api_client,
-                next_check_at=now,
-            )
-            sync_metering(tenant)
-            audit.record(
-                actor=actor,
-                action="tenant.created",
-                target=tenant,
-                details={
-                    "tenant_id": tenant.tenant_id,
-                    "client_id": row.api_client.client_id,
-                    "customer": customer.name,
-                    "source": f"csv import, line {row.line}",
-                },
-            )
+            try:
+                customer = customers.get(row.customer.lower())
+                if customer is None:
+                    customer = services.customer_create(
+                        actor=actor, name=row.customer, source="csv import"
+                    )
+                    customers[row.customer.lower()] = customer
+                tenant = services.tenant_onboard(
+                    actor=actor,
+                    tenant_id=row.tenant_id,
+                    name=row.name,
+                    api_client=row.api_client,
+                    customer=customer,
+                    source=f"csv import, line {row.line}",
+                )
+            except ValidationError as error:
+                raise ValidationError(
+                    f"Nothing was imported: line {row.line}: {' '.join(error.messages)}"
+                ) from None
             created.append(tenant)
         audit.record(
             actor=actor,

@@ -16,6 +16,9 @@ import httpx
 from django.conf import settings
 
 from erpclient import ERP_SCOPES, SALESORDER_SCOPES, ErpClient, Priority, token_key
+from usage.deferral import BACKGROUND_CLIENT_OPTIONS
+from usage.limiter import get_limiter
+from usage.recorder import get_recorder
 
 from . import repeat_guard
 from .models import ApiClient, Environment, Tenant
@@ -91,10 +94,6 @@ def erp_for(
     """An ``ErpClient`` for ``tenant``. ``discover_company`` leaves the stored company id out, so
     ``context.get()`` learns it from the token. Extra ``options`` go to ``ErpClient``
     (``timeout``, ``max_retries``)."""
-    from usage.deferral import BACKGROUND_CLIENT_OPTIONS
-    from usage.limiter import get_limiter
-    from usage.recorder import get_recorder
-
     if priority is Priority.BACKGROUND:
         # A worker never sleeps off a hold: the client raises and the task is re-queued with a
         # countdown instead.

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from erpclient import ERP_SCOPES, SALESORDER_SCOPES
 from portal.inputs import database_id, is_database_id
+from usage.conf import hourly_limit_for
 
 from .catalogue import IssueKind, Owner
 from .csv_import import MAX_BYTES
@@ -56,7 +57,6 @@ class ApiClientForm(forms.Form):
         required=False,
         min_value=1,
         max_value=1_000_000,
-        help_text="Calls per company per hour. Leave empty for 500 (test) or 15,000 (production).",
     )
     scopes = forms.MultipleChoiceField(
         choices=[(scope, scope) for scope in ALL_SCOPES],
@@ -83,6 +83,12 @@ class ApiClientForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         self.instance = instance
+        # The defaults come from the settings at the time the page is drawn.
+        self.fields["hourly_limit_override"].help_text = (
+            "Calls per company per hour. Leave empty for "
+            f"{hourly_limit_for(ClientType.TEST):,} (test) or "
+            f"{hourly_limit_for(ClientType.PRODUCTION):,} (production)."
+        )
         if instance is not None:
             self.fields["client_secret"].help_text = (
                 "Leave empty to keep the current secret. A new one replaces it; the change is "

@@ -23,8 +23,16 @@ from erpclient import Priority
 from portal import audit
 
 from . import checks
-from .catalogue import CATALOGUE, CLEARED_BY, IssueKind, render
-from .checks import PASSED, PENDING, RUNNING, SKIPPED, CheckContext, StepResult
+from .catalogue import (
+    ANY_STEP,
+    CATALOGUE,
+    CLEARED_BY,
+    EVERY_STEP,
+    THROTTLING_KINDS,
+    IssueKind,
+    render,
+)
+from .checks import CheckContext, StepResult
 from .models import (
     CheckOutcome,
     CheckRun,
@@ -34,17 +42,18 @@ from .models import (
     Tenant,
     TenantStatus,
 )
+from .services import sync_metering
+from .steps import ERP_STEPS, HEALTH_STEPS, ONBOARDING_STEPS, StepStatus
 
 # Longer than one step may take (timeout and one retry).
 STALE_STEP_SECONDS = 120
-_THROTTLING_KINDS = {IssueKind.NEAR_LIMIT, IssueKind.RATE_LIMITED, IssueKind.TEST_CLIENT_HEAVY}
 
 
 # --- running checks -------------------------------------------------------------------------
 
 
 def steps_for(trigger: str) -> tuple[str, ...]:
-    return checks.ONBOARDING_STEPS if trigger == CheckTrigger.ONBOARDING else checks.HEALTH_STEPS
+    return ONBOARDING_STEPS if trigger == CheckTrigger.ONBOARDING else HEALTH_STEPS
 
 
 def check_start(*, tenant: Tenant, trigger: str, actor=None) -> CheckRun:
@@ -62,7 +71,9 @@ def check_start(*, tenant: Tenant, trigger: str, actor=None) -> CheckRun:
             trigger=trigger,
             actor=actor if actor is not None and actor.is_authenticated else None,
             started_at=timezone.now(),
-            steps=[StepResult(name, PENDING, "").as_json() for name in steps_for(trigger)],
+            steps=[
+                StepResult(name, StepStatus.PENDING, "").as_json() for name in steps_for(trigger)
+            ],
         )
         if trigger == CheckTrigger.MANUAL:
             audit.record(
@@ -99,12 +110,14 @@ def check_run_next_step(*, run: CheckRun) -> CheckRun:
         if run.finished:
             return run
         _release_stale(run)
-        index = next((i for i, s in enumerate(run.steps) if s["status"] == PENDING), None)
+        index = next(
+            (i for i, s in enumerate(run.steps) if s["status"] == StepStatus.PENDING), None
+        )
         if index is None:
             return _finish(run)
-        if any(step["status"] == RUNNING for step in run.steps):
+        if any(step["status"] == StepStatus.RUNNING for step in run.steps):
             return run  # another request is running a step; the page asks again
-        run.steps[index]["status"] = RUNNING
+        run.steps[index]["status"] = StepStatus.RUNNING
         run.steps[index]["started"] = timezone.now().isoformat()
         run.save(update_fields=["steps"])
     tenant = Tenant.objects.select_related("api_client", "customer").get(pk=run.tenant_id)
@@ -122,13 +135,13 @@ def check_run_next_step(*, run: CheckRun) -> CheckRun:
         _store_steps(run, results)
         _apply_facts(tenant, [result])
         if result.stops_check:
-            for later in range(index + 1, len(run.steps)):
-                if run.steps[later]["status"] == PENDING and run.steps[later]["name"] in (
-                    checks.ERP_STEPS
-                ):
-                    run.steps[later].update(status=SKIPPED, summary=_not_run_reason(result))
+            for step in run.steps[index + 1 :]:
+                if step["status"] == StepStatus.PENDING and step["name"] in ERP_STEPS:
+                    step.update(status=StepStatus.SKIPPED, summary=_not_run_reason(result))
         run.save(update_fields=["steps"])
-        if all(step["status"] not in (PENDING, RUNNING) for step in run.steps):
+        if all(
+            step["status"] not in (StepStatus.PENDING, StepStatus.RUNNING) for step in run.steps
+        ):
             return _finish(run)
     return run
 
@@ -137,14 +150,14 @@ def _release_stale(run: CheckRun) -> None:
     """A step whose request died (browser closed, server restarted) runs again."""
     limit = timezone.now() - timedelta(seconds=STALE_STEP_SECONDS)
     for step in run.steps:
-        if step["status"] == RUNNING:
+        if step["status"] == StepStatus.RUNNING:
             started = step.get("started")
             if not started or datetime.fromisoformat(started) < limit:
-                step["status"] = PENDING
+                step["status"] = StepStatus.PENDING
 
 
 def _not_run_reason(result: StepResult) -> str:
-    if result.status == SKIPPED:
+    if result.status == StepStatus.SKIPPED:
         return "Not run: the check was held back to protect the company's budget."
     return f"Not run: “{checks.STEP_LABELS[result.name]}” failed."
 
@@ -156,12 +169,12 @@ def perform_check(tenant: Tenant, *, trigger: str) -> list[StepResult]:
     stopped: StepResult | None = None
     try:
         for name in steps_for(trigger):
-            if stopped is not None and name in checks.ERP_STEPS:
+            if stopped is not None and name in ERP_STEPS:
                 results.append(checks.not_run(name, _not_run_reason(stopped)))
                 continue
             result = checks.run_step(ctx, name)
             results.append(result)
-            if result.stops_check and name in checks.ERP_STEPS:
+            if result.stops_check and name in ERP_STEPS:
                 stopped = result
     finally:
         ctx.close()
@@ -240,8 +253,6 @@ def _apply_facts(tenant: Tenant, results: Iterable[StepResult]) -> None:
         if fields:
             tenant.save(update_fields=fields)
             if "company_id" in fields or "name" in fields:
-                from .services import sync_metering
-
                 sync_metering(tenant)
 
 
@@ -249,17 +260,17 @@ def _apply_facts(tenant: Tenant, results: Iterable[StepResult]) -> None:
 
 
 def _verdict(results: Sequence[StepResult]) -> tuple[str, str]:
-    erp = [r for r in results if r.name in checks.ERP_STEPS]
+    erp = [r for r in results if r.name in ERP_STEPS]
     found = [r for r in results if r.found is not None]
-    held = [r for r in results if r.status == SKIPPED and r.defer_seconds is not None]
+    held = [r for r in results if r.status == StepStatus.SKIPPED and r.defer_seconds is not None]
     if found:
         first = found[0]
         return CheckOutcome.FAILED, f"{checks.STEP_LABELS[first.name]}: {first.summary}"
     if held:
         return CheckOutcome.DEFERRED, held[0].summary
-    if erp and all(r.status == PASSED for r in erp):
+    if erp and all(r.status == StepStatus.PASSED for r in erp):
         return CheckOutcome.PASSED, "Every step passed."
-    skipped = next((r for r in results if r.status != PASSED), None)
+    skipped = next((r for r in results if r.status != StepStatus.PASSED), None)
     return CheckOutcome.DEFERRED, skipped.summary if skipped else ""
 
 
@@ -273,8 +284,8 @@ def _finish(run: CheckRun, results: list[StepResult] | None = None) -> CheckRun:
     outcome, summary = _verdict(results)
     run.outcome, run.summary, run.finished_at = outcome, summary, now
     run.save()
-    ran_erp = any(r.status != SKIPPED for r in results if r.name in checks.ERP_STEPS)
-    erp_passed = all(r.status == PASSED for r in results if r.name in checks.ERP_STEPS)
+    ran_erp = any(r.status != StepStatus.SKIPPED for r in results if r.name in ERP_STEPS)
+    erp_passed = all(r.status == StepStatus.PASSED for r in results if r.name in ERP_STEPS)
     update: dict[str, Any] = {}
     if ran_erp:
         update.update(last_checked_at=now, last_check_ok=outcome == CheckOutcome.PASSED)
@@ -302,14 +313,14 @@ def _stored_results(run: CheckRun) -> list[StepResult]:
 def _clears(kind: IssueKind, results: Sequence[StepResult]) -> bool:
     """Did this check prove that a problem of ``kind`` is gone?"""
     by_name = {r.name: r for r in results}
-    erp = [r for r in results if r.name in checks.ERP_STEPS]
+    erp = [r for r in results if r.name in ERP_STEPS]
     cleared_by = CLEARED_BY[kind]
-    if cleared_by == "all":
-        return bool(erp) and all(r.status == PASSED for r in erp)
-    if cleared_by == "any":
-        return any(r.status == PASSED for r in erp)
+    if cleared_by == EVERY_STEP:
+        return bool(erp) and all(r.status == StepStatus.PASSED for r in erp)
+    if cleared_by == ANY_STEP:
+        return any(r.status == StepStatus.PASSED for r in erp)
     step = by_name.get(cleared_by)
-    if step is None or step.status != PASSED:
+    if step is None or step.status != StepStatus.PASSED:
         return False
     if kind == IssueKind.TEST_CLIENT_HEAVY:
         return step.facts.get("test_client_heavy") is False
@@ -388,7 +399,7 @@ def _apply_findings(
         existing = issues.get(kind)
         # A throttling alert from usage may already have refreshed it during this very check.
         count = not (
-            kind in _THROTTLING_KINDS
+            kind in THROTTLING_KINDS
             and existing is not None
             and existing.status != IssueStatus.RESOLVED
             and existing.last_seen_at >= run.started_at
@@ -416,12 +427,13 @@ def _refresh_open_count(tenant: Tenant) -> None:
 
 
 def issue_report_throttling(
-    *, client_id: str, tenant_id: str, kind: str, details: dict[str, Any]
+    *, actor, client_id: str, tenant_id: str, kind: str, details: dict[str, Any]
 ) -> list[HealthIssue]:
     """usage saw a company near its limit, throttled, or a test client working too hard: open
-    or refresh that tenant's issue (resolved later by quiet checks like any other)."""
+    or refresh that tenant's issue (resolved later by quiet checks like any other). ``actor`` is
+    None when usage's alert reports it: the audit log names the system."""
     issue_kind = IssueKind(kind)
-    if issue_kind not in _THROTTLING_KINDS:
+    if issue_kind not in THROTTLING_KINDS:
         raise ValueError(f"{kind!r} is not a throttling kind")
     now = timezone.now()
     seen = []
@@ -435,8 +447,19 @@ def issue_report_throttling(
                 .filter(tenant=tenant, kind=issue_kind)
                 .first()
             )
-            seen.append(_see(tenant, issue_kind, dict(details), now, existing))
+            issue = _see(tenant, issue_kind, dict(details), now, existing)
             _refresh_open_count(tenant)
+            audit.record(
+                actor=actor,
+                action="issue.reported",
+                target=issue,
+                details={
+                    "kind": issue.kind,
+                    "source": "usage alert",
+                    "summary": str(details.get("summary", ""))[:500],
+                },
+            )
+            seen.append(issue)
     return seen
 
 

@@ -11,13 +11,10 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from portal.fields import EncryptedTextField
+from usage import conf as usage_conf
+from usage.models import ClientType
 
 from .catalogue import IssueKind, Owner
-
-
-class ClientType(models.TextChoices):
-    TEST = "test", "Test"
-    PRODUCTION = "production", "Production"
 
 
 class Environment(models.TextChoices):
@@ -38,9 +35,6 @@ def offered_environments() -> list[tuple[str, str]]:
 # Staff notes on a tenant: a few paragraphs, not a document.
 TENANT_NOTES_MAX_LENGTH = 4000
 
-# The KB figures: a test client may make 500 calls per company per hour, a production one 15,000.
-DEFAULT_HOURLY_LIMITS = {ClientType.TEST: 500, ClientType.PRODUCTION: 15_000}
-
 
 class ApiClient(models.Model):
     """One Visma Developer Portal API client (client id + secret) the ISV registers tenants on."""
@@ -55,7 +49,8 @@ class ApiClient(models.Model):
         "hourly limit",
         null=True,
         blank=True,
-        help_text="Calls per company per hour; empty means 500 for test, 15,000 for production.",
+        help_text="Calls per company per hour; empty: the type's default (USAGE_LIMIT_TEST, "
+        "USAGE_LIMIT_PRODUCTION).",
     )
     scopes = models.JSONField(default=list, blank=True)
     environment = models.CharField(
@@ -77,7 +72,7 @@ class ApiClient(models.Model):
     def hourly_limit(self) -> int:
         if self.hourly_limit_override:
             return self.hourly_limit_override
-        return DEFAULT_HOURLY_LIMITS[ClientType(self.client_type)]
+        return usage_conf.hourly_limit_for(self.client_type)
 
 
 class Customer(models.Model):
@@ -195,8 +190,8 @@ class CheckRun(models.Model):
     outcome = models.CharField(
         max_length=20, choices=CheckOutcome.choices, default=CheckOutcome.RUNNING
     )
-    # [{"name", "status": pending|running|passed|failed|skipped, "summary", "duration_ms",
-    #   "issue_kind"}], in the order they run.
+    # Each step in the order they run, as ``checks.StepResult.as_json`` writes it (name: a
+    # ``steps.Step``, status: a ``steps.StepStatus``), plus "started" while it runs.
     steps = models.JSONField(default=list)
     summary = models.TextField(blank=True)
     ratelimit = models.JSONField(null=True, blank=True)

@@ -17,7 +17,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from portal import audit
+from usage import services as usage_services
 
+from .erp import forget_tokens
 from .models import (
     TENANT_NOTES_MAX_LENGTH,
     ApiClient,
@@ -33,23 +35,25 @@ from .models import (
 from .validators import normalize_tenant_id
 
 MAX_REASON = 2000
+# The longest tenant or customer name (the columns' size).
+MAX_NAME = 200
 
 
 # --- metering -----------------------------------------------------------------------------------
 
 
 def sync_metering(tenant: Tenant) -> None:
-    """Tell usage about this (API client, company). Must run inside the caller's transaction."""
-    from usage.services import metered_company_sync
-
+    """Tell usage about this (API client, company). Must run inside the caller's transaction.
+    The client's own limit goes along; without one, usage reads its type's default from the
+    settings whenever it needs it."""
     api_client = tenant.api_client
-    metered_company_sync(
+    usage_services.metered_company_sync(
         client_id=api_client.client_id,
         tenant_id=tenant.tenant_id,
         company_id=tenant.company_id,
         name=tenant.name,
         client_type=api_client.client_type,
-        hourly_limit=api_client.hourly_limit,
+        hourly_limit=api_client.hourly_limit_override,
         tenant_pk=tenant.pk,
         active=api_client.active and tenant.status != TenantStatus.OFFBOARDED,
     )
@@ -182,19 +186,15 @@ def api_client_update(
             for tenant in tenants:
                 sync_metering(tenant)
         if client_secret or "client_id" in changed or "environment" in changed:
-            from .erp import forget_tokens
-
             # Tokens cached under the old credentials must not outlive them.
             transaction.on_commit(lambda: forget_tokens(tenants))
     return api_client
 
 
 def _retire_metering(old_client_id: str, tenants: list[Tenant]) -> None:
-    from usage.models import MeteredCompany
-
-    MeteredCompany.objects.filter(
-        client_id=old_client_id, tenant_id__in=[t.tenant_id for t in tenants]
-    ).update(active=False)
+    usage_services.metered_company_retire(
+        client_id=old_client_id, tenant_ids=[t.tenant_id for t in tenants]
+    )
 
 
 # --- customers ----------------------------------------------------------------------------------
@@ -205,8 +205,8 @@ def _check_customer(values: dict[str, Any], *, instance: Customer | None = None)
     name = values["name"]
     if not name:
         errors["name"] = "Enter the customer's name."
-    elif len(name) > 200:
-        errors["name"] = "A customer name has at most 200 characters."
+    elif len(name) > MAX_NAME:
+        errors["name"] = f"A customer name has at most {MAX_NAME} characters."
     elif (
         Customer.objects.exclude(pk=instance.pk if instance else None)
         .filter(name__iexact=name)
@@ -234,7 +234,9 @@ def customer_create(
     organisation_number: str = "",
     customer_tenant_id: str = "",
     contact_email: str = "",
+    source: str = "",
 ) -> Customer:
+    """A new customer; ``source`` (e.g. "csv import") goes into the audit row."""
     values = {
         "name": (name or "").strip(),
         "organisation_number": (organisation_number or "").strip(),
@@ -244,7 +246,12 @@ def customer_create(
     _check_customer(values)
     with transaction.atomic():
         customer = Customer.objects.create(**values)
-        audit.record(actor=actor, action="customer.created", target=customer)
+        audit.record(
+            actor=actor,
+            action="customer.created",
+            target=customer,
+            details={"source": source} if source else None,
+        )
     return customer
 
 
@@ -269,31 +276,55 @@ def customer_update(*, actor, customer: Customer, **changes: Any) -> Customer:
 # --- tenants ------------------------------------------------------------------------------------
 
 
+def new_tenant_problems(
+    normalized: str,
+    *,
+    api_client: ApiClient,
+    registered: Tenant | None,
+    contract: Customer | None,
+) -> list[tuple[str, str]]:
+    """The onboarding rules for a new (already normalized) tenant id, given the tenant registered
+    with it on ``api_client`` and the customer whose contract id it is (each None if none): a list
+    of (field, message), empty when it may be registered. ``check_new_tenant`` looks the two up
+    for one tenant, the CSV preview for a whole file at once."""
+    problems = []
+    if registered is not None:
+        problems.append(
+            (
+                "tenant_id",
+                f"Tenant {normalized} is already registered on {api_client.name} as "
+                f"“{registered.name}” ({registered.get_status_display().lower()}).",
+            )
+        )
+    if contract is not None:
+        problems.append(
+            (
+                "tenant_id",
+                f"{normalized} is the customer tenant id of {contract.name} (their contract), not "
+                "a company's. Ask for the company tenant id: Visma.net Admin → Company → Edit → "
+                "Configuration → Tenant id.",
+            )
+        )
+    if not api_client.active:
+        problems.append(("api_client", f"{api_client.name} is not active."))
+    return problems
+
+
 def check_new_tenant(*, tenant_id: str, api_client: ApiClient, customer: Customer | None) -> str:
     """The normalized tenant id, or ValidationError saying what is wrong with it."""
     try:
         normalized = normalize_tenant_id(tenant_id)
     except ValidationError as error:
         raise ValidationError({"tenant_id": error.messages}) from None
-    existing = Tenant.objects.filter(api_client=api_client, tenant_id=normalized).first()
-    if existing is not None:
-        raise ValidationError(
-            {
-                "tenant_id": f"Tenant {normalized} is already registered on {api_client.name} as "
-                f"“{existing.name}” ({existing.get_status_display().lower()})."
-            }
-        )
-    contract = Customer.objects.filter(customer_tenant_id=normalized).first()
-    if contract is not None:
-        raise ValidationError(
-            {
-                "tenant_id": f"{normalized} is the customer tenant id of {contract.name} (their "
-                "contract), not a company's. Ask for the company tenant id: Visma.net Admin → "
-                "Company → Edit → Configuration → Tenant id."
-            }
-        )
-    if not api_client.active:
-        raise ValidationError({"api_client": f"{api_client.name} is not active."})
+    problems = new_tenant_problems(
+        normalized,
+        api_client=api_client,
+        registered=Tenant.objects.filter(api_client=api_client, tenant_id=normalized).first(),
+        contract=Customer.objects.filter(customer_tenant_id=normalized).first(),
+    )
+    if problems:
+        field, message = problems[0]
+        raise ValidationError({field: message})
     return normalized
 
 
@@ -306,24 +337,27 @@ def tenant_onboard(
     customer: Customer | None = None,
     new_customer: dict[str, str] | None = None,
     notes: str = "",
+    source: str = "",
 ) -> Tenant:
     """Register a tenant in ``onboarding``; it becomes ``active`` when a check passes.
 
     Give an existing ``customer``, or ``new_customer`` (name, organisation_number,
     contact_email) to create one in the same transaction: both are saved or neither is.
+    ``source`` (e.g. "csv import, line 3") goes into the audit rows. The form and the CSV
+    import both register tenants here, so every onboarding rule holds for both.
     """
     if (customer is None) == (new_customer is None):
         raise ValueError("give exactly one of customer and new_customer")
     normalized = check_new_tenant(tenant_id=tenant_id, api_client=api_client, customer=customer)
     name = (name or "").strip()
-    if len(name) > 200:
-        raise ValidationError({"name": "A name has at most 200 characters."})
+    if len(name) > MAX_NAME:
+        raise ValidationError({"name": f"A name has at most {MAX_NAME} characters."})
     _check_notes(notes)
     try:
         with transaction.atomic():
             if new_customer is not None:
                 try:
-                    customer = customer_create(actor=actor, **new_customer)
+                    customer = customer_create(actor=actor, source=source, **new_customer)
                 except ValidationError as error:
                     raise ValidationError(
                         {
@@ -349,6 +383,7 @@ def tenant_onboard(
                     "tenant_id": normalized,
                     "client_id": api_client.client_id,
                     "customer": customer.name,
+                    **({"source": source} if source else {}),
                 },
             )
     except IntegrityError:

@@ -30,6 +30,9 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
+from usage.recorder import get_recorder
+from usage.selectors import budget_state
+
 from .health import check_record_deferred, check_tenant
 from .models import CHECKED_STATUSES, CheckRun, CheckTrigger, Tenant
 
@@ -143,8 +146,6 @@ def sweep_one(
 ) -> CheckRun | None:
     """Check one tenant, unless it left the checked states, its budget says wait, or (with the
     claim's ``lease``) another claim or check got to it first."""
-    from usage.selectors import budget_state
-
     if lease is not None and not take(pk, lease):
         return None
     tenant = (
@@ -174,8 +175,6 @@ def check_many(
 
     With a claim's ``lease``, only the tenants that claim still holds are checked. The usage
     ledger rows of the whole batch are written together (see usage's recorder)."""
-    from usage.recorder import get_recorder
-
     workers = concurrency or settings.TENANTS_SWEEP_CONCURRENCY
     with get_recorder().batched():
         return fan_out(

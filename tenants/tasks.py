@@ -13,7 +13,7 @@ from datetime import datetime
 
 from celery import shared_task
 
-from . import sweep
+from . import health, sweep
 from .models import CheckTrigger
 
 
@@ -37,3 +37,13 @@ def check_batch(pks: list[int], trigger: str = CheckTrigger.SWEEP, lease: str | 
 def check_tenants(pks: list[int], trigger: str = CheckTrigger.MANUAL) -> int:
     """Staff asked to check these tenants again (or imported them): interactive priority."""
     return sweep.check_many(pks, trigger=trigger)
+
+
+@shared_task(name="tenants.report_throttling", ignore_result=True)
+def report_throttling(client_id: str, tenant_id: str, kind: str, details: dict) -> int:
+    """usage's throttling alert (see ``tenants.alerts``) becomes the tenant's health issue."""
+    return len(
+        health.issue_report_throttling(
+            actor=None, client_id=client_id, tenant_id=tenant_id, kind=kind, details=details
+        )
+    )

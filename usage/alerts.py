@@ -1,16 +1,42 @@
-"""The alert rules' messages: what each throttling signal says, built from what was seen."""
+"""The alert rules' messages, and who hears them.
+
+An alert (``rules.ThrottlingKind``: near the limit, a 429, a test client carrying production
+traffic) goes to every dotted callable in ``USAGE_ALERT_HANDLERS`` as
+``handler(client_id=, tenant_id=, kind=, details=)``; ``details`` holds no secret. Alerts fire on
+the ERP call path (even from the Redis limiter's sender thread), so a handler must be quick and
+must not write business data there: the tenants app's handler queues a Celery task. A failing
+handler is logged and never breaks the ERP call. usage knows its handlers only by name.
+"""
 
 from __future__ import annotations
 
+import logging
 import math
 from datetime import UTC, datetime
 from typing import Any
 
+from django.utils.module_loading import import_string
+
 from erpclient import CallRecord
 
-from . import rules
-from .rules import WindowState
-from .signals import send_throttling
+from . import conf, rules
+from .rules import ThrottlingKind, WindowState
+
+logger = logging.getLogger(__name__)
+
+
+def send_throttling(*, client_id: str, tenant_id: str, kind: str, details: dict[str, Any]) -> None:
+    """Tell every handler in ``USAGE_ALERT_HANDLERS`` about one alert."""
+    kind = ThrottlingKind(kind)  # an unknown kind is a bug here, not the handlers' problem
+    for dotted in conf.get("USAGE_ALERT_HANDLERS"):
+        try:
+            import_string(dotted)(
+                client_id=client_id, tenant_id=tenant_id, kind=kind.value, details=details
+            )
+        except Exception:
+            logger.exception(
+                "alert handler %s failed for %s/%s (%s)", dotted, client_id, tenant_id, kind
+            )
 
 
 def _iso(epoch: float | None) -> str | None:
@@ -19,7 +45,7 @@ def _iso(epoch: float | None) -> str | None:
 
 def details_for(kind: str, call: CallRecord, state: WindowState, limit: int) -> dict[str, Any]:
     limit = rules.effective_limit(state, limit)
-    if kind == rules.RATE_LIMITED:
+    if kind == ThrottlingKind.RATE_LIMITED:
         return {
             "status": call.status,
             "method": call.method,

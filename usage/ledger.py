@@ -13,12 +13,13 @@ from datetime import UTC, datetime
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from erpclient import CallRecord
+from erpclient import TOKEN_FAMILY, CallRecord
 
 from .models import CallLog, HourlyFamilyUsage, HourlyUsage, LedgerFlush, MeteredCompany
 
-# Visma Connect token calls are recorded, but they are not ERP calls and use no ERP budget.
-CONNECT_FAMILY = "token"
+# Visma Connect token calls are recorded under erpclient's family name, but they are not ERP
+# calls and use no ERP budget.
+CONNECT_FAMILY = TOKEN_FAMILY
 STATUS_CLASSES = ("2xx", "3xx", "4xx", "5xx", "none")
 
 

@@ -23,6 +23,7 @@ from erpclient import CallRecord, LimitDecision, LimitRequest
 
 from . import conf, registry, rules
 from .models import BudgetWindow
+from .redis_limiter import RedisLimiter
 from .rules import Observation, WindowState
 
 Clock = Callable[[], float]
@@ -197,7 +198,5 @@ def get_limiter() -> SharedLimiter:
 
 def _build(url: str) -> SharedLimiter:
     if url:
-        from .redis_limiter import RedisLimiter
-
         return RedisLimiter.from_url(url, prefix=conf.get("USAGE_REDIS_PREFIX"))
     return DatabaseLimiter()

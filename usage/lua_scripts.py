@@ -16,6 +16,10 @@ limit, ERP remaining, reset seconds, request policy ("1"/"0"), retry after, defa
 seconds, align tolerance, policy.
 """
 
+from string import Template
+
+from .rules import ThrottlingKind
+
 _FUNCTIONS = r"""
 local hour = 3600
 local FIELDS = {'e', 'u', 'l', 'r', 'p', 's', 'b', 'a'}
@@ -80,11 +84,11 @@ local function learn(key, now, packed)
 
   if status == 429 then
     if request_policy then
-      table.insert(events, 'rate_limited')
+      table.insert(events, '$RATE_LIMITED')
     else
       local untl = at + (retry_after or default_block)
       if not (b and b > now) then
-        table.insert(events, 'rate_limited')
+        table.insert(events, '$RATE_LIMITED')
       end
       b = math.max(untl, b or 0)
     end
@@ -93,7 +97,7 @@ local function learn(key, now, packed)
   local effective = l or limit
   if effective < 1 then effective = 1 end
   if u / effective >= alert_share and (a or 0) < e then
-    table.insert(events, 'near_limit')
+    table.insert(events, '$NEAR_LIMIT')
     a = e
   end
 
@@ -175,6 +179,10 @@ local function acquire(key, now, limit, reserve, background)
   return {1}
 end
 """
+# The alert names come from their one home, usage.rules.ThrottlingKind.
+_FUNCTIONS = Template(_FUNCTIONS).substitute(
+    RATE_LIMITED=ThrottlingKind.RATE_LIMITED.value, NEAR_LIMIT=ThrottlingKind.NEAR_LIMIT.value
+)
 
 # KEYS: the new call's window, the ledger buffer, then one window per recorded call.
 # ARGV: now, configured limit, background reserve, "1" for background, buffer cap, recorded calls

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from kombu import Connection
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
@@ -59,7 +60,7 @@ def budget_metrics() -> Iterator[Metric]:
             "tenant_id",
             "name",
             "client_type",
-            "hourly_limit",
+            "hourly_limit_override",
             "background_reserve",
             "total_429",
             *(field for _, field in STATUS_FIELDS),
@@ -82,7 +83,7 @@ def budget_metrics() -> Iterator[Metric]:
         labels = [client_id, tenant_id, name or tenant_id]
         config = CompanyConfig(
             pk=pk,
-            limit=hourly,
+            limit=hourly or conf.hourly_limit_for(client_type),
             reserve=reserve if reserve is not None else conf.reserve_for(client_type),
             client_type=client_type,
         )
@@ -99,8 +100,6 @@ def budget_metrics() -> Iterator[Metric]:
 
 
 def queue_metrics() -> Iterator[Metric]:
-    from kombu import Connection
-
     depth = GaugeMetricFamily(
         "celery_queue_length", "Messages waiting in the Celery queue.", labels=["queue"]
     )

@@ -17,8 +17,11 @@ from . import conf
 
 
 class ClientType(models.TextChoices):
-    TEST = "test", "Test client"
-    PRODUCTION = "production", "Production client"
+    """A Visma Developer Portal client's type; it sets the default hourly limit
+    (``USAGE_HOURLY_LIMITS``). The tenants app's API clients use the same choices."""
+
+    TEST = "test", "Test"
+    PRODUCTION = "production", "Production"
 
 
 class MeteredCompany(models.Model):
@@ -27,7 +30,11 @@ class MeteredCompany(models.Model):
     company_id = models.BigIntegerField(null=True, blank=True, help_text="The ERP company id.")
     name = models.CharField(max_length=200, blank=True)
     client_type = models.CharField(max_length=20, choices=ClientType.choices)
-    hourly_limit = models.PositiveIntegerField()
+    hourly_limit_override = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Calls per hour; empty: the client type's default (USAGE_HOURLY_LIMITS).",
+    )
     background_reserve = models.FloatField(
         null=True,
         blank=True,
@@ -63,6 +70,11 @@ class MeteredCompany(models.Model):
     @property
     def label(self) -> str:
         return self.name or self.tenant_id
+
+    @property
+    def hourly_limit(self) -> int:
+        """The configured hourly budget: the override, else the client type's default."""
+        return self.hourly_limit_override or conf.hourly_limit_for(self.client_type)
 
     @property
     def effective_reserve(self) -> float:

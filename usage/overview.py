@@ -62,7 +62,10 @@ class CompanyRow:
     )
 
     def __init__(self, company: tuple, figures: Figures, now: float, throttled: tuple[int, int]):
-        pk, name, client_id, tenant_id, company_id, client_type, limit, reserve, tenant_pk = company
+        pk, name, client_id, tenant_id, company_id, client_type, own_limit, reserve, tenant_pk = (
+            company
+        )
+        limit = own_limit or conf.hourly_limit_for(client_type)
         self.pk, self.client_id, self.tenant_id = pk, client_id, tenant_id
         self.name = name or tenant_id
         self.company_id, self.client_type, self.tenant_pk = company_id, client_type, tenant_pk
@@ -164,7 +167,7 @@ def company_rows(filters: Filters, *, now: datetime | None = None) -> list[Compa
             "tenant_id",
             "company_id",
             "client_type",
-            "hourly_limit",
+            "hourly_limit_override",
             "background_reserve",
             "tenant_pk",
         )

@@ -154,7 +154,7 @@ class _IdleSender:
             except Exception:
                 logger.exception("usage: could not send recorded calls to Redis")
             finally:
-                # Alert receivers may have used the database from this thread; let go of it.
+                # Alert handlers may have used the database from this thread; let go of it.
                 connections.close_all()
 
 
@@ -170,7 +170,7 @@ class RedisLimiter:
         self._take = client.register_script(lua_scripts.TAKE)
         self._reclaim = client.register_script(lua_scripts.RECLAIM)
         self._give_back = client.register_script(lua_scripts.GIVE_BACK)
-        # Told about every alert rule that fires (the recorder turns them into signals).
+        # Told about every alert rule that fires (the recorder hands them to usage.alerts).
         self.on_alert: Alert | None = None
         self._held: list[Recorded] = []
         self._held_pid = os.getpid()

@@ -80,7 +80,8 @@ def company_pk_for(
     )
     defaults = {
         "client_type": client_type,
-        "hourly_limit": limit or conf.hourly_limit_for(client_type),
+        # The ERP's own figure when it gave one; else the type's default, read when needed.
+        "hourly_limit_override": limit or None,
         "company_id": int(company_id) if company_id and company_id.isdigit() else None,
         "active": False,
     }

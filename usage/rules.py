@@ -1,7 +1,7 @@
 """The budget rules, as pure functions over one window's state (no I/O).
 
 The database limiter runs these in Python; the Redis limiter runs the same rules in Lua
-(``usage/lua/``), and the tests hold both to the same cases.
+(``usage/lua_scripts.py``), and the tests hold both to the same cases.
 
 Windows are fixed and an hour long. Until the ERP has said when its window resets they are
 aligned to the clock hour; after that, to the ERP's ``X-RateLimit-Reset``. When the ERP reports
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from erpclient import LimitDecision, Priority, RateLimitInfo
 from portal import times
@@ -25,9 +26,18 @@ DEFAULT_BLOCK_SECONDS = 60.0
 # are not the hourly budget and their 429 does not block the whole company.
 REQUEST_POLICIES = frozenset({"samerequestlimit", "clienterrorlimit"})
 
-NEAR_LIMIT = "near_limit"
-RATE_LIMITED = "rate_limited"
-TEST_CLIENT_HEAVY = "test_client_heavy"
+
+class ThrottlingKind(StrEnum):
+    """The alert rules; the tenants app opens a health issue of the same name for each."""
+
+    NEAR_LIMIT = "near_limit"
+    RATE_LIMITED = "rate_limited"
+    TEST_CLIENT_HEAVY = "test_client_heavy"
+
+
+def near_limit(used: int, limit: int, share: float) -> bool:
+    """ "Near the limit": ``share`` of the hour's budget used (the Lua copy is in ``learn``)."""
+    return used / max(limit, 1) >= share
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,18 +172,18 @@ def observe(
             )
     if obs.status == 429:
         if request_policy:
-            events.append(RATE_LIMITED)
+            events.append(ThrottlingKind.RATE_LIMITED)
         else:
             wait = obs.retry_after if obs.retry_after is not None else DEFAULT_BLOCK_SECONDS
             until = obs.at + wait
             already = state.blocked_until is not None and state.blocked_until > now
             if not already:
-                events.append(RATE_LIMITED)
+                events.append(ThrottlingKind.RATE_LIMITED)
             state = replace(state, blocked_until=max(until, state.blocked_until or 0.0))
     assert state.window_end is not None
-    share = state.used / max(effective_limit(state, limit), 1)
-    if share >= alert_share and (state.alerted_until or 0.0) < state.window_end:
-        events.append(NEAR_LIMIT)
+    near = near_limit(state.used, effective_limit(state, limit), alert_share)
+    if near and (state.alerted_until or 0.0) < state.window_end:
+        events.append(ThrottlingKind.NEAR_LIMIT)
         state = replace(state, alerted_until=state.window_end)
     return state, events
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from django.db.models import Sum
 
 from erpclient import RateLimitInfo
 
-from . import registry
+from . import conf, registry
 from .budget import BudgetState, budget_state_of
 from .limiter import get_limiter
+from .models import CallLog, ClientType, HourlyFamilyUsage, HourlyUsage, MeteredCompany
 
 
 def budget_state(*, client_id: str, tenant_id: str) -> BudgetState:
@@ -45,16 +49,12 @@ def hours_back(hours: int, moment: datetime | None = None) -> datetime:
 
 
 def company_hours(company, *, hours: int = 48, now: datetime | None = None) -> list:
-    from .models import HourlyUsage
-
     first = hours_back(hours, now)
     return list(HourlyUsage.objects.filter(company=company, hour__gte=first).order_by("hour"))
 
 
 def company_families(company, *, now: datetime | None = None) -> list:
     """This hour's calls by endpoint family, busiest first."""
-    from .models import HourlyFamilyUsage
-
     return list(
         HourlyFamilyUsage.objects.filter(company=company, hour=utc_hour(now)).order_by(
             "-calls", "family"
@@ -63,15 +63,11 @@ def company_families(company, *, now: datetime | None = None) -> list:
 
 
 def recent_throttled_calls(company, *, limit: int = 20) -> list:
-    from .models import CallLog
-
     return list(CallLog.objects.filter(company=company, status=429).order_by("-started_at")[:limit])
 
 
 def export_rows(*, companies, first_hour: datetime, last_hour: datetime):
     """Hourly rollups for the CSV export, streamed from the database in hour order."""
-    from .models import HourlyUsage
-
     return (
         HourlyUsage.objects.filter(company__in=companies, hour__gte=first_hour, hour__lte=last_hour)
         .select_related("company")
@@ -80,8 +76,44 @@ def export_rows(*, companies, first_hour: datetime, last_hour: datetime):
     )
 
 
+@dataclass(frozen=True, slots=True)
+class HeavyTestClient:
+    company: MeteredCompany
+    average: float
+    limit: int
+    hours: int
+    share: float
+
+
+def heavy_test_clients(
+    *, now: datetime | None = None, client_id: str | None = None, tenant_id: str | None = None
+) -> list[HeavyTestClient]:
+    """The one definition of "a test client carrying production traffic": an active test
+    client whose calls averaged above ``USAGE_TEST_CLIENT_HEAVY_SHARE`` of its hourly limit over
+    the last ``USAGE_TEST_CLIENT_AVERAGE_HOURS`` clock hours (this one included). The alert
+    opens the tenant's issue with it and the tenant's checks clear the issue with it, so the
+    two never disagree. Narrow it to one company with ``client_id`` and ``tenant_id``."""
+    hours = conf.get("USAGE_TEST_CLIENT_AVERAGE_HOURS")
+    share = conf.get("USAGE_TEST_CLIENT_HEAVY_SHARE")
+    since = hours_back(hours, now)
+    companies = MeteredCompany.objects.filter(
+        active=True, client_type=ClientType.TEST, hours__hour__gte=since
+    )
+    if client_id is not None:
+        companies = companies.filter(client_id=client_id, tenant_id__iexact=tenant_id or "")
+    heavy = []
+    for company in companies.annotate(recent_calls=Sum("hours__calls")):
+        average = company.recent_calls / hours
+        if average > share * company.hourly_limit:
+            heavy.append(HeavyTestClient(company, average, company.hourly_limit, hours, share))
+    return heavy
+
+
+def is_test_client_heavy(*, client_id: str, tenant_id: str, now: datetime | None = None) -> bool:
+    """Is this company's test client carrying production traffic (see ``heavy_test_clients``)?"""
+    return bool(heavy_test_clients(now=now, client_id=client_id, tenant_id=tenant_id))
+
+
 def company_for(*, client_id: str, tenant_id: str):
     """The metered company of one (API client, tenant id), or None."""
-    from .models import MeteredCompany
-
     return MeteredCompany.objects.filter(client_id=client_id, tenant_id=tenant_id).first()

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from portal import audit
 
-from . import conf, registry
+from . import alerts, conf, registry, selectors
 from .models import (
     CallLog,
     ClientType,
@@ -20,10 +19,12 @@ from .models import (
     LedgerFlush,
     MeteredCompany,
 )
-from .signals import send_throttling
+from .rules import ThrottlingKind
 
 
-def _validate(*, client_id: str, tenant_id: str, client_type: str, hourly_limit: int) -> None:
+def _validate(
+    *, client_id: str, tenant_id: str, client_type: str, hourly_limit: int | None
+) -> None:
     errors: dict[str, str] = {}
     if not client_id or not client_id.strip():
         errors["client_id"] = "The API client id is required."
@@ -31,7 +32,9 @@ def _validate(*, client_id: str, tenant_id: str, client_type: str, hourly_limit:
         errors["tenant_id"] = "The company tenant id is required."
     if client_type not in ClientType.values:
         errors["client_type"] = f"The client type must be test or production, not {client_type!r}."
-    if isinstance(hourly_limit, bool) or not isinstance(hourly_limit, int) or hourly_limit < 1:
+    if hourly_limit is not None and (
+        isinstance(hourly_limit, bool) or not isinstance(hourly_limit, int) or hourly_limit < 1
+    ):
         errors["hourly_limit"] = "The hourly limit must be a whole number of 1 or more."
     if errors:
         raise ValidationError(errors)
@@ -44,11 +47,14 @@ def metered_company_sync(
     company_id: int | None,
     name: str,
     client_type: str,
-    hourly_limit: int,
+    hourly_limit: int | None,
     tenant_pk: int | None,
     active: bool,
 ) -> MeteredCompany:
     """Create or update what usage meters for one (API client, company tenant). Idempotent.
+
+    ``hourly_limit`` is the API client's own limit, or None for its type's default, which is
+    read from ``USAGE_HOURLY_LIMITS`` whenever it is needed (never copied).
 
     The tenants app calls it inside its own transaction (and writes its own audit row) whenever a
     tenant or its API client changes; this is bookkeeping, not a staff action of its own.
@@ -61,7 +67,7 @@ def metered_company_sync(
         "company_id": company_id,
         "name": (name or "")[:200],
         "client_type": client_type,
-        "hourly_limit": hourly_limit,
+        "hourly_limit_override": hourly_limit,
         "tenant_pk": tenant_pk,
         "active": active,
     }
@@ -79,6 +85,17 @@ def metered_company_sync(
     transaction.on_commit(lambda: registry.forget(client_id, tenant_id))
     registry.forget(client_id, tenant_id)
     return company
+
+
+def metered_company_retire(*, client_id: str, tenant_ids: list[str]) -> int:
+    """Stop metering these companies under ``client_id`` (their API client got another client
+    id; ``metered_company_sync`` registers them under the new one). Returns how many stopped."""
+    retired = MeteredCompany.objects.filter(client_id=client_id, tenant_id__in=tenant_ids).update(
+        active=False
+    )
+    for tenant_id in tenant_ids:
+        transaction.on_commit(lambda tenant_id=tenant_id: registry.forget(client_id, tenant_id))
+    return retired
 
 
 def metered_company_set_reserve(
@@ -131,36 +148,24 @@ def ledger_prune(*, now: datetime | None = None) -> dict[str, int]:
 
 
 def heavy_test_clients_alert(*, now: datetime | None = None) -> list[MeteredCompany]:
-    """The third alert rule: a test client averaging above ``USAGE_TEST_CLIENT_HEAVY_SHARE`` of
-    its hourly limit over the last ``USAGE_TEST_CLIENT_AVERAGE_HOURS`` hours (a test client is
-    probably doing production work and will soon hit its small budget)."""
-    now = now or timezone.now()
-    hours = conf.get("USAGE_TEST_CLIENT_AVERAGE_HOURS")
-    share = conf.get("USAGE_TEST_CLIENT_HEAVY_SHARE")
-    since = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(
-        hours=hours - 1
-    )
-    heavy = []
-    companies = MeteredCompany.objects.filter(
-        active=True, client_type=ClientType.TEST, hours__hour__gte=since
-    ).annotate(recent_calls=Sum("hours__calls"))
-    for company in companies:
-        average = company.recent_calls / hours
-        if average > share * company.hourly_limit:
-            heavy.append(company)
-            send_throttling(
-                client_id=company.client_id,
-                tenant_id=company.tenant_id,
-                kind="test_client_heavy",
-                details={
-                    "average_calls_per_hour": round(average, 1),
-                    "limit": company.hourly_limit,
-                    "hours": hours,
-                    "summary": (
-                        f"This test client averaged {average:.0f} calls an hour over the last "
-                        f"{hours} hours, above {share:.0%} of its {company.hourly_limit}-call "
-                        "limit."
-                    ),
-                },
-            )
-    return heavy
+    """The third alert rule: every test client that carries production traffic
+    (``selectors.heavy_test_clients``) raises an alert."""
+    heavy = selectors.heavy_test_clients(now=now)
+    for found in heavy:
+        company = found.company
+        alerts.send_throttling(
+            client_id=company.client_id,
+            tenant_id=company.tenant_id,
+            kind=ThrottlingKind.TEST_CLIENT_HEAVY,
+            details={
+                "average_calls_per_hour": round(found.average, 1),
+                "limit": found.limit,
+                "hours": found.hours,
+                "summary": (
+                    f"This test client averaged {found.average:.0f} calls an hour over the last "
+                    f"{found.hours} hours, above {found.share:.0%} of its {found.limit}-call "
+                    "limit."
+                ),
+            },
+        )
+    return [found.company for found in heavy]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -66,9 +67,19 @@ def test_production_profile_passes_check_deploy_without_warnings():
 
 
 def test_development_defaults_to_the_sandbox_erp(settings):
-    # The test run itself is a development profile.
+    # The test run's own profile (test) talks to the sandbox ERP, as development does.
     assert settings.PORTAL_SANDBOX is True
     assert settings.VISMA_CONNECT_URL == settings.ERP_API_URL == settings.SANDBOX_URL
+
+
+def test_only_the_test_profile_uses_the_fast_password_hasher(settings, monkeypatch):
+    assert settings.DJANGO_ENV == "test"
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The settings module read again as development would read it: Django's own (PBKDF2) hashers.
+    monkeypatch.setenv("DJANGO_ENV", "development")
+    development = runpy.run_path(str(ROOT / "portal" / "settings.py"))
+    assert development["DJANGO_ENV"] == "development"
+    assert "PASSWORD_HASHERS" not in development
 
 
 SAFE_PRODUCTION = {

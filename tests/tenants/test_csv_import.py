@@ -175,7 +175,7 @@ def test_a_failure_halfway_rolls_everything_back(demo_clients, monkeypatch):
             raise RuntimeError("the database went away")
         real_sync(tenant)
 
-    monkeypatch.setattr(csv_import, "sync_metering", failing_sync)
+    monkeypatch.setattr(services, "sync_metering", failing_sync)  # the import onboards through it
     with pytest.raises(RuntimeError):
         _import(GOOD)
     assert Tenant.objects.count() == 0

@@ -9,6 +9,7 @@ import pytest
 from erpclient import Priority
 from tenants import checks, health
 from tenants.models import CheckTrigger
+from tenants.steps import ERP_STEPS, StepStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +23,15 @@ def test_a_step_the_erp_does_not_answer_in_time_stops_waiting_and_says_so(
     tenant = make_tenant("slow")
     run = health.check_start(tenant=tenant, trigger=trigger)
     run = health.check_run_next_step(run=run)  # the token: Visma Connect is not slow
-    assert run.steps[0]["status"] == checks.PASSED
+    assert run.steps[0]["status"] == StepStatus.PASSED
     run = health.check_run_next_step(run=run)  # the company context: the slow ERP
     step = run.steps[1]
-    assert step["status"] == checks.FAILED
+    assert step["status"] == StepStatus.FAILED
     assert "The ERP did not answer within 0.5 seconds" in step["summary"]
     assert "Nothing was changed" in step["summary"] and "Check now" in step["summary"]
     assert step["details"]["error"] == "ErpTimeout"
-    later = [s["status"] for s in run.steps[2:] if s["name"] in checks.ERP_STEPS]
-    assert later == [checks.SKIPPED] * len(later)
+    later = [s["status"] for s in run.steps[2:] if s["name"] in ERP_STEPS]
+    assert later == [StepStatus.SKIPPED] * len(later)
 
 
 def test_interactive_steps_do_not_retry_and_background_checks_keep_their_patience(
@@ -61,4 +62,4 @@ def test_the_slow_tenant_still_passes_within_the_default_interactive_timeout(
     run = health.check_start(tenant=tenant, trigger=CheckTrigger.ONBOARDING)
     while not run.finished:
         run = health.check_run_next_step(run=run)
-    assert [s["status"] for s in run.steps] == [checks.PASSED] * len(run.steps)
+    assert [s["status"] for s in run.steps] == [StepStatus.PASSED] * len(run.steps)

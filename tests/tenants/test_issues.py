@@ -144,12 +144,42 @@ def test_a_muted_issue_still_resolves(erp_settings, make_tenant, operator, setti
     assert _issue(tenant).status == IssueStatus.RESOLVED
 
 
-def test_usage_throttling_alerts_open_the_tenants_issue(erp_settings, make_tenant, settings):
-    from usage.signals import send_throttling
+@pytest.fixture
+def handled_by_a_worker(django_capture_on_commit_callbacks):
+    """handled_by_a_worker(fire) -> fire usage's alerts, then do what a worker does with the
+    tasks their handler queued."""
+    from portal.celery import app
 
+    def handle(fire) -> None:
+        issues, events = HealthIssue.objects.count(), AuditEvent.objects.count()
+        with django_capture_on_commit_callbacks(execute=False) as queued:
+            fire()
+        # The handler runs on the ERP call path: it only queues the task, it writes nothing.
+        assert (HealthIssue.objects.count(), AuditEvent.objects.count()) == (issues, events)
+        app.conf.task_always_eager = True
+        try:
+            for callback in queued:
+                callback()
+        finally:
+            app.conf.task_always_eager = False
+
+    return handle
+
+
+@pytest.fixture
+def worker_runs_alerts(handled_by_a_worker):
+    """send_alert(...) -> usage's alert, then what a worker does with the task it queued."""
+    from usage.alerts import send_throttling
+
+    return lambda **alert: handled_by_a_worker(lambda: send_throttling(**alert))
+
+
+def test_usage_throttling_alerts_open_the_tenants_issue(
+    erp_settings, make_tenant, settings, worker_runs_alerts
+):
     settings.TENANTS_RESOLVE_AFTER_CHECKS = 1
     tenant = make_tenant("healthy", "test")
-    send_throttling(
+    worker_runs_alerts(
         client_id="isv_demo_test",
         tenant_id=tenant.tenant_id.upper(),
         kind="test_client_heavy",
@@ -160,19 +190,59 @@ def test_usage_throttling_alerts_open_the_tenants_issue(erp_settings, make_tenan
     assert issue.owner == Owner.ISV
     assert "production client" in issue.remediation
     assert tenant.open_issue_count == 1
+    # Written by the system on usage's word, and the audit log says so.
+    event = AuditEvent.objects.get(action="issue.reported")
+    assert (event.actor, event.actor_label) == (None, "system")
+    assert event.target_id == str(issue.pk)
+    assert event.details["kind"] == "test_client_heavy"
+    assert event.details["source"] == "usage alert"
 
     # A quiet hour on the next check resolves it like any other issue.
     _check(erp_settings, tenant)
     assert _issue(tenant, IssueKind.TEST_CLIENT_HEAVY).status == IssueStatus.RESOLVED
 
 
-def test_a_throttling_alert_for_an_unknown_company_changes_nothing(db):
-    from usage.signals import send_throttling
-
-    send_throttling(
+def test_a_throttling_alert_for_an_unknown_company_changes_nothing(db, worker_runs_alerts):
+    worker_runs_alerts(
         client_id="isv_nobody",
         tenant_id="00000000-0000-0000-0000-000000000000",
         kind="near_limit",
         details={},
     )
     assert not HealthIssue.objects.exists()
+    assert not AuditEvent.objects.filter(action="issue.reported").exists()
+
+
+def test_a_heavy_test_client_keeps_one_open_issue_until_its_average_drops(
+    erp_settings, make_tenant, settings, handled_by_a_worker
+):
+    """usage opens the issue and the checks clear it by the same rule (the last 24 hours'
+    average), so a quiet hour does not resolve it only for the next alert to reopen it."""
+    from datetime import timedelta
+
+    from usage.models import HourlyUsage, MeteredCompany
+    from usage.selectors import utc_hour
+    from usage.services import heavy_test_clients_alert
+
+    settings.TENANTS_RESOLVE_AFTER_CHECKS = 2
+    tenant = make_tenant("healthy", "test")
+    company = MeteredCompany.objects.get(tenant_id=tenant.tenant_id)
+    # 23 busy hours and a quiet one now: about 287 calls an hour on average, above half of 500.
+    HourlyUsage.objects.bulk_create(
+        HourlyUsage(company=company, hour=utc_hour() - timedelta(hours=back), calls=300)
+        for back in range(1, 24)
+    )
+    handled_by_a_worker(heavy_test_clients_alert)
+    assert _issue(tenant, IssueKind.TEST_CLIENT_HEAVY).status == IssueStatus.OPEN
+
+    for _ in range(3):  # quiet checks, with usage's alert (every 15 minutes) between them
+        _check(erp_settings, tenant)
+        assert _issue(tenant, IssueKind.TEST_CLIENT_HEAVY).status == IssueStatus.OPEN
+        handled_by_a_worker(heavy_test_clients_alert)
+    issue = _issue(tenant, IssueKind.TEST_CLIENT_HEAVY)
+    assert issue.resolved_at is None and issue.occurrences == 4
+
+    HourlyUsage.objects.filter(company=company).exclude(hour=utc_hour()).delete()  # busy day over
+    _check(erp_settings, tenant)
+    _check(erp_settings, tenant)
+    assert _issue(tenant, IssueKind.TEST_CLIENT_HEAVY).status == IssueStatus.RESOLVED

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -17,16 +16,24 @@ from tenants.models import CheckOutcome, CheckRun, CheckTrigger, Tenant, TenantS
 def test_fan_out_runs_everything_with_bounded_concurrency():
     running, peak, done = 0, 0, []
     lock = threading.Lock()
+    # The first four items wait for each other: they can only all arrive if four threads run at
+    # once, so the peak is reached by construction, not by how fast the threads happen to start.
+    # (A fan-out that ran fewer at once would leave them waiting: the barrier breaks and the
+    # items count as failures.)
+    together = threading.Barrier(4, timeout=30)
 
     def work(item: int) -> None:
         nonlocal running, peak
         with lock:
             running += 1
             peak = max(peak, running)
-        time.sleep(0.01)
-        with lock:
-            running -= 1
-            done.append(item)
+        try:
+            if item < 4:
+                together.wait()
+        finally:
+            with lock:
+                running -= 1
+                done.append(item)
         if item == 7:
             raise RuntimeError("one tenant failing must not stop the others")
 
@@ -34,6 +41,7 @@ def test_fan_out_runs_everything_with_bounded_concurrency():
     assert sorted(done) == list(range(40))
     assert failures == 1
     assert 1 < peak <= 4
+    assert peak == 4
 
 
 @pytest.mark.django_db

@@ -175,13 +175,14 @@ def test_the_check_now_token_step_asks_visma_connect_despite_a_remembered_refusa
 ):
     from erpclient import InvalidTenant, Priority
     from tenants import checks, erp
+    from tenants.steps import Step
 
     tenant = make_tenant("not_approved")
     with pytest.raises(InvalidTenant), erp.erp_for(tenant) as client:
         client.supplier_invoices.page(page_size=1)
     ctx = checks.CheckContext(tenant, priority=Priority.INTERACTIVE)
     try:
-        result = checks.run_step(ctx, checks.TOKEN)
+        result = checks.run_step(ctx, Step.TOKEN)
     finally:
         ctx.close()
     assert result.found is not None and "not asked again" not in result.summary

@@ -19,7 +19,6 @@ class MeteredCompanyFactory(factory.django.DjangoModelFactory):
     company_id = factory.Sequence(lambda n: 4_800_000 + n)
     name = factory.Sequence(lambda n: f"Company {n:04d} AS")
     client_type = "test"
-    hourly_limit = 500
     active = True
 
 

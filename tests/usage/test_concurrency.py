@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -21,6 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 4
 CALLS_EACH = 60
 LIMIT = 100
+# Each worker's first calls, taken before the race: together they fit the budget.
+FIRST_EACH = 5
+assert WORKERS * FIRST_EACH < LIMIT < WORKERS * CALLS_EACH
 
 
 def _database_url(tmp_path: Path) -> str:
@@ -44,28 +46,45 @@ def _database_url(tmp_path: Path) -> str:
     return url
 
 
+def _all_say(processes: list[subprocess.Popen], word: str) -> None:
+    for process in processes:
+        line = process.stdout.readline().strip()
+        assert line == word, f"a worker said {line!r} instead of {word!r}"
+
+
+def _signal_all(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.stdin.write("go\n")
+        process.stdin.flush()
+
+
 def _push(backend: str, tmp_path: Path) -> list[int]:
+    """Every worker connects and says so; all are released together, each takes a first few
+    calls (which fit the budget, so every one is in the race however the machine schedules
+    them), and then all are released again to fight over what is left."""
     env = {**os.environ, "DATABASE_URL": _database_url(tmp_path)}
     prefix = f"usage-test:{uuid.uuid4().hex[:12]}:"
     tenant = f"tenant-{uuid.uuid4().hex[:8]}"
     common = ["--backend", backend, "--redis-url", TEST_REDIS_URL, "--prefix", prefix]
     common += ["--tenant", tenant, "--limit", str(LIMIT)]
     worker = [sys.executable, "-m", "tests.usage.limiter_worker"]
-    subprocess.run([*worker, "setup", *common], cwd=ROOT, env=env, check=True, timeout=120)
-    start = time.time() + 3.0
+    run = [*worker, *common, "--calls", str(CALLS_EACH), "--first", str(FIRST_EACH)]
     processes = [
         subprocess.Popen(
-            [*worker, "run", *common, "--calls", str(CALLS_EACH), "--start", repr(start)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            text=True,
+            run, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
         for _ in range(WORKERS)
     ]
     try:
+        _all_say(processes, "ready")
+        _signal_all(processes)
+        _all_say(processes, "first")
+        _signal_all(processes)
         outputs = [process.communicate(timeout=240)[0] for process in processes]
     finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
         if backend == "redis":
             drop_prefix(redis_or_skip(), prefix)
     assert all(process.returncode == 0 for process in processes)

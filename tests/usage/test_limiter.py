@@ -146,7 +146,7 @@ def test_a_429_holds_the_company_until_retry_after_has_passed(clock_and_limiter,
     events = limiter.observe(
         call_record(clock, status=429, limit=10, remaining=0, reset=2400, retry_after=30)
     )
-    assert events == [rules.RATE_LIMITED, rules.NEAR_LIMIT]
+    assert events == [rules.ThrottlingKind.RATE_LIMITED, rules.ThrottlingKind.NEAR_LIMIT]
     held = ask(limiter)
     assert held.action is LimitAction.WAIT
     assert held.wait_seconds == pytest.approx(30)
@@ -173,7 +173,7 @@ def test_a_per_request_429_does_not_hold_the_whole_company(clock_and_limiter, co
             retry_after=60,
         )
     )
-    assert events == [rules.RATE_LIMITED]
+    assert events == [rules.ThrottlingKind.RATE_LIMITED]
     assert ask(limiter).action is LimitAction.GO
     assert limiter.state("isv_test", "tenant-a").erp_limit is None
 
@@ -187,11 +187,11 @@ def test_crossing_eighty_percent_alerts_once_per_window(clock_and_limiter, compa
         fired += limiter.observe(call_record(clock, limit=10, remaining=10 - used, reset=reset))
         if used == 7:
             assert fired == []
-    assert fired == [rules.NEAR_LIMIT]
+    assert fired == [rules.ThrottlingKind.NEAR_LIMIT]
     clock.advance(reset + 1)
     ask(limiter)
     assert limiter.observe(call_record(clock, limit=10, remaining=1, reset=3599)) == [
-        rules.NEAR_LIMIT
+        rules.ThrottlingKind.NEAR_LIMIT
     ]
 
 

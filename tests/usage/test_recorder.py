@@ -1,5 +1,5 @@
 """The recorder writes the ledger (directly, or through the Redis buffer and a flush) and feeds
-the ERP's figures to the limiter; the alert rules reach throttling_detected receivers."""
+the ERP's figures to the limiter; the alert rules reach the USAGE_ALERT_HANDLERS."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from usage import ledger, services
 from usage.models import CallLog, HourlyFamilyUsage, HourlyUsage, MeteredCompany
 from usage.recorder import get_recorder
 from usage.selectors import budget_state
-from usage.signals import throttling_detected
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +24,25 @@ def clock():
     return FakeClock(time.time())
 
 
+# What the handlers below heard, in order.
+HEARD: list[dict] = []
+
+
+def remember(**alert):
+    HEARD.append(alert)
+
+
+def broken(**alert):
+    raise RuntimeError("handler bug")
+
+
 @pytest.fixture
-def signals():
-    seen = []
-
-    def receiver(sender, **kwargs):
-        seen.append(kwargs)
-
-    throttling_detected.connect(receiver, weak=False)
-    yield seen
-    throttling_detected.disconnect(receiver)
+def signals(settings):
+    """The alerts, as a handler registered in USAGE_ALERT_HANDLERS hears them."""
+    HEARD.clear()
+    settings.USAGE_ALERT_HANDLERS = [f"{__name__}.remember"]
+    yield HEARD
+    HEARD.clear()
 
 
 def test_calls_land_in_the_log_and_the_hourly_rollups(backend, company, clock):
@@ -136,15 +144,9 @@ def test_a_429_tells_the_receivers_once_without_secrets(backend, company, clock,
     assert "secret" not in text and "bearer" not in text
 
 
-def test_a_broken_receiver_does_not_break_the_erp_call(backend, company, clock):
-    def broken(sender, **kwargs):
-        raise RuntimeError("receiver bug")
-
-    throttling_detected.connect(broken, weak=False)
-    try:
-        get_recorder().record(call_record(clock, status=429, retry_after=10))
-    finally:
-        throttling_detected.disconnect(broken)
+def test_a_broken_receiver_does_not_break_the_erp_call(backend, company, clock, settings):
+    settings.USAGE_ALERT_HANDLERS = [f"{__name__}.broken"]
+    get_recorder().record(call_record(clock, status=429, retry_after=10))
     assert budget_state(client_id="isv_test", tenant_id="tenant-a").blocked_until is not None
 
 

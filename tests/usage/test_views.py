@@ -52,8 +52,7 @@ def companies(db):
     prod = MeteredCompanyFactory(
         name="Big Production Oy",
         client_id="isv_demo_prod",
-        client_type="production",
-        hourly_limit=15_000,
+        client_type="production",  # 15,000 calls an hour, the type's default
     )
     throttled = MeteredCompanyFactory(name="Throttled ApS")
     use(quiet, 10)
