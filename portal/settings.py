@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "usage.apps.UsageConfig",
     "tenants.apps.TenantsConfig",
+    "operations.apps.OperationsConfig",
 ]
 
 MIDDLEWARE = [
@@ -464,3 +465,14 @@ if REDIS_URL:
     CELERY_BEAT_SCHEDULE["usage-flush"] = {"task": "usage.flush", "schedule": 5.0}
 PORTAL_DEMO_SEEDERS.append("usage.demo.seed")
 PORTAL_DASHBOARD_PANELS.append("usage.panels.dashboard_panel")
+
+
+# --- operations (ERP documents staff act on) -----------------------------------------------------
+# A person waits for every call: the ERP gets this long per call before the page says it did not
+# answer (no retry of a write; reads retry once within the client's rules).
+OPERATIONS_TIMEOUT_SECONDS = env.float("OPERATIONS_TIMEOUT_SECONDS", default=10.0)
+# ERP lookups behind the forms (customers, items, locations, order types, suppliers) are kept this
+# long per tenant; ERP events about the data drop them sooner.
+OPERATIONS_LOOKUP_CACHE_SECONDS = env.int("OPERATIONS_LOOKUP_CACHE_SECONDS", default=300)
+# A form may be submitted this long after it was opened (the one-token-per-form guard).
+PORTAL_FORM_TOKEN_MAX_AGE_SECONDS = env.int("PORTAL_FORM_TOKEN_MAX_AGE_SECONDS", default=24 * 3600)

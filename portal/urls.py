@@ -17,6 +17,7 @@ urlpatterns = [
     path("invitation/<uidb64>/<token>/", views.invitation_accept, name="invitation_accept"),
     path("tenants/", include("tenants.urls")),
     path("usage/", include("usage.urls")),
+    path("operations/", include("operations.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

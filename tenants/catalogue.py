@@ -15,19 +15,21 @@ from typing import Any
 
 from django.db import models
 
+from errorguide.owners import Owner as GuideOwner
 from usage.rules import ThrottlingKind
 
 from .steps import Step
 
 
 class Owner(models.TextChoices):
-    ISV = "isv", "ISV (us)"
-    CUSTOMER_ADMIN = "customer_admin", "Customer administrator (Visma.net Admin)"
+    # Who must act: the error guide's list (errorguide.owners), as choices for the issue model.
+    ISV = GuideOwner.ISV.value, GuideOwner.ISV.label
+    CUSTOMER_ADMIN = GuideOwner.CUSTOMER_ADMIN.value, GuideOwner.CUSTOMER_ADMIN.label
     CUSTOMER_INTEGRATION_ADMIN = (
-        "customer_integration_admin",
-        "Customer integration administrator (Visma App Store)",
+        GuideOwner.CUSTOMER_INTEGRATION_ADMIN.value,
+        GuideOwner.CUSTOMER_INTEGRATION_ADMIN.label,
     )
-    VISMA = "visma", "Visma"
+    VISMA = GuideOwner.VISMA.value, GuideOwner.VISMA.label
 
 
 class IssueKind(models.TextChoices):

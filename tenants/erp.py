@@ -93,7 +93,7 @@ def erp_for(
 ) -> ErpClient:
     """An ``ErpClient`` for ``tenant``. ``discover_company`` leaves the stored company id out, so
     ``context.get()`` learns it from the token. Extra ``options`` go to ``ErpClient``
-    (``timeout``, ``max_retries``)."""
+    (``timeout``, ``max_retries``, or a ``recorder`` that wraps usage's, e.g. to count calls)."""
     if priority is Priority.BACKGROUND:
         # A worker never sleeps off a hold: the client raises and the task is re-queued with a
         # countdown instead.
@@ -107,7 +107,7 @@ def erp_for(
         company_id=None if discover_company else tenant.company_id,
         transport=_shared_transport(),
         limiter=get_limiter(),
-        recorder=get_recorder(),
+        recorder=options.pop("recorder", None) or get_recorder(),
         token_store=get_token_store(),
         repeat_guard=repeat_guard.get_repeat_guard(),
         token_refusal_seconds=settings.TENANTS_TOKEN_REFUSAL_SECONDS,
