@@ -87,3 +87,78 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+# --- the portal talking to the sandbox ERP (tenants, operations and errorguide tests) ------------
+
+
+@pytest.fixture
+def portal_isolation(settings):
+    """A token cache of the test's own, a fresh repeat guard, and usage's limiter keys of its
+    own: the state a test of the portal's ERP work must not share. Packages that talk to the
+    sandbox through the portal use it autouse."""
+    from tenants import erp
+    from tests.tenants.helpers import isolate_caches
+    from tests.usage.helpers import isolated_usage
+
+    isolate_caches(settings)
+    yield from isolated_usage(settings)
+    erp.reset_process_state()
+
+
+@pytest.fixture
+def erp_settings(settings, sandbox):
+    """The portal's ERP URLs point at the session's sandbox server."""
+    from tests.tenants.helpers import point_at_sandbox
+
+    point_at_sandbox(settings, sandbox)
+    return sandbox
+
+
+@pytest.fixture
+def demo_clients(db):
+    """The sandbox's two demo API clients, registered in the portal as the demo seeder does."""
+    from tests.tenants.helpers import register_demo_clients
+
+    return register_demo_clients()
+
+
+# --- erpclient straight against the sandbox (erpclient and errorguide tests) --------------------
+
+
+@pytest.fixture
+def advance_sandbox_clock(sandbox):
+    """A ``sleep`` for the client that moves the sandbox's clock instead of waiting for real;
+    the sandbox runs background work that falls due before it answers."""
+
+    def advance(seconds: float) -> None:
+        sandbox.control("POST", "/_sandbox/clock", {"advance_seconds": round(seconds, 3)})
+
+    return advance
+
+
+@pytest.fixture
+def erp(sandbox, advance_sandbox_clock):
+    """Build sandbox clients: ``erp("healthy")``, ``erp("no_license", client_secret="x")``."""
+    from erpclient import ErpClient, InMemoryRecorder
+    from tests.erpclient.conftest import DEMO_TEST_CLIENT, demo_client, demo_tenant
+
+    made = []
+
+    def make(scenario: str = "healthy", **kwargs):
+        client = demo_client(kwargs.pop("client_id", DEMO_TEST_CLIENT))
+        kwargs.setdefault("client_secret", client["client_secret"])
+        kwargs.setdefault("recorder", InMemoryRecorder())
+        kwargs.setdefault("sleep", advance_sandbox_clock)
+        erp_client = ErpClient.sandbox(
+            sandbox.url,
+            client_id=client["client_id"],
+            tenant_id=kwargs.pop("tenant_id", demo_tenant(scenario)["tenant_id"]),
+            **kwargs,
+        )
+        made.append(erp_client)
+        return erp_client
+
+    yield make
+    for erp_client in made:
+        erp_client.close()

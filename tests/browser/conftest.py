@@ -58,22 +58,16 @@ def sign_in(page, live_server):
 
 
 @pytest.fixture
-def isolated_world(settings):
-    """A token cache and usage keys of the test's own (the tenants and usage tests' isolation)."""
-    from tests.tenants.helpers import isolate_caches
-    from tests.usage.helpers import isolated_usage
-
-    isolate_caches(settings)
-    yield from isolated_usage(settings)
+def isolated_world(portal_isolation):
+    """A token cache and usage keys of the test's own (tests/conftest.py's portal_isolation)."""
+    yield
 
 
 @pytest.fixture
-def erp(settings, sandbox):
-    """The portal's ERP URLs point at the session's sandbox."""
-    from tests.tenants.helpers import point_at_sandbox
-
-    point_at_sandbox(settings, sandbox)
-    return sandbox
+def erp(erp_settings):
+    """The portal's ERP URLs point at the session's sandbox (the browser tests' name for
+    tests/conftest.py's erp_settings)."""
+    return erp_settings
 
 
 @pytest.fixture

@@ -1,43 +1,16 @@
-"""Fixtures for the operations tests: the portal pointed at the test sandbox, with the demo
-clients and tenants registered as the demo seeder does (the tenants tests' own helpers)."""
+"""Fixtures for the operations tests: the same world as the tenants tests (tests/conftest.py
+has ``erp_settings``, ``demo_clients`` and ``portal_isolation``), with tenants made active."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.tenants.helpers import (
-    isolate_caches,
-    onboard_demo,
-    point_at_sandbox,
-    register_demo_clients,
-)
+from tests.tenants.helpers import onboard_demo
 
 
 @pytest.fixture(autouse=True)
-def _isolated_state(settings):
-    from tenants import erp
-
-    isolate_caches(settings)
+def _isolated(portal_isolation):
     yield
-    erp.reset_process_state()
-
-
-@pytest.fixture(autouse=True)
-def _isolated_usage(settings):
-    from tests.usage.helpers import isolated_usage
-
-    yield from isolated_usage(settings)
-
-
-@pytest.fixture
-def erp_settings(settings, sandbox):
-    point_at_sandbox(settings, sandbox)
-    return sandbox
-
-
-@pytest.fixture
-def demo_clients(db):
-    return register_demo_clients()
 
 
 @pytest.fixture

@@ -1,47 +1,17 @@
-"""Fixtures for the tenants tests: the portal pointed at the test sandbox, demo clients and
-tenants registered as the demo seeder does, and process state reset between tests."""
+"""Fixtures for the tenants tests: the portal pointed at the test sandbox (``erp_settings``),
+the demo clients (``demo_clients``) and tenants registered as the demo seeder does, and process
+state kept apart between tests (``portal_isolation``, in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.tenants.helpers import (
-    isolate_caches,
-    onboard_demo,
-    point_at_sandbox,
-    register_demo_clients,
-)
+from tests.tenants.helpers import onboard_demo
 
 
 @pytest.fixture(autouse=True)
-def _isolated_state(settings):
-    """Each test gets its own token cache and a fresh repeat guard (the sandbox resets too)."""
-    from tenants import erp
-
-    isolate_caches(settings)
+def _isolated(portal_isolation):
     yield
-    erp.reset_process_state()
-
-
-@pytest.fixture(autouse=True)
-def _isolated_usage(settings):
-    """usage's shared limiter keeps its windows in Redis in CI: each test gets its own keys."""
-    from tests.usage.helpers import isolated_usage
-
-    yield from isolated_usage(settings)
-
-
-@pytest.fixture
-def erp_settings(settings, sandbox):
-    """The portal's ERP URLs point at the session's sandbox server."""
-    point_at_sandbox(settings, sandbox)
-    return sandbox
-
-
-@pytest.fixture
-def demo_clients(db):
-    """The sandbox's two demo API clients, registered in the portal."""
-    return register_demo_clients()
 
 
 @pytest.fixture
