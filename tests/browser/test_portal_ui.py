@@ -85,10 +85,12 @@ def test_suspension_stops_checks_and_reactivation_asks_why(
     [("/tenants/", "Tenant id"), ("/usage/", "This hour"), ("/audit/", "Action")],
 )
 def test_tables_stack_on_a_phone(
-    sign_in, page, live_server, viewer, operator, clients, path, label
+    sign_in, page, live_server, viewer, operator, erp, clients, path, label
 ):
     for scenario in ("healthy", "no_license", "customer_tenant"):
         onboard_demo(clients, scenario)
+    # A checked tenant with the longest problem badge ("App not approved for the company").
+    _active(clients, "not_approved")
     services.tenant_update(
         actor=operator, tenant=Tenant.objects.first(), notes="audited so the log has rows"
     )
