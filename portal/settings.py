@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "usage.apps.UsageConfig",
     "tenants.apps.TenantsConfig",
     "operations.apps.OperationsConfig",
+    "webhooks.apps.WebhooksConfig",
 ]
 
 MIDDLEWARE = [

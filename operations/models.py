@@ -1,0 +1,1 @@
+"""The operations app's records. Each part keeps its models in its own module, imported here."""
