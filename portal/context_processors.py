@@ -11,6 +11,7 @@ NAV_SECTIONS = (
     ("Tenants", "tenants:list", VIEW),
     ("Usage", "usage:dashboard", VIEW),
     ("Operations", "operations:index", VIEW),
+    ("Webhooks", "webhooks:inbox", VIEW),
     ("Audit", "audit_log", VIEW),
     ("Admin", "staff_list", MANAGE_USERS),
 )

@@ -477,3 +477,33 @@ OPERATIONS_TIMEOUT_SECONDS = env.float("OPERATIONS_TIMEOUT_SECONDS", default=10.
 OPERATIONS_LOOKUP_CACHE_SECONDS = env.int("OPERATIONS_LOOKUP_CACHE_SECONDS", default=300)
 # A form may be submitted this long after it was opened (the one-token-per-form guard).
 PORTAL_FORM_TOKEN_MAX_AGE_SECONDS = env.int("PORTAL_FORM_TOKEN_MAX_AGE_SECONDS", default=24 * 3600)
+
+
+# --- webhooks (the inbound inbox) ----------------------------------------------------------------
+# A delivery's body may be at most this large (413 above it, stored without its body).
+WEBHOOKS_MAX_BODY_BYTES = env.int("WEBHOOKS_MAX_BODY_BYTES", default=256 * 1024)
+# Deliveries are deleted this many days after they arrived (the retention task, daily).
+WEBHOOKS_RETENTION_DAYS = env.int("WEBHOOKS_RETENTION_DAYS", default=30)
+# The silence alarm: a source that delivered at least WEBHOOKS_SILENCE_MIN_DELIVERIES verified
+# deliveries in the last WEBHOOKS_SILENCE_LOOKBACK_HOURS "normally speaks"; it is silent when its
+# newest verified delivery is older than its threshold here (seconds; 0 or absent: never alarmed).
+# Statuspage speaks only during incidents, so it has none by default.
+WEBHOOKS_SILENCE_SECONDS = {
+    "visma": env.int("WEBHOOKS_SILENCE_VISMA_SECONDS", default=6 * 3600),
+    "background_url": env.int("WEBHOOKS_SILENCE_BACKGROUND_URL_SECONDS", default=0),
+    "statuspage": env.int("WEBHOOKS_SILENCE_STATUSPAGE_SECONDS", default=0),
+}
+WEBHOOKS_SILENCE_LOOKBACK_HOURS = env.int("WEBHOOKS_SILENCE_LOOKBACK_HOURS", default=7 * 24)
+WEBHOOKS_SILENCE_MIN_DELIVERIES = env.int("WEBHOOKS_SILENCE_MIN_DELIVERIES", default=10)
+# Reprocessing a range takes at most this many deliveries per click.
+WEBHOOKS_REPROCESS_MAX = env.int("WEBHOOKS_REPROCESS_MAX", default=1000)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "webhooks-prune": {"task": "webhooks.prune", "schedule": 24 * 3600.0},
+        "webhooks-check-silence": {"task": "webhooks.check_silence", "schedule": 300.0},
+    }
+)
+# /metrics reports each source's silence (seconds since its newest verified delivery, and the
+# alarm); the dashboard shows an open silence alarm.
+USAGE_METRICS_EXTRA.append("webhooks.metrics.silence")
+PORTAL_DASHBOARD_PANELS.append("webhooks.panels.silence_panel")
