@@ -52,6 +52,7 @@ from .inventory import AsyncInventory
 from .sales_orders import AsyncSalesOrders
 from .supplier_invoices import AsyncSupplierInvoices
 from .token_provider import AsyncTokenProvider
+from .webhook_feedback import AsyncWebhookFeedback
 
 logger = logging.getLogger("erpclient")
 
@@ -157,6 +158,7 @@ class AsyncErpClient(ClientBase):
         self.customers = AsyncCustomers(self)
         self.inventory = AsyncInventory(self)
         self.background = AsyncBackgroundOperations(self)
+        self.webhook_feedback = AsyncWebhookFeedback(self)
 
     async def token(self, service: Service = Service.ERP, *, fresh: bool = False) -> Token:
         """The access token the client uses for ``service`` (cached, renewed 5 minutes early).

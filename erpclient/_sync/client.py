@@ -53,6 +53,7 @@ from .inventory import Inventory
 from .sales_orders import SalesOrders
 from .supplier_invoices import SupplierInvoices
 from .token_provider import TokenProvider
+from .webhook_feedback import SyncWebhookFeedback
 
 logger = logging.getLogger("erpclient")
 
@@ -158,6 +159,7 @@ class ErpClient(ClientBase):
         self.customers = Customers(self)
         self.inventory = Inventory(self)
         self.background = BackgroundOperations(self)
+        self.webhook_feedback = SyncWebhookFeedback(self)
 
     def token(self, service: Service = Service.ERP, *, fresh: bool = False) -> Token:
         """The access token the client uses for ``service`` (cached, renewed 5 minutes early).
