@@ -5,3 +5,7 @@ class OperationsConfig(AppConfig):
     name = "operations"
     verbose_name = "Operations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Registers the ERP event and automation-action handlers with the webhook inbox.
+        from . import events  # noqa: F401

@@ -1,1 +1,3 @@
 """The operations app's records. Each part keeps its models in its own module, imported here."""
+
+from .webhook_models import *  # noqa: F403 (ERP events and automation actions)

@@ -1,9 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import automation_views, views
 
 app_name = "operations"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("automation/", automation_views.automation_page, name="automation"),
+    path("automation/mappings/", automation_views.mapping_add, name="automation_mapping_add"),
+    path(
+        "automation/mappings/<str:pk>/toggle/",
+        automation_views.mapping_toggle,
+        name="automation_mapping_toggle",
+    ),
 ]

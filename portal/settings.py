@@ -507,3 +507,5 @@ CELERY_BEAT_SCHEDULE.update(
 # alarm); the dashboard shows an open silence alarm.
 USAGE_METRICS_EXTRA.append("webhooks.metrics.silence")
 PORTAL_DASHBOARD_PANELS.append("webhooks.panels.silence_panel")
+# ERP events on one document within this many seconds cost one refresh (operations/events.py).
+OPERATIONS_EVENT_COALESCE_SECONDS = env.float("OPERATIONS_EVENT_COALESCE_SECONDS", default=2.0)

@@ -74,3 +74,16 @@ def handled(monkeypatch):
         return function
 
     return add
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_broker_after():
+    """Deliveries posted here queue real Celery messages that no worker of the tests consumes;
+    they are dropped at the end so the broker does not grow from run to run."""
+    yield
+    import contextlib
+
+    from portal.celery import app
+
+    with contextlib.suppress(Exception):  # no broker reachable: nothing was queued either
+        app.control.purge()

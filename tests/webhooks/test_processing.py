@@ -16,6 +16,15 @@ from .conftest import TENANT, notification
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def only_the_tests_handlers(monkeypatch):
+    """The apps' handlers (operations handles every dispatcher event) are not these tests'
+    subject: each test registers its own."""
+    from webhooks import handlers
+
+    monkeypatch.setattr(handlers, "_HANDLERS", {})
+
+
 @pytest.fixture
 def eager_celery():
     app.conf.task_always_eager = True
