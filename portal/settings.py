@@ -364,6 +364,9 @@ PORTAL_DEMO_SEEDERS: list[str] = []
 # Callables (dotted paths) taking the request and returning (template name, context) or None;
 # the dashboard shows them in order. Each app appends its own below.
 PORTAL_DASHBOARD_PANELS: list[str] = []
+# Callables (dotted paths) taking the request and returning banners for the top of every page
+# (dicts: text, url, link_text, level); each app appends its own below.
+PORTAL_BANNERS: list[str] = []
 # usage's registries, which other apps append to below: callables (dotted paths) yielding extra
 # Prometheus metric families for /metrics, and handlers of usage's throttling alerts (see
 # usage/alerts.py; usage imports no other app).
@@ -509,3 +512,16 @@ USAGE_METRICS_EXTRA.append("webhooks.metrics.silence")
 PORTAL_DASHBOARD_PANELS.append("webhooks.panels.silence_panel")
 # ERP events on one document within this many seconds cost one refresh (operations/events.py).
 OPERATIONS_EVENT_COALESCE_SECONDS = env.float("OPERATIONS_EVENT_COALESCE_SECONDS", default=2.0)
+# status.visma.com: the page whose public summary confirms what its webhooks say (the sandbox
+# serves one), and the components whose incidents put up the banner and count as an ERP outage.
+TENANTS_STATUSPAGE_URL = env.str(
+    "TENANTS_STATUSPAGE_URL",
+    default=SANDBOX_URL if PORTAL_SANDBOX else "https://status.visma.com",
+)
+TENANTS_STATUSPAGE_ERP_COMPONENTS = env.list(
+    "TENANTS_STATUSPAGE_ERP_COMPONENTS",
+    default=["Visma.net ERP API", "Visma.net ERP SalesOrder API", "Visma Connect"],
+)
+TENANTS_STATUSPAGE_TIMEOUT_SECONDS = env.float("TENANTS_STATUSPAGE_TIMEOUT_SECONDS", default=5.0)
+# A banner on every page while such an incident is open.
+PORTAL_BANNERS.append("tenants.statuspage.banners")

@@ -87,3 +87,18 @@ def _empty_broker_after():
 
     with contextlib.suppress(Exception):  # no broker reachable: nothing was queued either
         app.control.purge()
+
+
+@pytest.fixture
+def make_tenant(demo_clients):
+    """make_tenant(scenario, status="active") -> a Tenant of the sandbox's demo world."""
+    from tests.tenants.helpers import onboard_demo
+
+    def make(scenario: str, client_type: str = "production", status: str = "active"):
+        tenant = onboard_demo(demo_clients, scenario, client_type)
+        if status != tenant.status:
+            tenant.status = status
+            tenant.save(update_fields=["status"])
+        return tenant
+
+    return make

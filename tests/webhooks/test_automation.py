@@ -16,7 +16,6 @@ from operations.webhook_models import (
 )
 from portal.models import AuditEvent
 from tenants.models import CheckRun
-from tests.operations.conftest import make_tenant  # noqa: F401 (a fixture)
 from webhooks import services
 from webhooks.models import DeliveryStatus, InboundDelivery
 
@@ -31,7 +30,7 @@ def _isolated(portal_isolation, erp_settings):
 
 
 @pytest.fixture
-def tenant(make_tenant):  # noqa: F811
+def tenant(make_tenant):
     return make_tenant("healthy")
 
 

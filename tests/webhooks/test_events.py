@@ -16,7 +16,6 @@ from operations.refresh import Kind
 from operations.webhook_models import DocumentRefresh
 from tenants.erp import erp_for
 from tests.erpclient.conftest import sandbox_requests
-from tests.operations.conftest import make_tenant  # noqa: F401 (a fixture)
 from webhooks import services
 from webhooks.models import DeliveryStatus, InboundDelivery
 
@@ -31,7 +30,7 @@ def _isolated(portal_isolation, erp_settings):
 
 
 @pytest.fixture
-def tenant(make_tenant):  # noqa: F811
+def tenant(make_tenant):
     return make_tenant("healthy")
 
 
