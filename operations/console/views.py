@@ -221,7 +221,8 @@ def console_send_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 "curl": _curl_of(op, tenant, form.request_to_send.inputs),
             }
     context = _workbench(request, tenant, op, form, **extra)
-    status = 200 if not form.errors else 400
+    # htmx swaps only 2xx answers: the form with its errors goes back as 200 there.
+    status = 400 if form.errors and not request.htmx else 200
     return render(request, page_or_partial(request, TEMPLATE, "workbench"), context, status=status)
 
 
