@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from erpspecs import CONDITION_OPERATORS, BodyRefused, OperationSpec, Parameter, parse_body
+from erpspecs import CONDITION_OPERATORS, Api, BodyRefused, OperationSpec, Parameter, parse_body
 
 from .policy import BACKGROUND_MODES
 
@@ -62,9 +62,9 @@ def _field(op: OperationSpec, parameter: Parameter) -> forms.Field:
     if kind == "number":
         return forms.DecimalField(**common)
     placeholder = ""
-    if kind == "date-time":
+    if kind == "date-time" and op.api is Api.SALESORDERS:
         placeholder = "2026-06-01T00:00:00+00:00"
-    elif _is_datetime_filter(op, parameter):
+    elif kind == "date-time" or _is_datetime_filter(op, parameter):
         placeholder = FINANCIALS_DATETIME_HINT
     elif kind == "list":
         common["help_text"] = (common["help_text"] + " Comma-separated.").strip()
