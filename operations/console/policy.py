@@ -17,6 +17,9 @@ BACKGROUND_MODES: list[tuple[str, str]] = [
 ]
 # How many history rows a page shows.
 HISTORY_SIZE = 25
+# A person waits at the page: a call the budget or the repeat guard would hold longer than this
+# is not sent, and the page says why and for how long, instead of hanging.
+WAIT_CAP_SECONDS = 5.0
 
 
 def may_use(user) -> bool:

@@ -28,6 +28,7 @@ from .answers import Answer, answer_of_error, answer_of_reply
 from .forms import ConsoleRequest
 from .models import CallState, ConsoleCall
 from .paths import family_of, fill_path, full_path
+from .policy import WAIT_CAP_SECONDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +107,7 @@ def console_send(
     error: ErpError | None = None
     cost: Cost | None = None
     started = time.perf_counter()
-    with StaffClient(tenant) as erp:
+    with StaffClient(tenant, retry_after_cap=WAIT_CAP_SECONDS) as erp:
         try:
             reply = erp.client.request(_operation(op, request))
         except ErpError as raised:

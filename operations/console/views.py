@@ -103,7 +103,7 @@ def console_index(request: HtmxHttpRequest) -> HttpResponse:
 
 def _initial(request: HtmxHttpRequest, op: OperationSpec, tenant: Tenant) -> dict[str, str]:
     """The form's starting values: a call run again, else values in the link (a followed
-    Background request), else the body's skeleton."""
+    Background request), and the schema's example body when asked for."""
     initial: dict[str, str] = {}
     rerun = request.GET.get("rerun", "")
     if is_database_id(rerun):
@@ -114,7 +114,9 @@ def _initial(request: HtmxHttpRequest, op: OperationSpec, tenant: Tenant) -> dic
         for key, value in request.GET.items():
             if key.startswith(("path__", "query__", "header__")):
                 initial[key] = value[:500]
-    if "body" not in initial and op.body_schema is not None:
+    # The schema's example is offered, not prefilled: a PUT of the whole skeleton would blank
+    # every field it lists.
+    if "body" not in initial and op.body_schema is not None and request.GET.get("example") == "1":
         initial["body"] = skeleton(op.key)
     return initial
 
@@ -143,6 +145,7 @@ def _workbench(
         "mine": mine,
         "may_write": policy.may_write(request.user),
         "base_url": base_url(op) if op else "",
+        "example": skeleton(op.key) if op is not None and op.body_schema is not None else "",
         **extra,
     }
 

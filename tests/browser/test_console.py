@@ -143,6 +143,25 @@ def test_an_admins_put_with_a_stale_if_match_shows_412_explained(
     expect(answer.locator(".erp-error")).to_contain_text("Nothing was overwritten")
 
 
+def test_an_admin_starts_a_v3_order_from_the_schemas_example(
+    sign_in, page, live_server, admin, tenant
+):
+    sign_in(admin)
+    _console(page, live_server, tenant, "salesorders.SalesOrders_CreateNewItem_")
+    body = page.get_by_label("Body (JSON)")
+    expect(body).to_have_value("")
+    page.get_by_text("Example body from the schema").click()
+    page.get_by_role("link", name="Start from the example").click()
+    expect(page.get_by_label("Body (JSON)")).to_have_value(re.compile('"orderLines"'))
+    page.get_by_label("Body (JSON)").fill('{"type": "SO"}')
+    page.get_by_label(re.compile("^Send this POST to ")).check()
+    page.get_by_role("button", name=re.compile("^Send POST to ")).click()
+    errors = page.locator(".errorlist")
+    expect(errors).to_contain_text("Nothing was sent")
+    expect(errors).to_contain_text("'customer' is a required property")
+    expect(page.locator("#console-answer")).to_have_count(0)
+
+
 def test_an_admin_sends_a_delete_only_with_the_second_box(
     sign_in, page, live_server, admin, tenant
 ):
@@ -187,3 +206,25 @@ def test_a_viewer_cannot_reach_the_console(sign_in, page, live_server, viewer, t
     response = page.goto(f"{live_server.url}/operations/console/{tenant.pk}/?op={GET_ONE}")
     assert response.status == 403
     expect(page.locator("body")).not_to_contain_text("Send GET")
+
+
+def test_a_failed_check_step_shows_the_erps_answer_explained(
+    sign_in, page, live_server, viewer, erp, clients, isolated_world
+):
+    from tenants import health
+    from tenants.models import CheckTrigger
+
+    tenant = onboard_demo(clients, "no_license")
+    health.check_tenant(tenant=tenant, trigger=CheckTrigger.MANUAL)
+    sign_in(viewer)
+    page.goto(f"{live_server.url}/tenants/{tenant.pk}/")
+    explained = page.locator("details.step-explained")
+    expect(explained).to_have_count(1)
+    explained.locator("summary").first.click()
+    entry = explained.locator(".erp-error")
+    expect(entry).to_contain_text("No license for this company (12027)")
+    expect(entry).to_contain_text("Who must act:")
+    entry.get_by_text("Message for the customer").click()
+    expect(entry.locator("pre.customer-message")).to_contain_text("API User")
+    entry.get_by_text("The ERP's answer").click()
+    expect(entry.locator(".erp-error-raw pre")).to_contain_text("12027")

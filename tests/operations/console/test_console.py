@@ -324,3 +324,17 @@ def test_history_reruns_and_copies_as_curl_without_the_token(client_for, operato
     assert "status=Open" in text and "Bearer ey" not in text
     mine = _page(client_for(admin), tenant, mine="1")
     assert list(mine.context["history"]) == []
+
+
+def test_a_call_the_erp_would_punish_is_not_sent_and_the_page_says_why(
+    client_for, operator, tenant
+):
+    client = client_for(operator)
+    for _ in range(2):
+        failed = _send(client, tenant, GET_ONE, {"path__invoiceNumber": "NO-SUCH-INVOICE"})
+        assert failed.context["answer"].status == 404
+    held = _send(client, tenant, GET_ONE, {"path__invoiceNumber": "NO-SUCH-INVOICE"})
+    assert held.context["reading"].reading.first.key == "repeated_request"
+    assert "Not sent" in held.content.decode()
+    call = ConsoleCall.objects.order_by("-pk").first()
+    assert call.state == CallState.NOT_SENT and call.status is None
