@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from erpclient.etag import format_if_match
 from erpspecs import CONDITION_OPERATORS, Api, BodyRefused, OperationSpec, Parameter, parse_body
 
 from .policy import BACKGROUND_MODES
@@ -151,6 +152,13 @@ class OperationForm(forms.Form):
                     datetime.fromisoformat(text)
                 except ValueError:
                     self.add_error(name, "Write a date and time like 2026-06-01T00:00:00+00:00.")
+                    continue
+            if parameter.location == "header" and parameter.name.lower() == "if-match":
+                try:
+                    # As the ERP wants it: quoted ("AAAAAE0YIiI="), as a GET's ETag header is.
+                    text = format_if_match(text)
+                except ValueError as error:
+                    self.add_error(name, f"Give the ETag as the ERP sent it: {error}.")
                     continue
             values[name] = text
             if parameter.location == "path":

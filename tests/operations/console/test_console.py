@@ -338,3 +338,42 @@ def test_a_call_the_erp_would_punish_is_not_sent_and_the_page_says_why(
     assert "Not sent" in held.content.decode()
     call = ConsoleCall.objects.order_by("-pk").first()
     assert call.state == CallState.NOT_SENT and call.status is None
+
+
+def test_a_put_with_the_current_etag_is_sent_once_and_audited(client_for, admin, tenant):
+    client = client_for(admin)
+    invoice = _first_invoice(client, tenant)
+    read = _send(client, tenant, GET_ONE, {"path__invoiceNumber": invoice["referenceNumber"]})
+    etag = read.context["answer"].etag
+    page = _page(client, tenant, op=PUT)
+    response = _send(
+        client,
+        tenant,
+        PUT,
+        {
+            "path__invoiceNumber": invoice["referenceNumber"],
+            # Unquoted, as the body's timeStamp is: the form quotes it as the ERP wants.
+            "header__If-Match": etag.strip('"'),
+            "body": '{"description": {"value": "Changed from the console"}}',
+            "confirm_company": "on",
+            "form_token": _token(page),
+        },
+    )
+    answer = response.context["answer"]
+    assert answer.status == 204 and answer.etag and answer.etag != etag
+    assert response.context["reading"] is None
+    again = _send(client, tenant, GET_ONE, {"path__invoiceNumber": invoice["referenceNumber"]})
+    assert again.context["answer"].body["description"] == "Changed from the console"
+    event = AuditEvent.objects.get(action="console.write")
+    assert event.details["status"] == 204 and event.details["state"] == "answered"
+
+
+def test_the_v3_next_page_comes_from_next_page_on_the_same_path(client_for, operator, tenant):
+    client = client_for(operator)
+    first = _send(client, tenant, "salesorders.SalesOrders_GetList_", {"query__pageSize": "1"})
+    assert first.context["answer"].body["nextPage"]
+    following = first.context["next_inputs"]
+    assert following["query__pageIndex"] == "1" and following["query__pageSize"] == "1"
+    second = _send(client, tenant, "salesorders.SalesOrders_GetList_", following)
+    assert second.context["answer"].status == 200
+    assert second.context["answer"].body["value"] != first.context["answer"].body["value"]
