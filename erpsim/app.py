@@ -158,6 +158,9 @@ class SandboxApp:
             if fault in ("error", "reset"):
                 raise ApiError(refusals.server_error(call))
             access.check(call)
+            armed = sandbox.armed_errors.take(call.method, call.path, call.tenant.tenant_id)
+            if armed is not None:
+                raise ApiError(armed.reply(sandbox.ids.guid(), call.request_id))
             background = background_runner.wants_background(call)
             if background is not None:
                 reply = background_runner.accept(sandbox, call, background)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import automation_views, views
 
@@ -13,4 +13,5 @@ urlpatterns = [
         automation_views.mapping_toggle,
         name="automation_mapping_toggle",
     ),
+    path("", include("operations.console.urls")),
 ]
