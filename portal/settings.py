@@ -477,3 +477,6 @@ OPERATIONS_TIMEOUT_SECONDS = env.float("OPERATIONS_TIMEOUT_SECONDS", default=10.
 OPERATIONS_LOOKUP_CACHE_SECONDS = env.int("OPERATIONS_LOOKUP_CACHE_SECONDS", default=300)
 # A form may be submitted this long after it was opened (the one-token-per-form guard).
 PORTAL_FORM_TOKEN_MAX_AGE_SECONDS = env.int("PORTAL_FORM_TOKEN_MAX_AGE_SECONDS", default=24 * 3600)
+# A sales order of 200 lines posts about 2,020 fields (ten a line); Django's default of 1,000
+# would refuse it before the form could say "at most 200 lines".
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 4000
