@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
 
@@ -244,8 +245,7 @@ class _Page:
         header_form = OrderHeaderForm(
             initial=header, types=list(self.types.rows), locations=self.locations(header)
         )
-        line_forms = LineFormSet(initial=lines or [_empty_line()], prefix=PREFIX)
-        return header_form, line_forms
+        return header_form, PlainLines(lines or [_empty_line()])
 
     def bound(self, data):
         header = _posted_header(data)
@@ -254,37 +254,86 @@ class _Page:
         )
         return header_form, LineFormSet(data, prefix=PREFIX)
 
-    def render(self, header_form, line_forms, token: str, status: int = 200, **extra: Any):
+    def render(self, header_form, lines, token: str, status: int = 200, **extra: Any):
         order_type = header_form["order_type"].value()
-        rows = [
-            {
-                "form": form,
-                "number": index + 1,
-                "is_po": form["purchase_order_source"].value() in PO_SOURCES,
-                "default_label": _default_label(form),
-            }
-            for index, form in enumerate(line_forms.forms)
-        ]
+        rows = _rows(lines)
         context = {
             "tenant": self.tenant,
             "header": header_form,
-            "lines": line_forms,
+            "line_errors": list(lines.non_form_errors()),
             "rows": rows,
+            "prefix": PREFIX,
             "token": token,
             "manual": header_form.manual(order_type),
             "types_fetched_at": self.types.fetched_at,
             "max_lines": MAX_LINES,
             "at_max": len(rows) >= MAX_LINES,
             "source_choices": SOURCE_CHOICES,
+            "items_url": reverse("operations:order_items", args=[self.tenant.pk]),
             **extra,
         }
         template = page_or_partial(self.request, FORM_TEMPLATE, "form")
         return render(self.request, template, context, status=status)
 
 
-def _default_label(form) -> str:
-    default = form["source_default"].value() or ""
-    if default in PO_SOURCES and form["purchase_order_source"].value() == default:
+class PlainLines:
+    """The lines of an editing round trip: the posted values as typed, nothing validated (a
+    half-typed line is no error yet). Rendering these needs no Django form per line."""
+
+    def __init__(self, values: list[dict[str, str]]) -> None:
+        self.values = values
+
+    def non_form_errors(self) -> list[str]:
+        return []
+
+
+@dataclass(frozen=True, slots=True)
+class LineRow:
+    index: int
+    prefix: str
+    values: dict[str, str]
+    errors: dict[str, list[str]]
+    general: list[str]
+    is_po: bool
+    default_label: str
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors or self.general)
+
+
+def _row(index: int, values: dict[str, Any], errors=None, general=()) -> LineRow:
+    shown = {name: "" if values.get(name) is None else str(values[name]) for name in LINE_NAMES}
+    source = shown["purchase_order_source"] or NONE
+    shown["purchase_order_source"] = source
+    return LineRow(
+        index=index,
+        prefix=f"{PREFIX}-{index}",
+        values=shown,
+        errors=errors or {},
+        general=list(general),
+        is_po=source in PO_SOURCES,
+        default_label=_default_label(shown["source_default"], source),
+    )
+
+
+def _rows(lines) -> list[LineRow]:
+    if isinstance(lines, PlainLines):
+        return [_row(index, values) for index, values in enumerate(lines.values)]
+    rows = []
+    for index, form in enumerate(lines.forms):
+        values = {name: form[name].value() for name in LINE_NAMES}
+        errors = {name: list(e) for name, e in form.errors.items() if name != "__all__"}
+        rows.append(_row(index, values, errors, form.non_field_errors()))
+    return rows
+
+
+def _default_label(default: str, source: str) -> str:
+    if default in PO_SOURCES and source == default:
         return "default from the item"
     if default in PO_SOURCES:
         return f"the item's default is {SOURCE_LABELS[default].lower()}"
