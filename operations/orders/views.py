@@ -51,6 +51,7 @@ from .forms import (
     OrderLineForm,
     command,
 )
+from .line_html import line_row
 from .models import Outcome, PortalOrder
 from .problems import place
 
@@ -257,6 +258,12 @@ class _Page:
     def render(self, header_form, lines, token: str, status: int = 200, **extra: Any):
         order_type = header_form["order_type"].value()
         rows = _rows(lines)
+        items_url = reverse("operations:order_items", args=[self.tenant.pk])
+        focus = extra.get("focus_line")
+        for row in rows:
+            row.html = line_row(
+                row, items_url=items_url, form_path=self.request.path, focus=row.index == focus
+            )
         context = {
             "tenant": self.tenant,
             "header": header_form,
@@ -269,7 +276,6 @@ class _Page:
             "max_lines": MAX_LINES,
             "at_max": len(rows) >= MAX_LINES,
             "source_choices": SOURCE_CHOICES,
-            "items_url": reverse("operations:order_items", args=[self.tenant.pk]),
             **extra,
         }
         template = page_or_partial(self.request, FORM_TEMPLATE, "form")
@@ -287,7 +293,7 @@ class PlainLines:
         return []
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LineRow:
     index: int
     prefix: str
@@ -296,6 +302,7 @@ class LineRow:
     general: list[str]
     is_po: bool
     default_label: str
+    html: str = ""
 
     @property
     def number(self) -> int:
