@@ -260,3 +260,22 @@ def test_the_erp_list_pages_forward(sign_in, page, live_server, viewer, tenant):
     expect(page.locator("#erp-results")).to_contain_text("pageIndex 0")
     page.get_by_label("Status").select_option("Open")
     expect(page).to_have_url(re.compile(r"status=Open"))
+
+
+def test_an_admin_picks_a_tenant_from_the_sales_orders_list(
+    sign_in, page, live_server, admin, tenant, erp, clients
+):
+    not_ready = onboard_demo(clients, "salesorder_scope_missing")
+    sign_in(admin)
+    page.goto(f"{live_server.url}/operations/")
+    page.get_by_role("link", name="Sales orders").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sales orders")
+    row = page.get_by_role("row").filter(has_text=not_ready.display_name)
+    expect(row).to_contain_text("Not available")
+    page.get_by_label("Outcome").select_option("created")
+    expect(page).to_have_url(re.compile(r"outcome=created"))
+    page.get_by_role("row").filter(has_text=tenant.display_name).get_by_role(
+        "link", name="New sales order"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(tenant.display_name)
+    expect(page.get_by_label("Order number", exact=True)).to_have_value(re.compile(r"^WEB-\d{6}$"))
