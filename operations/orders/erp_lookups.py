@@ -113,6 +113,7 @@ def _item_row(item: InventoryItem) -> Row:
         "available": sum(w.quantity_available or 0 for w in item.availability),
         "warehouses": [w.warehouse_id for w in item.availability if w.warehouse_id],
         "source": source if source in ("dropShip", "purchaseToOrder") else "",
+        "price": None,
     }
 
 
@@ -123,7 +124,18 @@ def _fetch_items(tenant: Tenant, ids: Iterable[str] | None = None) -> tuple[list
             inventory_id=sorted(ids) if ids is not None else None,
             expand="Attribute",
         )
-    return [_item_row(i) for i in page.items if i.inventory_id], not page.has_next
+        prices: dict[str, float] = {}
+        if ids is None:
+            # v3 Inventory has no price; the Financials list has the default price (one call).
+            prices = {
+                p.inventory_number: p.default_price
+                for p in erp.client.inventory.prices(page_size=ITEM_PAGE).items
+                if p.inventory_number and p.default_price is not None
+            }
+    rows = [_item_row(i) for i in page.items if i.inventory_id]
+    for row in rows:
+        row["price"] = prices.get(row["id"])
+    return rows, not page.has_next
 
 
 def all_items(tenant: Tenant) -> Lookup:

@@ -167,6 +167,8 @@ class OrderLineForm(forms.Form):
     # The item's default source when it was picked ("" for none), to label the preset.
     source_default = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
     supplier_id = _code("Supplier", SUPPLIER_MAX)
+    # The ERP's price of the picked item, shown as the unit price's placeholder; never sent.
+    erp_price = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -13,6 +13,11 @@ from .forms import SOURCE_CHOICES
 _SUPPLIER_ATTRS = ' size="7" maxlength="15" placeholder="item\'s preferred"'
 
 
+def _price_attrs(erp_price: str) -> str:
+    placeholder = f"ERP: {erp_price}" if erp_price else "ERP's price"
+    return format_html(' inputmode="decimal" size="8" placeholder="{}"', placeholder)
+
+
 def _errors(texts: list[str]) -> SafeString:
     return format_html_join(
         "", '<span class="errorlist line-error" role="alert">{}</span>', ((t,) for t in texts)
@@ -70,7 +75,8 @@ def line_row(row, *, items_url: str, form_path: str, focus: bool) -> SafeString:
     return format_html(
         '<tr id="line-{i}" class="order-line{has}">'
         '<td data-label="Line">{n}'
-        '<input type="hidden" name="{p}-source_default" value="{default}"></td>'
+        '<input type="hidden" name="{p}-source_default" value="{default}">'
+        '<input type="hidden" name="{p}-erp_price" value="{erp_price}"></td>'
         '<td data-label="Item"><input type="text" name="{p}-inventory_id" id="id_{p}-inventory_id" '
         'value="{item}" maxlength="30" autocomplete="off" aria-label="Line {n}, item" '
         'hx-get="{items_url}" hx-trigger="input changed delay:400ms" hx-target="#line-{i}-suggest" '
@@ -96,6 +102,7 @@ def line_row(row, *, items_url: str, form_path: str, focus: bool) -> SafeString:
         p=p,
         has=" has-errors" if row.has_errors else "",
         default=v["source_default"],
+        erp_price=v["erp_price"],
         item=v["inventory_id"],
         items_url=items_url,
         item_invalid=_invalid(item_errors),
@@ -103,12 +110,7 @@ def line_row(row, *, items_url: str, form_path: str, focus: bool) -> SafeString:
         item_errors=_errors(item_errors),
         quantity=_input(row, "quantity", "quantity", ' inputmode="decimal" size="6"'),
         unit=_input(row, "unit", "unit", ' size="4" maxlength="6"'),
-        price=_input(
-            row,
-            "unit_price",
-            "unit price",
-            ' inputmode="decimal" size="8" placeholder="ERP\'s price"',
-        ),
+        price=_input(row, "unit_price", "unit price", _price_attrs(v["erp_price"])),
         warehouse=_input(row, "warehouse_id", "warehouse", ' size="8" maxlength="10"'),
         discount=_input(
             row, "discount_percent", "discount percent", ' inputmode="decimal" size="4"'

@@ -458,8 +458,10 @@ def _pick_item(tenant: Tenant, line: dict[str, str], item_id: str, index: int) -
     if row is None:
         return f"Line {index + 1}: there is no item {item_id[:30]} in the ERP."
     source = row["source"] or NONE
+    price = row.get("price")
     line.update(
         inventory_id=row["id"],
+        erp_price="" if price is None else f"{price:g}",
         unit=line.get("unit") or row["unit"],
         purchase_order_source=source,
         source_default=source,

@@ -33,3 +33,11 @@ def test_an_orders_lines_show_their_purchase_order_source_and_supplier(erp):
     assert [line.inventory.id for line in lines] == ["BIKE-CITY", "STOCKITEM1", "SOFA-3SEAT"]
     assert [line.purchase_order_source for line in lines] == ["dropShip", "purchaseToOrder", None]
     assert lines[0].supplier.id and lines[1].supplier.id and lines[2].supplier is None
+
+
+def test_item_prices_come_from_the_financials_inventory(erp):
+    client = erp("healthy")
+    prices = {p.inventory_number: p.default_price for p in client.inventory.prices(page_size=100)}
+    assert prices["KITCHEN-CUSTOM"] == 89000.0
+    found = client.inventory.prices(description="kjøkken").items
+    assert [p.inventory_number for p in found] == ["KITCHEN-CUSTOM"]

@@ -24,6 +24,7 @@ LINE_KEYS = (
     "purchase_order_source",
     "source_default",
     "supplier_id",
+    "erp_price",
 )
 
 
@@ -335,3 +336,18 @@ def test_the_erp_list_pages_with_a_zero_based_page_index(client_for, viewer, ten
     assert "pageIndex 0" in first and "pageIndex 1" in second
     assert any("pageIndex=1" in str(q) for q in asked)
     assert client.get(url, {"page": "abc"}).status_code == 200
+
+
+def test_a_picked_item_shows_the_erps_price(opened, new_url, tenant):
+    client, token, _ = opened
+    suggest = client.get(
+        reverse("operations:order_items", args=[tenant.pk]), {"lines-0-inventory_id": "kitchen"}
+    ).content.decode()
+    assert "KITCHEN-CUSTOM" in suggest and "89000" in suggest and "purchase to order" in suggest
+    html = client.post(
+        new_url,
+        {**form_data(token), "action": "item:0:KITCHEN-CUSTOM"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert 'placeholder="ERP: 89000"' in html
+    assert re.search(r'<option value="purchaseToOrder" selected>', html)
