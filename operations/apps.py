@@ -9,3 +9,6 @@ class OperationsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the ERP event and automation-action handlers with the webhook inbox.
         from . import events  # noqa: F401
+
+        # Each part registers what an ERP event refreshes (operations/refresh.py).
+        from .orders import refresh as _orders_refresh  # noqa: F401

@@ -14,4 +14,5 @@ urlpatterns = [
         name="automation_mapping_toggle",
     ),
     path("", include("operations.console.urls")),
+    path("", include("operations.orders.urls")),
 ]

@@ -525,3 +525,6 @@ TENANTS_STATUSPAGE_ERP_COMPONENTS = env.list(
 TENANTS_STATUSPAGE_TIMEOUT_SECONDS = env.float("TENANTS_STATUSPAGE_TIMEOUT_SECONDS", default=5.0)
 # A banner on every page while such an incident is open.
 PORTAL_BANNERS.append("tenants.statuspage.banners")
+# A sales order of 200 lines posts about 2,020 fields (ten a line); Django's default of 1,000
+# would refuse it before the form could say "at most 200 lines".
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 4000

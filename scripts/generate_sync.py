@@ -39,6 +39,7 @@ REPLACEMENTS = {
     "AsyncSalesOrders": "SalesOrders",
     "AsyncCustomers": "Customers",
     "AsyncInventory": "Inventory",
+    "AsyncOrderTypes": "OrderTypes",
     "AsyncBackgroundOperations": "BackgroundOperations",
     "AsyncTokenProvider": "TokenProvider",
     "AsyncLimiter": "Limiter",

@@ -49,6 +49,7 @@ from .background import AsyncBackgroundOperations
 from .context import AsyncContext
 from .customers import AsyncCustomers
 from .inventory import AsyncInventory
+from .order_types import AsyncOrderTypes
 from .sales_orders import AsyncSalesOrders
 from .supplier_invoices import AsyncSupplierInvoices
 from .token_provider import AsyncTokenProvider
@@ -157,6 +158,7 @@ class AsyncErpClient(ClientBase):
         self.sales_orders = AsyncSalesOrders(self)
         self.customers = AsyncCustomers(self)
         self.inventory = AsyncInventory(self)
+        self.order_types = AsyncOrderTypes(self)
         self.background = AsyncBackgroundOperations(self)
         self.webhook_feedback = AsyncWebhookFeedback(self)
 

@@ -50,6 +50,7 @@ from .background import BackgroundOperations
 from .context import Context
 from .customers import Customers
 from .inventory import Inventory
+from .order_types import OrderTypes
 from .sales_orders import SalesOrders
 from .supplier_invoices import SupplierInvoices
 from .token_provider import TokenProvider
@@ -158,6 +159,7 @@ class ErpClient(ClientBase):
         self.sales_orders = SalesOrders(self)
         self.customers = Customers(self)
         self.inventory = Inventory(self)
+        self.order_types = OrderTypes(self)
         self.background = BackgroundOperations(self)
         self.webhook_feedback = SyncWebhookFeedback(self)
 
