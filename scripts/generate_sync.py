@@ -36,6 +36,7 @@ REPLACEMENTS = {
     "AsyncPage": "Page",
     "AsyncContext": "Context",
     "AsyncSupplierInvoices": "SupplierInvoices",
+    "AsyncSupplierPayments": "SupplierPayments",
     "AsyncSalesOrders": "SalesOrders",
     "AsyncCustomers": "Customers",
     "AsyncInventory": "Inventory",

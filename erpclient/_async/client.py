@@ -51,6 +51,7 @@ from .customers import AsyncCustomers
 from .inventory import AsyncInventory
 from .sales_orders import AsyncSalesOrders
 from .supplier_invoices import AsyncSupplierInvoices
+from .supplier_payments import AsyncSupplierPayments
 from .token_provider import AsyncTokenProvider
 
 logger = logging.getLogger("erpclient")
@@ -153,6 +154,7 @@ class AsyncErpClient(ClientBase):
     def _bind_resources(self) -> None:
         self.context = AsyncContext(self)
         self.supplier_invoices = AsyncSupplierInvoices(self)
+        self.supplier_payments = AsyncSupplierPayments(self)
         self.sales_orders = AsyncSalesOrders(self)
         self.customers = AsyncCustomers(self)
         self.inventory = AsyncInventory(self)

@@ -52,6 +52,7 @@ from .customers import Customers
 from .inventory import Inventory
 from .sales_orders import SalesOrders
 from .supplier_invoices import SupplierInvoices
+from .supplier_payments import SupplierPayments
 from .token_provider import TokenProvider
 
 logger = logging.getLogger("erpclient")
@@ -154,6 +155,7 @@ class ErpClient(ClientBase):
     def _bind_resources(self) -> None:
         self.context = Context(self)
         self.supplier_invoices = SupplierInvoices(self)
+        self.supplier_payments = SupplierPayments(self)
         self.sales_orders = SalesOrders(self)
         self.customers = Customers(self)
         self.inventory = Inventory(self)
