@@ -365,7 +365,9 @@ def job_advance(job_pk: int, due: str | None = None) -> str:
             job.save()
             _event(job, Step.EXPIRED, "No result within the ERP's 24 hours; check the document.")
             return "expired"
-        job.next_check_at = None
+        # In progress from now: should this step die, the sweep takes the job again once the
+        # grace has passed.
+        job.next_check_at = now
         job.save(update_fields=["next_check_at"])
     if job.status in DONE_STATUSES:
         return _keep_content_and_verify(job)
