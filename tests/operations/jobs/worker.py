@@ -43,7 +43,7 @@ def celery_worker(settings, sandbox_url: str, queue: str, **env_overrides: str):
         "OPERATIONS_JOBS_QUEUE": queue,
         **env_overrides,
     }
-    process = subprocess.Popen(  # noqa: S603 - our own worker
+    process = subprocess.Popen(
         [
             sys.executable,
             "-m",
