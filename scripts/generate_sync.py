@@ -40,6 +40,7 @@ REPLACEMENTS = {
     "AsyncSalesOrders": "SalesOrders",
     "AsyncCustomers": "Customers",
     "AsyncInventory": "Inventory",
+    "AsyncLedger": "Ledger",
     "AsyncBackgroundOperations": "BackgroundOperations",
     "AsyncTokenProvider": "TokenProvider",
     "AsyncLimiter": "Limiter",

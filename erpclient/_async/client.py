@@ -49,6 +49,7 @@ from .background import AsyncBackgroundOperations
 from .context import AsyncContext
 from .customers import AsyncCustomers
 from .inventory import AsyncInventory
+from .ledger import AsyncLedger
 from .sales_orders import AsyncSalesOrders
 from .supplier_invoices import AsyncSupplierInvoices
 from .supplier_payments import AsyncSupplierPayments
@@ -159,6 +160,7 @@ class AsyncErpClient(ClientBase):
         self.customers = AsyncCustomers(self)
         self.inventory = AsyncInventory(self)
         self.background = AsyncBackgroundOperations(self)
+        self.ledger = AsyncLedger(self)
 
     async def token(self, service: Service = Service.ERP, *, fresh: bool = False) -> Token:
         """The access token the client uses for ``service`` (cached, renewed 5 minutes early).

@@ -50,6 +50,7 @@ from .background import BackgroundOperations
 from .context import Context
 from .customers import Customers
 from .inventory import Inventory
+from .ledger import Ledger
 from .sales_orders import SalesOrders
 from .supplier_invoices import SupplierInvoices
 from .supplier_payments import SupplierPayments
@@ -160,6 +161,7 @@ class ErpClient(ClientBase):
         self.customers = Customers(self)
         self.inventory = Inventory(self)
         self.background = BackgroundOperations(self)
+        self.ledger = Ledger(self)
 
     def token(self, service: Service = Service.ERP, *, fresh: bool = False) -> Token:
         """The access token the client uses for ``service`` (cached, renewed 5 minutes early).

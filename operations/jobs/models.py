@@ -132,6 +132,24 @@ class BackgroundJob(models.Model):
         return self.outcome != JobOutcome.PENDING
 
     @property
+    def action_label(self) -> str:
+        from .actions import ACTIONS
+
+        action = ACTIONS.get(self.operation)
+        return action.label if action else self.operation
+
+    @property
+    def tone(self) -> str:
+        """The badge colour of the summary: ok, bad, warn or info (still running)."""
+        if self.outcome == JobOutcome.VERIFIED:
+            return "ok"
+        if self.outcome in (JobOutcome.REFUSED, JobOutcome.CONFLICT):
+            return "bad"
+        if self.outcome == JobOutcome.EXPIRED or self.status == JobStatus.UNKNOWN:
+            return "warn"
+        return "info"
+
+    @property
     def summary(self) -> str:
         """In a few words: "finished, verified: Open"."""
         text = self.get_status_display().lower()
