@@ -50,6 +50,7 @@ def _handle(event: Event, *, trusted: bool) -> str:
         status_code=_status_code(payload),
         trusted=trusted,
         via=f"{event.source} delivery {event.delivery_id}",
+        erp_tenant_id=event.erp_tenant_id,
     )
 
 

@@ -506,13 +506,18 @@ def job_notified(
     status_code: int | None,
     trusted: bool,
     via: str,
+    erp_tenant_id: str = "",
 ) -> str:
     """A Background API notification for one of our jobs. A signed (``trusted``) one with a
     status code finishes the job; an unsigned one only brings the next poll forward (the state
-    GET confirms it). A ``stateLocation`` off the ERP host is recorded and refused."""
+    GET confirms it). A ``stateLocation`` off the ERP host is recorded and refused, and so is a
+    notification that names another tenant than the job's."""
     job = _find(correlation_id, request_id)
     if job is None:
         return "no job matches"
+    if erp_tenant_id and erp_tenant_id.strip().lower() != job.tenant.tenant_id.lower():
+        # A notification about another company never moves this company's job.
+        return f"job {job.pk} belongs to another tenant; ignored"
     with transaction.atomic():
         job = _locked(job.pk)
         if job.ended:
@@ -541,17 +546,22 @@ def job_notified(
 
 
 def _find(correlation_id: str | None, request_id: str | None) -> BackgroundJob | None:
+    """The job by our correlation id, else by the ERP's request id."""
     if correlation_id:
         try:
             key = uuid.UUID(str(correlation_id).strip())
         except ValueError:
             key = None
         if key is not None:
-            job = BackgroundJob.objects.filter(correlation_id=key).first()
+            job = BackgroundJob.objects.select_related("tenant").filter(correlation_id=key).first()
             if job is not None:
                 return job
     if request_id:
-        return BackgroundJob.objects.filter(erp_request_id=str(request_id)[:100]).first()
+        return (
+            BackgroundJob.objects.select_related("tenant")
+            .filter(erp_request_id=str(request_id)[:100])
+            .first()
+        )
     return None
 
 

@@ -170,3 +170,73 @@ def test_a_send_task_run_again_never_sends_twice(tenant, erp_settings, advance_s
     assert services.job_send(job.pk) == "already sent"
     run_until_ended(job, advance_sandbox_clock)
     assert len(posts_to(erp_settings, f"/{invoice.number}/action/release")) == 1
+
+
+def test_a_notification_naming_another_tenant_moves_nothing(tenant, erp_settings):
+    invoice = find_invoice(tenant, "Balanced")
+    job = queue(tenant, invoice)
+    services.job_send(job.pk)
+    job.refresh_from_db()
+    event = Event(
+        delivery_id=2,
+        source=Source.VISMA,
+        event_type="BACKGROUND_API_RESPONSE",
+        erp_tenant_id="6e2a4c1b-9d3f-4a7b-8c82-3f5d7b9e1a22",
+        notification_id="n-2",
+        headers={"x-job-id": str(job.correlation_id)},
+        payload={"id": job.erp_request_id, "statusCode": 200},
+    )
+    assert "another tenant" in on_background_response(event)
+    job.refresh_from_db()
+    assert job.status == JobStatus.ACCEPTED and job.notified_at is None
+
+
+def test_a_notification_for_no_job_is_said_so(tenant):
+    event = Event(
+        delivery_id=3,
+        source=Source.VISMA,
+        event_type="BACKGROUND_API_RESPONSE",
+        erp_tenant_id=tenant.tenant_id,
+        notification_id="n-3",
+        headers={"x-job-id": "not-a-uuid"},
+        payload={"id": "unknown-request", "statusCode": 200},
+    )
+    assert on_background_response(event) == "no job matches"
+
+
+def test_polling_stops_at_the_erps_retention(tenant, erp_settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    invoice = find_invoice(tenant, "Balanced")
+    job = queue(tenant, invoice)
+    services.job_send(job.pk)
+    BackgroundJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert services.job_advance(job.pk) == "expired"
+    job.refresh_from_db()
+    assert job.outcome == JobOutcome.EXPIRED and job.ended
+    assert services.job_advance(job.pk) == "ended"
+
+
+def test_an_invoice_event_brings_its_open_jobs_forward(tenant, erp_settings):
+    from operations.jobs.handlers import refresh_supplier_invoice
+    from operations.refresh import Kind, refreshers_for
+
+    assert refresh_supplier_invoice in refreshers_for(Kind.SUPPLIER_INVOICE)
+    invoice = find_invoice(tenant, "Balanced")
+    job = queue(tenant, invoice)
+    services.job_send(job.pk)
+    job.refresh_from_db()
+    later = job.next_check_at
+    refresh_supplier_invoice(tenant, f"Invoice/{invoice.number}")
+    job.refresh_from_db()
+    assert job.next_check_at < later, "the next step is due now"
+
+
+def test_a_superseded_schedule_does_nothing(tenant, erp_settings):
+    invoice = find_invoice(tenant, "Balanced")
+    job = queue(tenant, invoice)
+    services.job_send(job.pk)
+    assert services.job_advance(job.pk, due="2000-01-01T00:00:00+00:00") == "superseded"
+    assert BackgroundJob.objects.get(pk=job.pk).polls == 0

@@ -83,3 +83,28 @@ def test_a_conflict_shows_the_new_status_and_confirms_again(
     assert response.status_code == 302
     again = BackgroundJob.objects.exclude(pk=job.pk).get()
     assert again.if_match != job.if_match and again.operation == "release"
+
+
+def test_check_now_brings_the_next_step_forward(client_for, operator, viewer, tenant):
+    job = queue(tenant, find_invoice(tenant, "Balanced"))
+    services.job_send(job.pk)
+    url = reverse("operations:job_check", args=[job.pk])
+    assert client_for(viewer).post(url).status_code == 403
+    response = client_for(operator).post(url, follow=True)
+    assert "next step runs now" in response.content.decode()
+
+
+def test_the_lists_across_tenants(client_for, viewer, tenant):
+    client = client_for(viewer)
+    for name in ("operations:invoices", "operations:payments"):
+        html = client.get(reverse(name)).content.decode()
+        assert tenant.display_name in html and "Open" in html
+    assert "Background jobs" in client.get(reverse("operations:jobs")).content.decode()
+    index = client.get(reverse("operations:index")).content.decode()
+    assert reverse("operations:tenant_invoices", args=[tenant.pk]) in index
+
+
+def test_a_tenant_not_ready_gets_the_reason_and_no_erp_call(client_for, viewer, make_tenant):
+    suspended = make_tenant("healthy", status="suspended")
+    response = client_for(viewer).get(reverse("operations:tenant_invoices", args=[suspended.pk]))
+    assert response.status_code == 409 and "Suspended" in response.content.decode()
