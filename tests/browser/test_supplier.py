@@ -197,3 +197,26 @@ def test_release_a_supplier_payment(sign_in, page, live_server, operator, tenant
     page.get_by_text("Release…").click()
     page.get_by_role("button", name="Confirm: release Payment").click()
     _expect_job(page, "finished, verified: Closed")
+
+
+def test_an_action_on_a_changed_invoice_shows_the_conflict_and_confirms_again(
+    sign_in, page, live_server, operator, tenant, erp, worker
+):
+    sign_in(operator)
+    number = _open_first_invoice(page, live_server, tenant)
+    page.get_by_text("Release…").click()
+    # Someone changes the invoice in the ERP after this page was read.
+    erp.control(
+        "POST",
+        f"/_sandbox/tenants/{tenant.tenant_id}/supplier-invoices/Invoice/{number}/touch",
+        {},
+    )
+    page.get_by_role("button", name=f"Confirm: release Invoice {number}").click()
+    _expect_job(page, "failed, changed by someone else")
+    page.get_by_role("link", name="Compare the versions and decide again").click()
+    version = page.locator('tr[data-field="version"]')
+    expect(version).to_have_class("changed")
+    expect(page.locator('tr[data-field="status"]')).not_to_have_class("changed")
+    expect(page.get_by_text("The document is now Balanced.")).to_be_visible()
+    page.get_by_role("button", name="Confirm again: release on the latest version").click()
+    _expect_job(page, "finished, verified: Open")
