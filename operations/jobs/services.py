@@ -369,11 +369,31 @@ def job_advance(job_pk: int, due: str | None = None) -> str:
         # grace has passed.
         job.next_check_at = now
         job.save(update_fields=["next_check_at"])
-    if job.status in DONE_STATUSES:
-        return _keep_content_and_verify(job)
-    if job.erp_request_id:
-        return _poll(job)
-    return _read_document_for_unknown(job)
+    try:
+        if job.status in DONE_STATUSES:
+            return _keep_content_and_verify(job)
+        if job.erp_request_id:
+            return _poll(job)
+        return _read_document_for_unknown(job)
+    except DEFERRED_ERRORS:
+        raise  # the budget: back to the broker with a countdown (DeferredOnHold)
+    except ErpError as error:
+        return _step_failed(job.pk, error)
+
+
+def _step_failed(job_pk: int, error: ErpError) -> str:
+    """The ERP did not answer a read (a timeout, a 5xx, a refusal): said on the timeline and tried
+    again later with backoff. Reads are safe to repeat; the action is never resent."""
+    with transaction.atomic():
+        job = _locked(job_pk)
+        if job.ended:
+            return "ended"
+        job.polls += 1
+        job.last_error = _message(error)
+        job.save()
+        _event(job, Step.POLLED, f"The ERP did not answer: {_message(error)}")
+        _schedule(job, _backoff(job))
+    return "retry"
 
 
 def _poll(job: BackgroundJob) -> str:
@@ -536,7 +556,8 @@ def job_notified(
             # The answer to the send was lost; the notification names the ERP's request.
             job.erp_request_id = located or request_id or ""
             job.state_location = (state_location or "")[:500]
-        if job.status == JobStatus.UNKNOWN and job.erp_request_id:
+        if job.status in (JobStatus.UNKNOWN, JobStatus.QUEUED) and job.erp_request_id:
+            # It reached the ERP (even if the 202 was lost or is still on its way).
             job.status = JobStatus.ACCEPTED
         if trusted and status_code:
             _finish(job, status_code=status_code, message="", by=FinishedBy.WEBHOOK)

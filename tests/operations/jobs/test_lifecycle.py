@@ -240,3 +240,32 @@ def test_a_superseded_schedule_does_nothing(tenant, erp_settings):
     services.job_send(job.pk)
     assert services.job_advance(job.pk, due="2000-01-01T00:00:00+00:00") == "superseded"
     assert BackgroundJob.objects.get(pk=job.pk).polls == 0
+
+
+def test_a_read_the_erp_does_not_answer_is_tried_again_later(
+    tenant, erp_settings, advance_sandbox_clock
+):
+    invoice = find_invoice(tenant, "Balanced")
+    job = queue(tenant, invoice)
+    services.job_send(job.pk)
+    advance_sandbox_clock(2)
+    erp_settings.control(
+        "POST", "/_sandbox/faults", {"tenant_id": tenant.tenant_id, "error_rate": 1.0}
+    )
+    assert services.job_advance(job.pk) == "retry"
+    job.refresh_from_db()
+    assert job.status == JobStatus.ACCEPTED and job.next_check_at and job.last_error
+    assert "did not answer" in job.events.last().detail
+    erp_settings.control("POST", "/_sandbox/faults", {"tenant_id": tenant.tenant_id})
+    # The same read failed twice (the client retried it once): the ERP would throttle a third
+    # within 5 minutes, so the step goes back to the broker with a countdown instead.
+    from erpclient import RepeatedRequestRefused
+    from tenants import erp
+
+    with pytest.raises(RepeatedRequestRefused):
+        services.job_advance(job.pk)
+    erp.reset_process_state()  # five minutes later, here and in the ERP:
+    advance_sandbox_clock(301)
+    job = run_until_ended(job, advance_sandbox_clock)
+    assert job.outcome == JobOutcome.VERIFIED
+    assert len(posts_to(erp_settings, f"/{invoice.number}/action/release")) == 1
