@@ -15,4 +15,8 @@ urlpatterns = [
     ),
     path("", include("operations.console.urls")),
     path("", include("operations.orders.urls")),
+    path("", include("operations.jobs.urls")),
+    path("", include("operations.invoices.urls")),
+    path("", include("operations.payments.urls")),
+    path("", include("operations.conflicts.urls")),
 ]

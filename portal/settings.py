@@ -478,6 +478,21 @@ OPERATIONS_TIMEOUT_SECONDS = env.float("OPERATIONS_TIMEOUT_SECONDS", default=10.
 # ERP lookups behind the forms (customers, items, locations, order types, suppliers) are kept this
 # long per tenant; ERP events about the data drop them sooner.
 OPERATIONS_LOOKUP_CACHE_SECONDS = env.int("OPERATIONS_LOOKUP_CACHE_SECONDS", default=300)
+# Background jobs (operations/jobs): how long to wait for the ERP's notification before polling
+# its state, the first and the longest pause between polls, the ERP's retention of a job's state
+# (24 h), how long a job whose send got no answer waits for the document to change, the queue
+# its tasks go to, and the sweep that reschedules a job whose task was lost.
+OPERATIONS_JOB_NOTIFY_WAIT_SECONDS = env.float("OPERATIONS_JOB_NOTIFY_WAIT_SECONDS", default=5.0)
+OPERATIONS_JOB_POLL_FIRST_SECONDS = env.float("OPERATIONS_JOB_POLL_FIRST_SECONDS", default=0.5)
+OPERATIONS_JOB_POLL_MAX_SECONDS = env.float("OPERATIONS_JOB_POLL_MAX_SECONDS", default=300.0)
+OPERATIONS_JOB_RETENTION_SECONDS = 24 * 3600
+OPERATIONS_JOB_UNKNOWN_GIVE_UP_SECONDS = 3600
+OPERATIONS_JOBS_QUEUE = env.str("OPERATIONS_JOBS_QUEUE", default="celery")
+OPERATIONS_JOB_SWEEP_GRACE_SECONDS = 120
+CELERY_BEAT_SCHEDULE["operations-jobs-sweep"] = {
+    "task": "operations.jobs.sweep",
+    "schedule": 60.0,
+}
 # A form may be submitted this long after it was opened (the one-token-per-form guard).
 PORTAL_FORM_TOKEN_MAX_AGE_SECONDS = env.int("PORTAL_FORM_TOKEN_MAX_AGE_SECONDS", default=24 * 3600)
 
