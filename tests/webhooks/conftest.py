@@ -83,10 +83,10 @@ def _empty_broker_after():
     yield
     import contextlib
 
-    from portal.celery import app
+    from tests.conftest import purge_broker
 
     with contextlib.suppress(Exception):  # no broker reachable: nothing was queued either
-        app.control.purge()
+        purge_broker()
 
 
 @pytest.fixture
