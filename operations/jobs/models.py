@@ -132,6 +132,19 @@ class BackgroundJob(models.Model):
         return self.outcome != JobOutcome.PENDING
 
     @property
+    def created_reference(self) -> str:
+        """The number of a document the action created (reverse, correct), from its response."""
+        import json
+
+        try:
+            data = json.loads(self.response_content or "null")
+        except ValueError:
+            return ""
+        if not isinstance(data, dict):
+            return ""
+        return str(data.get("referenceNumber") or data.get("refNbr") or "")
+
+    @property
     def action_label(self) -> str:
         from .actions import ACTIONS
 
