@@ -154,8 +154,7 @@ def invoice_detail(
                 "jobs": job_selectors.jobs_on(tenant, Kind.SUPPLIER_INVOICE, number)[:10],
             }
         )
-    status = 200 if invoice is not None else 502 if read.error else 404
-    return render(request, "operations/invoices/detail.html", context, status=status)
+    return render(request, "operations/invoices/detail.html", context, status=read.status)
 
 
 @require_POST
@@ -279,7 +278,10 @@ def invoice_edit(
         read = selectors.invoice(tenant, document_type, number)
         if read.result is None:
             return render(
-                request, "operations/invoices/detail.html", {**context, "read": read}, status=502
+                request,
+                "operations/invoices/detail.html",
+                {**context, "read": read},
+                status=read.status,
             )
         form = _edit_form(request, tenant, document_type, number, read.result)
         return render(

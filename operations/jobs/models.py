@@ -189,7 +189,7 @@ class JobEvent(models.Model):
 
 
 class JobFile(models.Model):
-    """The file an attachment job uploads, kept until the job has sent it."""
+    """The file an attachment job uploads; its bytes are dropped when the job ends."""
 
     job = models.OneToOneField(BackgroundJob, on_delete=models.CASCADE, related_name="file")
     name = models.CharField(max_length=255)

@@ -79,6 +79,14 @@ def _locked(job_pk: int) -> BackgroundJob:
     )
 
 
+def _conclude(job: BackgroundJob, outcome: JobOutcome) -> None:
+    """The job ends with ``outcome``. A file it uploaded is no longer needed (an action is never
+    sent twice; a new attempt is a new upload): its bytes go, its name and size stay."""
+    job.outcome = outcome
+    job.next_check_at = None
+    JobFile.objects.filter(job_id=job.pk).update(content=b"")
+
+
 def _schedule(job: BackgroundJob, delay: float) -> None:
     """Run ``job_advance`` in ``delay`` seconds (a countdown in the broker, never a sleep). Only
     the latest schedule counts: an older task finds another due time and does nothing."""
@@ -256,9 +264,8 @@ def job_send(job_pk: int) -> str:
                 message=_message(error),
                 by=FinishedBy.SEND,
             )
-            job.outcome = (
-                JobOutcome.CONFLICT if isinstance(error, PreconditionFailed) else JobOutcome.REFUSED
-            )
+            conflict = isinstance(error, PreconditionFailed)
+            _conclude(job, JobOutcome.CONFLICT if conflict else JobOutcome.REFUSED)
             job.response_content = str(error.body or "")[:MAX_CONTENT_CHARS]
             job.save()
         return "refused"
@@ -360,7 +367,7 @@ def job_advance(job_pk: int, due: str | None = None) -> str:
             return "not sent yet"
         now = timezone.now()
         if job.status not in DONE_STATUSES and job.expires_at and now >= job.expires_at:
-            job.outcome = JobOutcome.EXPIRED
+            _conclude(job, JobOutcome.EXPIRED)
             job.next_check_at = None
             job.save()
             _event(job, Step.EXPIRED, "No result within the ERP's 24 hours; check the document.")
@@ -443,7 +450,7 @@ def _read_document_for_unknown(job: BackgroundJob) -> str:
             seconds=_conf("OPERATIONS_JOB_UNKNOWN_GIVE_UP_SECONDS")
         )
         if give_up:
-            job.outcome = JobOutcome.EXPIRED
+            _conclude(job, JobOutcome.EXPIRED)
             job.save()
             _event(job, Step.EXPIRED, "The ERP never answered and the document did not change.")
             return "expired"
@@ -506,11 +513,11 @@ def _verified(job: BackgroundJob, document: Any) -> None:
     job.verified_at = timezone.now()
     job.next_check_at = None
     if job.status == JobStatus.FINISHED:
-        job.outcome = JobOutcome.VERIFIED
+        _conclude(job, JobOutcome.VERIFIED)
     elif job.erp_status_code == 412:
-        job.outcome = JobOutcome.CONFLICT
+        _conclude(job, JobOutcome.CONFLICT)
     else:
-        job.outcome = JobOutcome.REFUSED
+        _conclude(job, JobOutcome.REFUSED)
     approval = f", approval {job.verified_approval_status}" if job.verified_approval_status else ""
     _event(job, Step.VERIFIED, f"{job.verified_status}{approval}, version {job.verified_etag}")
 

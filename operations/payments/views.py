@@ -3,8 +3,6 @@ release, on the version the page showed, through the Background API."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -13,16 +11,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from erpclient import ErpError
 from portal import form_tokens
 from portal.htmx import HtmxHttpRequest, page_or_partial, query_without
 from portal.roles import OPERATE, VIEW
 
 from ..documents import checked, tenant_and_readiness, tenant_rows
-from ..erp import StaffClient
 from ..forms import TenantSearchForm
 from ..invoices.forms import ActionForm, page_number
-from ..invoices.selectors import PAGE_SIZE, Read, erp_error
+from ..invoices.selectors import PAGE_SIZE, read_erp
 from ..jobs import selectors as job_selectors
 from ..jobs.services import job_queue
 from ..refresh import Kind
@@ -40,15 +36,6 @@ class PaymentFilterForm(forms.Form):
         required=False,
         choices=[("", "Any type"), *[(t, t) for t in rules.PAYMENT_TYPES]],
     )
-
-
-def _read(tenant, fetch) -> Read:
-    with StaffClient(tenant) as erp:
-        try:
-            result = fetch(erp.client)
-        except ErpError as error:
-            return Read(None, erp_error(tenant, error), erp.cost(), datetime.now(UTC))
-        return Read(result, None, erp.cost(), datetime.now(UTC))
 
 
 def _not_ready(request, tenant, ready, title):
@@ -89,7 +76,7 @@ def tenant_payments(request: HtmxHttpRequest, tenant_pk: int) -> HttpResponse:
     if not form.is_bound or form.is_valid():
         data = form.cleaned_data if form.is_bound else {}
         filters = {key: value for key, value in data.items() if value}
-        read = _read(
+        read = read_erp(
             tenant,
             lambda client: client.supplier_payments.page(
                 page_number=number, page_size=PAGE_SIZE, **filters
@@ -122,7 +109,7 @@ def payment_detail(
     number = checked(number)
     if not ready.ready:
         return _not_ready(request, tenant, ready, f"{payment_type} {number}")
-    read = _read(tenant, lambda client: client.supplier_payments.get(number, payment_type))
+    read = read_erp(tenant, lambda client: client.supplier_payments.get(number, payment_type))
     payment = read.result
     context = {
         "tenant": tenant,
@@ -152,8 +139,7 @@ def payment_detail(
                 "jobs": job_selectors.jobs_on(tenant, Kind.SUPPLIER_PAYMENT, number)[:10],
             }
         )
-    status = 200 if payment is not None else 502 if read.error else 404
-    return render(request, "operations/payments/detail.html", context, status=status)
+    return render(request, "operations/payments/detail.html", context, status=read.status)
 
 
 @require_POST

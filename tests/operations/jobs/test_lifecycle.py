@@ -269,3 +269,27 @@ def test_a_read_the_erp_does_not_answer_is_tried_again_later(
     job = run_until_ended(job, advance_sandbox_clock)
     assert job.outcome == JobOutcome.VERIFIED
     assert len(posts_to(erp_settings, f"/{invoice.number}/action/release")) == 1
+
+
+def test_an_ended_attachment_job_keeps_the_name_and_drops_the_bytes(
+    tenant, erp_settings, advance_sandbox_clock
+):
+    from operations.jobs.services import Upload
+
+    invoice = find_invoice(tenant, "Balanced")
+    job = queue(
+        tenant,
+        invoice,
+        operation="attach",
+        payload={"line_number": 1},
+        upload=Upload("note.pdf", "application/pdf", b"%PDF-1.4 note"),
+    )
+    services.job_send(job.pk)
+    job = run_until_ended(job, advance_sandbox_clock)
+    assert job.outcome == JobOutcome.VERIFIED
+    assert (job.file.name, job.file.size, bytes(job.file.content)) == ("note.pdf", 13, b"")
+    from operations.erp import StaffClient
+
+    with StaffClient(tenant) as erp:
+        line = erp.client.supplier_invoices.get(invoice.number, "Invoice").invoice_lines[0]
+    assert [(a.name, a.revision) for a in line.attachments] == [("note.pdf", 1)]
