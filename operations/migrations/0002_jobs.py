@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    initial = True
 
     dependencies = [
         ("operations", "0001_initial"),
