@@ -293,3 +293,25 @@ def test_an_ended_attachment_job_keeps_the_name_and_drops_the_bytes(
     with StaffClient(tenant) as erp:
         line = erp.client.supplier_invoices.get(invoice.number, "Invoice").invoice_lines[0]
     assert [(a.name, a.revision) for a in line.attachments] == [("note.pdf", 1)]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [None, [], "x" * 100_000, {"statusCode": "not a number", "id": ["nested"]}, {"id": "a" * 5000}],
+)
+def test_a_malformed_notification_moves_nothing(tenant, erp_settings, payload):
+    invoice = find_invoice(tenant, "Balanced")
+    job = queue(tenant, invoice)
+    services.job_send(job.pk)
+    event = Event(
+        delivery_id=4,
+        source=Source.BACKGROUND_URL,
+        event_type="",
+        erp_tenant_id="",
+        notification_id="n-4",
+        headers={},
+        payload=payload,
+    )
+    assert on_background_url_callback(event) == "no job matches"
+    job.refresh_from_db()
+    assert job.status == JobStatus.ACCEPTED and job.notified_at is None
