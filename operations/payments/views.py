@@ -15,7 +15,7 @@ from portal import form_tokens
 from portal.htmx import HtmxHttpRequest, page_or_partial, query_without
 from portal.roles import OPERATE, VIEW
 
-from ..documents import checked, tenant_and_readiness, tenant_rows
+from ..documents import checked, form_scope, tenant_and_readiness, tenant_rows
 from ..forms import TenantSearchForm
 from ..invoices.forms import ActionForm, page_number
 from ..invoices.selectors import PAGE_SIZE, read_erp
@@ -95,10 +95,6 @@ def tenant_payments(request: HtmxHttpRequest, tenant_pk: int) -> HttpResponse:
     )
 
 
-def _scope(tenant, payment_type: str, number: str) -> str:
-    return f"{tenant.pk}:{payment_type}:{number}"
-
-
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def payment_detail(
@@ -126,7 +122,7 @@ def payment_detail(
                     "token": form_tokens.issue(
                         user=request.user,
                         kind="payment:release",
-                        scope=_scope(tenant, payment_type, number),
+                        scope=form_scope(tenant.pk, payment_type, number),
                     ),
                     "etag": payment.etag,
                     "seen_status": payment.status or "",
@@ -160,7 +156,7 @@ def payment_release(
                 form.cleaned_data["token"],
                 user=request.user,
                 kind="payment:release",
-                scope=_scope(tenant, payment_type, number),
+                scope=form_scope(tenant.pk, payment_type, number),
             )
         except ValidationError as error:
             form.add_error(None, error)
