@@ -315,3 +315,61 @@ def test_a_malformed_notification_moves_nothing(tenant, erp_settings, payload):
     assert on_background_url_callback(event) == "no job matches"
     job.refresh_from_db()
     assert job.status == JobStatus.ACCEPTED and job.notified_at is None
+
+
+def test_the_sandboxs_signed_notification_finishes_the_job(
+    tenant, erp_settings, advance_sandbox_clock
+):
+    """Over the wire: the sandbox signs BACKGROUND_API_RESPONSE with the client's key and sends
+    our correlation pair back as a header; verified as the inbox does, it finishes the job."""
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    from erpsim.world import DEMO_CLIENTS
+
+    from .receiver import receiver
+
+    client = next(c for c in DEMO_CLIENTS if c["client_id"] == tenant.api_client.client_id)
+    key = "test-signing-key"
+    with receiver() as (url, deliveries):
+        erp_settings.control(
+            "POST",
+            "/_sandbox/clients",
+            {
+                "client_id": client["client_id"],
+                "client_secret": client["client_secret"],
+                "type": client["type"],
+                "webhook_url": url,
+                "webhook_secret": key,
+            },
+        )
+        invoice = find_invoice(tenant, "Balanced")
+        job = queue(tenant, invoice)
+        services.job_send(job.pk)
+        advance_sandbox_clock(2)  # the ERP runs it and notifies before answering
+        erp_settings.control("POST", "/_sandbox/webhooks/flush")
+    assert len(deliveries) == 1
+    headers, raw = deliveries[0]
+    signature = base64.b64encode(hmac.new(key.encode(), raw, hashlib.sha256).digest()).decode()
+    assert hmac.compare_digest(headers["x-vwd-signature-v1"], signature)
+    assert headers["x-job-id"] == str(job.correlation_id)
+    event = Event(
+        delivery_id=9,
+        source=Source.VISMA,
+        event_type=headers["x-vwd-event-id"],
+        erp_tenant_id=headers["x-vwd-tenant-id"],
+        notification_id=headers["x-vwd-notification-id"],
+        headers=headers,
+        payload=json.loads(raw),
+    )
+    assert on_background_response(event) == f"job {job.pk} notified"
+    services.job_advance(job.pk)
+    job.refresh_from_db()
+    assert (job.finished_by, job.outcome, job.verified_status) == (
+        FinishedBy.WEBHOOK,
+        JobOutcome.VERIFIED,
+        "Open",
+    )
+    assert job.erp_calls == 3
