@@ -14,7 +14,7 @@ def receiver():
     deliveries: list[tuple[dict[str, str], bytes]] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("content-length") or 0))
             deliveries.append(({k.lower(): v for k, v in self.headers.items()}, raw))
             self.send_response(200)
