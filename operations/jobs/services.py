@@ -40,7 +40,7 @@ from erpclient.resources.background import request_id_from_location
 from portal import audit
 from tenants.erp import erp_for, urls_for
 from tenants.models import Tenant
-from usage.deferral import BACKGROUND_CLIENT_OPTIONS, DEFERRED_ERRORS
+from usage.deferral import BACKGROUND_CLIENT_OPTIONS, DEFERRED_ERRORS, countdown_for
 from usage.recorder import get_recorder
 
 from ..erp import CountingRecorder
@@ -382,10 +382,24 @@ def job_advance(job_pk: int, due: str | None = None) -> str:
         if job.erp_request_id:
             return _poll(job)
         return _read_document_for_unknown(job)
-    except DEFERRED_ERRORS:
-        raise  # the budget: back to the broker with a countdown (DeferredOnHold)
+    except DEFERRED_ERRORS as error:
+        return _step_held(job.pk, error)
     except ErpError as error:
         return _step_failed(job.pk, error)
+
+
+def _step_held(job_pk: int, error: ErpError) -> str:
+    """The budget (or the ERP's 429) holds the read: the step is scheduled again after the hold,
+    a countdown in the broker like every other pause."""
+    with transaction.atomic():
+        job = _locked(job_pk)
+        if job.ended:
+            return "ended"
+        job.last_error = _message(error)
+        job.save()
+        _event(job, Step.HELD, _message(error))
+        _schedule(job, countdown_for(error))
+    return "held"
 
 
 def _step_failed(job_pk: int, error: ErpError) -> str:
