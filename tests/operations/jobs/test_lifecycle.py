@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from operations.jobs import services
+from operations.jobs import progress, services
 from operations.jobs.handlers import on_background_response, on_background_url_callback
 from operations.jobs.models import BackgroundJob, FinishedBy, JobOutcome, JobStatus, Step
 from portal.models import AuditEvent
@@ -73,7 +73,7 @@ def test_a_signed_notification_finishes_with_three_erp_calls(
     job.refresh_from_db()
     payload = {"id": job.erp_request_id, "statusCode": 200, "stateLocation": job.state_location}
     assert on_background_response(_event(job, payload)) == f"job {job.pk} notified"
-    services.job_advance(job.pk)
+    progress.job_advance(job.pk)
     job.refresh_from_db()
     assert job.finished_by == FinishedBy.WEBHOOK and job.notified_at
     assert job.outcome == JobOutcome.VERIFIED and job.verified_status == "Open"
@@ -116,7 +116,7 @@ def test_an_unsigned_url_callback_is_confirmed_by_a_get_of_the_state(
     on_background_url_callback(_event(job, payload, source=Source.BACKGROUND_URL, headers={}))
     job.refresh_from_db()
     assert job.status == JobStatus.ACCEPTED, "an unsigned claim finishes nothing"
-    services.job_advance(job.pk)
+    progress.job_advance(job.pk)
     job.refresh_from_db()
     assert job.status in (JobStatus.ACCEPTED, JobStatus.RUNNING) and job.polls == 1
     job = run_until_ended(job, advance_sandbox_clock)
@@ -213,10 +213,10 @@ def test_polling_stops_at_the_erps_retention(tenant, erp_settings):
     job = queue(tenant, invoice)
     services.job_send(job.pk)
     BackgroundJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert services.job_advance(job.pk) == "expired"
+    assert progress.job_advance(job.pk) == "expired"
     job.refresh_from_db()
     assert job.outcome == JobOutcome.EXPIRED and job.ended
-    assert services.job_advance(job.pk) == "ended"
+    assert progress.job_advance(job.pk) == "ended"
 
 
 def test_an_invoice_event_brings_its_open_jobs_forward(tenant, erp_settings):
@@ -238,7 +238,7 @@ def test_a_superseded_schedule_does_nothing(tenant, erp_settings):
     invoice = find_invoice(tenant, "Balanced")
     job = queue(tenant, invoice)
     services.job_send(job.pk)
-    assert services.job_advance(job.pk, due="2000-01-01T00:00:00+00:00") == "superseded"
+    assert progress.job_advance(job.pk, due="2000-01-01T00:00:00+00:00") == "superseded"
     assert BackgroundJob.objects.get(pk=job.pk).polls == 0
 
 
@@ -254,7 +254,7 @@ def test_a_read_the_erp_does_not_answer_is_tried_again_later(
     erp_settings.control(
         "POST", "/_sandbox/faults", {"tenant_id": tenant.tenant_id, "error_rate": 1.0}
     )
-    assert services.job_advance(job.pk) == "retry"
+    assert progress.job_advance(job.pk) == "retry"
     job.refresh_from_db()
     assert job.status == JobStatus.ACCEPTED and job.next_check_at and job.last_error
     assert "did not answer" in job.events.last().detail
@@ -263,7 +263,7 @@ def test_a_read_the_erp_does_not_answer_is_tried_again_later(
     # within 5 minutes, so the step goes back to the broker with a countdown instead.
     from tenants import erp
 
-    assert services.job_advance(job.pk) == "held"
+    assert progress.job_advance(job.pk) == "held"
     job.refresh_from_db()
     assert job.events.last().step == Step.HELD
     assert (job.next_check_at - timezone.now()).total_seconds() > 200
@@ -368,7 +368,7 @@ def test_the_sandboxs_signed_notification_finishes_the_job(
         payload=json.loads(raw),
     )
     assert on_background_response(event) == f"job {job.pk} notified"
-    services.job_advance(job.pk)
+    progress.job_advance(job.pk)
     job.refresh_from_db()
     assert (job.finished_by, job.outcome, job.verified_status) == (
         FinishedBy.WEBHOOK,
