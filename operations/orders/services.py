@@ -276,9 +276,10 @@ def _finish(order: PortalOrder, answer: _Answer, actor) -> None:
 
 def order_settle(*, actor, order: PortalOrder) -> PortalOrder:
     """Ask the ERP whether an order whose create went unanswered exists (own number only)."""
-    if order.outcome != Outcome.UNKNOWN or not order.own_number:
+    unknown = order.outcome == Outcome.UNKNOWN or order.is_stale_pending()
+    if not unknown or not order.own_number:
         raise ValidationError(
-            "Only an order with its own number and an unknown outcome can be checked."
+            "Only an order with its own number whose outcome is unknown can be checked."
         )
     with StaffClient(order.tenant) as erp:
         answer = _settle_by_get(

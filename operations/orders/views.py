@@ -183,6 +183,7 @@ def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "command_json": json.dumps(order.command, indent=2, ensure_ascii=False),
         "can_operate": _can_operate(request),
         "source_labels": SOURCE_LABELS,
+        "unknown": order.outcome == Outcome.UNKNOWN or order.is_stale_pending(),
     }
     return render(request, "operations/orders/detail.html", context)
 
@@ -432,7 +433,12 @@ def _index(text: str, count: int) -> int | None:
     return index if index < count else None
 
 
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,29}$")
+
+
 def _pick_customer(tenant: Tenant, header: dict[str, str], customer_id: str) -> str:
+    if not _ID.match(customer_id):
+        return "That is not a customer number; pick the customer from the list."
     try:
         row = erp_lookups.customer(tenant, customer_id)
     except errors.ErpError as error:
@@ -451,6 +457,8 @@ def _pick_customer(tenant: Tenant, header: dict[str, str], customer_id: str) -> 
 
 
 def _pick_item(tenant: Tenant, line: dict[str, str], item_id: str, index: int) -> str:
+    if not _ID.match(item_id):
+        return f"Line {index + 1}: that is not an item id; pick the item from the list."
     try:
         row = erp_lookups.items_by_id(tenant, [item_id]).get(item_id)
     except errors.ErpError as error:

@@ -351,3 +351,19 @@ def test_a_picked_item_shows_the_erps_price(opened, new_url, tenant):
     ).content.decode()
     assert 'placeholder="ERP: 89000"' in html
     assert re.search(r'<option value="purchaseToOrder" selected>', html)
+
+
+@pytest.mark.parametrize(
+    "action", ["item:0:" + "X" * 500, "item:0:<b>", "customer:a b", "item:x:Y"]
+)
+def test_a_forged_pick_changes_nothing_and_asks_the_erp_nothing(opened, new_url, sandbox, action):
+    client, token, _ = opened
+    # A first round trip reads (and caches) the customer's locations.
+    client.post(new_url, {**form_data(token), "action": "refresh"}, HTTP_HX_REQUEST="true")
+    before = len(sandbox.control("GET", "/_sandbox/requests?limit=5000"))
+
+    response = client.post(new_url, {**form_data(token), "action": action}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert len(sandbox.control("GET", "/_sandbox/requests?limit=5000")) == before
+    assert 'value="STOCKITEM1"' in response.content.decode()
