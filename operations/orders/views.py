@@ -635,6 +635,8 @@ def _result(
             placed.general.extend(t for texts in by_field.values() for t in texts)
     for text in placed.general:
         header_form.add_error(None, text)
+    if order.erp_status == 409 and "order_id" in header_form.fields:
+        header_form.add_error("order_id", order.outcome_detail)
     notice = (
         "This form was already sent and the ERP refused it; nothing was sent again."
         if repeated

@@ -367,3 +367,26 @@ def test_a_forged_pick_changes_nothing_and_asks_the_erp_nothing(opened, new_url,
     assert response.status_code == 200
     assert len(sandbox.control("GET", "/_sandbox/requests?limit=5000")) == before
     assert 'value="STOCKITEM1"' in response.content.decode()
+
+
+def test_a_number_the_erp_already_has_is_shown_on_the_number(opened, new_url, tenant, sandbox):
+    from erpclient import ErpClient
+
+    with ErpClient.sandbox(
+        sandbox.url,
+        client_id=tenant.api_client.client_id,
+        client_secret=tenant.api_client.client_secret.reveal(),
+        tenant_id=tenant.tenant_id,
+    ) as erp:
+        erp.sales_orders.create(
+            {"type": "SO", "orderId": "WEB-000901", "customer": {"id": "10001"}}
+        )
+    client, token, _ = opened
+
+    text = client.post(
+        new_url, {**form_data(token), "action": "create"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+
+    assert 'id="id_order_id_errors"' in text
+    assert "Order number WEB-000901 is already taken in the ERP" in text
+    assert PortalOrder.objects.get().outcome == Outcome.REJECTED
