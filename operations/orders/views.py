@@ -22,6 +22,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -36,6 +37,7 @@ from tenants.links import error_links
 from tenants.models import Tenant
 
 from ..access import Capability, readiness, with_unresolved_issues
+from ..lookups import Lookup
 from ..selectors import operable_tenants
 from . import erp_lookups, selectors, services
 from .filters import ErpOrderFilter, OrderFilter
@@ -231,8 +233,22 @@ class _Page:
     def __init__(self, request: HtmxHttpRequest, tenant: Tenant) -> None:
         self.request = request
         self.tenant = tenant
-        self.types = erp_lookups.order_types(tenant)
-        self.context: dict[str, Any] = {}
+        self.types_error: errors.ErpError | None = None
+        try:
+            self.types = erp_lookups.order_types(tenant)
+        except errors.ErpError as error:
+            if request.method != "POST" or not request.POST.get("order_type"):
+                raise
+            # The types could not be read again while the form was being filled in: keep the
+            # posted type (the ERP checks it on create) rather than lose what was typed.
+            self.types_error = error
+            posted = request.POST["order_type"][:2]
+            row = {
+                "id": posted,
+                "description": posted,
+                "manual": bool(request.POST.get("order_id")),
+            }
+            self.types = Lookup((row,), timezone.now(), True, False)
 
     def locations(self, header: dict[str, str]) -> list[dict]:
         # Loaded once a customer was picked from the ERP's list (then cached).
@@ -265,6 +281,8 @@ class _Page:
             row.html = line_row(
                 row, items_url=items_url, form_path=self.request.path, focus=row.index == focus
             )
+        if self.types_error is not None and "erp_error" not in extra:
+            extra["erp_error"] = _reading(self.tenant, self.types_error)
         context = {
             "tenant": self.tenant,
             "header": header_form,

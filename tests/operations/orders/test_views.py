@@ -390,3 +390,22 @@ def test_a_number_the_erp_already_has_is_shown_on_the_number(opened, new_url, te
     assert 'id="id_order_id_errors"' in text
     assert "Order number WEB-000901 is already taken in the ERP" in text
     assert PortalOrder.objects.get().outcome == Outcome.REJECTED
+
+
+def test_the_erp_failing_while_typing_keeps_the_form(opened, new_url, tenant, monkeypatch):
+    from erpclient import errors
+    from operations.orders import erp_lookups
+
+    client, token, _ = opened
+
+    def down(tenant):
+        raise errors.ServerError("the ERP failed", status=500)
+
+    monkeypatch.setattr(erp_lookups, "order_types", down)
+    text = client.post(
+        new_url, {**form_data(token, customer_ref="STAYS"), "action": "add"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+
+    assert text.strip().startswith('<form id="order-form"')
+    assert 'value="STAYS"' in text and text.count('<tr id="line-') == 2
+    assert "What the ERP answered" in text or "erp-error" in text
