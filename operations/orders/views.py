@@ -40,7 +40,7 @@ from ..access import Capability, readiness, with_unresolved_issues
 from ..lookups import Lookup
 from ..selectors import operable_tenants
 from . import erp_lookups, selectors, services
-from .filters import ErpOrderFilter, OrderFilter
+from .filters import ErpOrderFilter, OrderFilter, page_number
 from .forms import (
     MAX_LINES,
     NONE,
@@ -143,12 +143,12 @@ def erp_list(request: HtmxHttpRequest, tenant_pk: int) -> HttpResponse:
     ready = readiness(tenant, Capability.SALES_ORDERS)
     form = ErpOrderFilter(request.GET or None)
     result = None
-    if ready.ready and (not request.GET or form.is_valid()):
+    if ready.ready and (not form.is_bound or form.is_valid()):
         filters = form.cleaned_data if form.is_bound else {}
         since = filters.get("modified_since")
         result = selectors.erp_orders(
             tenant,
-            page_number=filters.get("page") or 1,
+            page_number=page_number(request.GET.get("page")),
             status=filters.get("status") or None,
             customer_id=filters.get("customer") or None,
             modified_since=datetime.combine(since, time.min, tzinfo=UTC) if since else None,
