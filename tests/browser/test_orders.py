@@ -54,6 +54,8 @@ def _open_form(page, live_server, tenant):
     page.goto(f"{live_server.url}/tenants/{tenant.pk}/")
     page.get_by_role("link", name="New sales order").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("New sales order")
+    # htmx binds the fields once the page has loaded; typing earlier would go unheard.
+    page.wait_for_load_state("load")
 
 
 def _pick_customer(page, text="Bergen", name="10000 Bergen Sportsbutikk AS"):
