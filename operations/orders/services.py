@@ -151,8 +151,7 @@ def _send(tenant: Tenant, command: dict[str, Any]) -> _Answer:
                 )
             return _Answer(
                 Outcome.REJECTED,
-                f"Order number {number} is already taken in the ERP. Use another number "
-                "(the form proposes the next free one of the portal's).",
+                f"Order number {number} is already taken in the ERP. Use another number.",
                 error=error,
             )
         except (errors.ErpConnectionError, errors.ServerError) as error:

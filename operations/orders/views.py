@@ -637,8 +637,14 @@ def _result(
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     # Refused: the form again with every typed value and the ERP's words on the right fields;
     # a fresh token, so that the corrected order can be sent.
-    if header_form is None or line_forms is None:
-        header_form, line_forms = page.bound(request.POST)
+    taken = order.erp_status == 409 and bool(order.own_number)
+    if header_form is None or line_forms is None or taken:
+        data = request.POST
+        if taken:
+            # The number is someone else's in the ERP: propose the portal's next one.
+            data = data.copy()
+            data["order_id"] = services.own_number_take(tenant=page.tenant)
+        header_form, line_forms = page.bound(data)
         header_form.is_valid()
         line_forms.is_valid()
     placed = place(order.error_codes)
@@ -653,8 +659,12 @@ def _result(
             placed.general.extend(t for texts in by_field.values() for t in texts)
     for text in placed.general:
         header_form.add_error(None, text)
-    if order.erp_status == 409 and "order_id" in header_form.fields:
-        header_form.add_error("order_id", order.outcome_detail)
+    if taken and "order_id" in header_form.fields:
+        header_form.add_error(
+            "order_id",
+            f"Order number {order.own_number} is already taken in the ERP. The form now "
+            "proposes the portal's next number; check it and create again.",
+        )
     notice = (
         "This form was already sent and the ERP refused it; nothing was sent again."
         if repeated

@@ -389,6 +389,7 @@ def test_a_number_the_erp_already_has_is_shown_on_the_number(opened, new_url, te
 
     assert 'id="id_order_id_errors"' in text
     assert "Order number WEB-000901 is already taken in the ERP" in text
+    assert 'name="order_id" value="WEB-000002"' in text
     assert PortalOrder.objects.get().outcome == Outcome.REJECTED
 
 
