@@ -7,5 +7,11 @@ class OperationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Registers the ERP event and automation-action handlers with the webhook inbox.
+        from . import events  # noqa: F401
+
+        # Each part registers its tasks, webhook handlers and refreshers on import.
+        from .jobs import handlers, tasks  # noqa: F401
+
         # Each part registers what an ERP event refreshes (operations/refresh.py).
         from .orders import refresh as _orders_refresh  # noqa: F401
