@@ -30,6 +30,14 @@ class ErpOrderFilter(forms.Form):
     )
     customer = forms.CharField(label="Customer id", required=False, max_length=30)
     modified_since = DateField(label="Changed since", required=False)
-    page = forms.IntegerField(
-        required=False, min_value=1, max_value=10000, widget=forms.HiddenInput
-    )
+
+
+MAX_ERP_PAGE = 10_000
+
+
+def page_number(value: str | None) -> int:
+    """A page number from the URL: 1 unless it is a whole number from 1 to MAX_ERP_PAGE."""
+    text = (value or "").strip()
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_ERP_PAGE:
+        return int(text)
+    return 1

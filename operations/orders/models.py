@@ -15,6 +15,8 @@ from django.db.models import Q
 from tenants.models import Tenant
 
 ORDER_ID_MAX = 15  # NewSalesOrderCommand.orderId maxLength
+# A create (with the client's retries) is over well before this; a row still pending is stale.
+STALE_PENDING_SECONDS = 300
 
 
 class Outcome(models.TextChoices):
@@ -72,6 +74,17 @@ class PortalOrder(models.Model):
     @property
     def number(self) -> str:
         return self.erp_order_id or self.own_number
+
+    def is_stale_pending(self, now=None) -> bool:
+        """Still pending long after any ERP call would have ended: the portal stopped while
+        sending (a killed worker), so the outcome is unknown and may be checked."""
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        return (
+            self.outcome == Outcome.PENDING
+            and (now - self.created_at).total_seconds() > STALE_PENDING_SECONDS
+        )
 
 
 class OrderNumberSequence(models.Model):

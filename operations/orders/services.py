@@ -151,8 +151,7 @@ def _send(tenant: Tenant, command: dict[str, Any]) -> _Answer:
                 )
             return _Answer(
                 Outcome.REJECTED,
-                f"Order number {number} is already taken in the ERP. Use another number "
-                "(the form proposes the next free one of the portal's).",
+                f"Order number {number} is already taken in the ERP. Use another number.",
                 error=error,
             )
         except (errors.ErpConnectionError, errors.ServerError) as error:
@@ -276,9 +275,10 @@ def _finish(order: PortalOrder, answer: _Answer, actor) -> None:
 
 def order_settle(*, actor, order: PortalOrder) -> PortalOrder:
     """Ask the ERP whether an order whose create went unanswered exists (own number only)."""
-    if order.outcome != Outcome.UNKNOWN or not order.own_number:
+    unknown = order.outcome == Outcome.UNKNOWN or order.is_stale_pending()
+    if not unknown or not order.own_number:
         raise ValidationError(
-            "Only an order with its own number and an unknown outcome can be checked."
+            "Only an order with its own number whose outcome is unknown can be checked."
         )
     with StaffClient(order.tenant) as erp:
         answer = _settle_by_get(

@@ -22,6 +22,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -36,9 +37,10 @@ from tenants.links import error_links
 from tenants.models import Tenant
 
 from ..access import Capability, readiness, with_unresolved_issues
+from ..lookups import Lookup
 from ..selectors import operable_tenants
 from . import erp_lookups, selectors, services
-from .filters import ErpOrderFilter, OrderFilter
+from .filters import ErpOrderFilter, OrderFilter, page_number
 from .forms import (
     MAX_LINES,
     NONE,
@@ -141,12 +143,12 @@ def erp_list(request: HtmxHttpRequest, tenant_pk: int) -> HttpResponse:
     ready = readiness(tenant, Capability.SALES_ORDERS)
     form = ErpOrderFilter(request.GET or None)
     result = None
-    if ready.ready and (not request.GET or form.is_valid()):
+    if ready.ready and (not form.is_bound or form.is_valid()):
         filters = form.cleaned_data if form.is_bound else {}
         since = filters.get("modified_since")
         result = selectors.erp_orders(
             tenant,
-            page_number=filters.get("page") or 1,
+            page_number=page_number(request.GET.get("page")),
             status=filters.get("status") or None,
             customer_id=filters.get("customer") or None,
             modified_since=datetime.combine(since, time.min, tzinfo=UTC) if since else None,
@@ -183,6 +185,7 @@ def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "command_json": json.dumps(order.command, indent=2, ensure_ascii=False),
         "can_operate": _can_operate(request),
         "source_labels": SOURCE_LABELS,
+        "unknown": order.outcome == Outcome.UNKNOWN or order.is_stale_pending(),
     }
     return render(request, "operations/orders/detail.html", context)
 
@@ -230,8 +233,22 @@ class _Page:
     def __init__(self, request: HtmxHttpRequest, tenant: Tenant) -> None:
         self.request = request
         self.tenant = tenant
-        self.types = erp_lookups.order_types(tenant)
-        self.context: dict[str, Any] = {}
+        self.types_error: errors.ErpError | None = None
+        try:
+            self.types = erp_lookups.order_types(tenant)
+        except errors.ErpError as error:
+            if request.method != "POST" or not request.POST.get("order_type"):
+                raise
+            # The types could not be read again while the form was being filled in: keep the
+            # posted type (the ERP checks it on create) rather than lose what was typed.
+            self.types_error = error
+            posted = request.POST["order_type"][:2]
+            row = {
+                "id": posted,
+                "description": posted,
+                "manual": bool(request.POST.get("order_id")),
+            }
+            self.types = Lookup((row,), timezone.now(), True, False)
 
     def locations(self, header: dict[str, str]) -> list[dict]:
         # Loaded once a customer was picked from the ERP's list (then cached).
@@ -264,6 +281,8 @@ class _Page:
             row.html = line_row(
                 row, items_url=items_url, form_path=self.request.path, focus=row.index == focus
             )
+        if self.types_error is not None and "erp_error" not in extra:
+            extra["erp_error"] = _reading(self.tenant, self.types_error)
         context = {
             "tenant": self.tenant,
             "header": header_form,
@@ -432,7 +451,12 @@ def _index(text: str, count: int) -> int | None:
     return index if index < count else None
 
 
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,29}$")
+
+
 def _pick_customer(tenant: Tenant, header: dict[str, str], customer_id: str) -> str:
+    if not _ID.match(customer_id):
+        return "That is not a customer number; pick the customer from the list."
     try:
         row = erp_lookups.customer(tenant, customer_id)
     except errors.ErpError as error:
@@ -451,6 +475,8 @@ def _pick_customer(tenant: Tenant, header: dict[str, str], customer_id: str) -> 
 
 
 def _pick_item(tenant: Tenant, line: dict[str, str], item_id: str, index: int) -> str:
+    if not _ID.match(item_id):
+        return f"Line {index + 1}: that is not an item id; pick the item from the list."
     try:
         row = erp_lookups.items_by_id(tenant, [item_id]).get(item_id)
     except errors.ErpError as error:
@@ -611,8 +637,14 @@ def _result(
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     # Refused: the form again with every typed value and the ERP's words on the right fields;
     # a fresh token, so that the corrected order can be sent.
-    if header_form is None or line_forms is None:
-        header_form, line_forms = page.bound(request.POST)
+    taken = order.erp_status == 409 and bool(order.own_number)
+    if header_form is None or line_forms is None or taken:
+        data = request.POST
+        if taken:
+            # The number is someone else's in the ERP: propose the portal's next one.
+            data = data.copy()
+            data["order_id"] = services.own_number_take(tenant=page.tenant)
+        header_form, line_forms = page.bound(data)
         header_form.is_valid()
         line_forms.is_valid()
     placed = place(order.error_codes)
@@ -627,6 +659,12 @@ def _result(
             placed.general.extend(t for texts in by_field.values() for t in texts)
     for text in placed.general:
         header_form.add_error(None, text)
+    if taken and "order_id" in header_form.fields:
+        header_form.add_error(
+            "order_id",
+            f"Order number {order.own_number} is already taken in the ERP. The form now "
+            "proposes the portal's next number; check it and create again.",
+        )
     notice = (
         "This form was already sent and the ERP refused it; nothing was sent again."
         if repeated

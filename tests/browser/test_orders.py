@@ -54,6 +54,8 @@ def _open_form(page, live_server, tenant):
     page.goto(f"{live_server.url}/tenants/{tenant.pk}/")
     page.get_by_role("link", name="New sales order").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("New sales order")
+    # htmx binds the fields once the page has loaded; typing earlier would go unheard.
+    page.wait_for_load_state("load")
 
 
 def _pick_customer(page, text="Bergen", name="10000 Bergen Sportsbutikk AS"):
@@ -279,3 +281,29 @@ def test_an_admin_picks_a_tenant_from_the_sales_orders_list(
     ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(tenant.display_name)
     expect(page.get_by_label("Order number", exact=True)).to_have_value(re.compile(r"^WEB-\d{6}$"))
+
+
+def test_typing_a_customer_name_waits_for_a_pause_and_asks_the_erp_at_most_twice(
+    sign_in, page, live_server, operator, tenant, sandbox
+):
+    sign_in(operator)
+    _open_form(page, live_server, tenant)
+    _settled(page)
+    asked = []
+    page.on(
+        "request",
+        lambda request: asked.append(request.url) if "/orders/customers/" in request.url else None,
+    )
+    before = len(sandbox.control("GET", "/_sandbox/requests?limit=5000"))
+
+    page.get_by_label("Customer", exact=True).press_sequentially("Bergen Spo", delay=40)
+
+    expect(page.locator("#customer-suggest")).to_contain_text("10000 Bergen Sportsbutikk AS")
+    erp_calls = [
+        e
+        for e in sandbox.control("GET", "/_sandbox/requests?limit=5000")[before:]
+        if e["path"] == "/api/v3/Customers"
+    ]
+    assert 1 <= len(asked) <= 2
+    assert 1 <= len(erp_calls) <= 2
+    expect(page.locator("#customer-suggest")).to_contain_text("Fetched from the ERP")

@@ -1,4 +1,4 @@
-"""An ERP event about a customer or an item makes the form's next lookup ask the ERP again."""
+"""An ERP event about a customer or an order makes the form's next lookup ask the ERP again."""
 
 from __future__ import annotations
 
@@ -10,30 +10,29 @@ from operations.refresh import Kind, refreshers_for
 pytestmark = pytest.mark.django_db
 
 
-def _customer_calls(sandbox):
+def _calls(sandbox, path):
     return sum(
-        1
-        for e in sandbox.control("GET", "/_sandbox/requests?limit=5000")
-        if e["path"] == "/api/v3/Customers"
+        1 for e in sandbox.control("GET", "/_sandbox/requests?limit=5000") if e["path"] == path
     )
 
 
-def test_a_customer_event_drops_the_cached_customers(tenant, sandbox):
-    erp_lookups.customers(tenant, "Bergen")
-    erp_lookups.customers(tenant, "Bergen")
-    assert _customer_calls(sandbox) == 1
+def test_a_customer_event_drops_the_cached_locations(tenant, sandbox):
+    path = "/api/v3/Customers/10002/locations"
+    erp_lookups.locations(tenant, "10002")
+    erp_lookups.locations(tenant, "10002")
+    assert _calls(sandbox, path) == 1
 
     for refresh in refreshers_for(Kind.CUSTOMER):
-        refresh(tenant, "10000")
-    erp_lookups.customers(tenant, "Bergen")
+        refresh(tenant, "10002")
+    erp_lookups.locations(tenant, "10002")
 
-    assert _customer_calls(sandbox) == 2
+    assert _calls(sandbox, path) == 2
 
 
-def test_every_kind_the_order_pages_read_has_a_refresher():
-    names = {
-        f.__name__
-        for kind in (Kind.SALES_ORDER, Kind.CUSTOMER, Kind.INVENTORY_ITEM)
-        for f in refreshers_for(kind)
-    }
-    assert {"sales_order_changed", "customer_changed", "item_changed"} <= names
+def test_an_order_event_drops_the_cached_order_types(tenant, sandbox):
+    erp_lookups.order_types(tenant)
+    for refresh in refreshers_for(Kind.SALES_ORDER):
+        refresh(tenant, "SO/WEB-000001")
+    erp_lookups.order_types(tenant)
+
+    assert _calls(sandbox, "/v1/salesordertype") == 2

@@ -211,3 +211,22 @@ def test_own_numbers_are_handed_out_once_each(tenant):
     second = services.own_number_take(tenant=tenant)
 
     assert (first, second) == ("WEB-000001", "WEB-000002")
+
+
+def test_a_row_left_pending_by_a_stopped_worker_can_be_checked(tenant, operator, erp_orders):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    body = command("WEB-000110")
+    services.order_create(actor=operator, tenant=tenant, token=uuid.uuid4(), command=body)
+    PortalOrder.objects.update(outcome=Outcome.PENDING)
+    order = PortalOrder.objects.get()
+    with pytest.raises(ValidationError):
+        services.order_settle(actor=operator, order=order)  # pending, but not stale yet
+    PortalOrder.objects.update(created_at=timezone.now() - timedelta(minutes=10))
+    order.refresh_from_db()
+
+    settled = services.order_settle(actor=operator, order=order)
+
+    assert settled.outcome == Outcome.CREATED and settled.settled_by == "get"

@@ -351,3 +351,62 @@ def test_a_picked_item_shows_the_erps_price(opened, new_url, tenant):
     ).content.decode()
     assert 'placeholder="ERP: 89000"' in html
     assert re.search(r'<option value="purchaseToOrder" selected>', html)
+
+
+@pytest.mark.parametrize(
+    "action", ["item:0:" + "X" * 500, "item:0:<b>", "customer:a b", "item:x:Y"]
+)
+def test_a_forged_pick_changes_nothing_and_asks_the_erp_nothing(opened, new_url, sandbox, action):
+    client, token, _ = opened
+    # A first round trip reads (and caches) the customer's locations.
+    client.post(new_url, {**form_data(token), "action": "refresh"}, HTTP_HX_REQUEST="true")
+    before = len(sandbox.control("GET", "/_sandbox/requests?limit=5000"))
+
+    response = client.post(new_url, {**form_data(token), "action": action}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert len(sandbox.control("GET", "/_sandbox/requests?limit=5000")) == before
+    assert 'value="STOCKITEM1"' in response.content.decode()
+
+
+def test_a_number_the_erp_already_has_is_shown_on_the_number(opened, new_url, tenant, sandbox):
+    from erpclient import ErpClient
+
+    with ErpClient.sandbox(
+        sandbox.url,
+        client_id=tenant.api_client.client_id,
+        client_secret=tenant.api_client.client_secret.reveal(),
+        tenant_id=tenant.tenant_id,
+    ) as erp:
+        erp.sales_orders.create(
+            {"type": "SO", "orderId": "WEB-000901", "customer": {"id": "10001"}}
+        )
+    client, token, _ = opened
+
+    text = client.post(
+        new_url, {**form_data(token), "action": "create"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+
+    assert 'id="id_order_id_errors"' in text
+    assert "Order number WEB-000901 is already taken in the ERP" in text
+    assert 'name="order_id" value="WEB-000002"' in text
+    assert PortalOrder.objects.get().outcome == Outcome.REJECTED
+
+
+def test_the_erp_failing_while_typing_keeps_the_form(opened, new_url, tenant, monkeypatch):
+    from erpclient import errors
+    from operations.orders import erp_lookups
+
+    client, token, _ = opened
+
+    def down(tenant):
+        raise errors.ServerError("the ERP failed", status=500)
+
+    monkeypatch.setattr(erp_lookups, "order_types", down)
+    text = client.post(
+        new_url, {**form_data(token, customer_ref="STAYS"), "action": "add"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+
+    assert text.strip().startswith('<form id="order-form"')
+    assert 'value="STAYS"' in text and text.count('<tr id="line-') == 2
+    assert "What the ERP answered" in text or "erp-error" in text
