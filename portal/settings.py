@@ -498,6 +498,9 @@ WEBHOOKS_SILENCE_SECONDS = {
 }
 WEBHOOKS_SILENCE_LOOKBACK_HOURS = env.int("WEBHOOKS_SILENCE_LOOKBACK_HOURS", default=7 * 24)
 WEBHOOKS_SILENCE_MIN_DELIVERIES = env.int("WEBHOOKS_SILENCE_MIN_DELIVERIES", default=10)
+# Each process keeps the active signing keys this long (one read fewer per delivery); a key
+# retired elsewhere stops verifying within it.
+WEBHOOKS_KEY_CACHE_SECONDS = env.float("WEBHOOKS_KEY_CACHE_SECONDS", default=5.0)
 # Reprocessing a range takes at most this many deliveries per click.
 WEBHOOKS_REPROCESS_MAX = env.int("WEBHOOKS_REPROCESS_MAX", default=1000)
 CELERY_BEAT_SCHEDULE.update(

@@ -23,6 +23,7 @@ from portal import audit
 
 from .handlers import Event, Ignore, Source, handler_for
 from .intake import queue
+from .keys import forget_keys
 from .models import (
     REPROCESSABLE,
     DeliveryStatus,
@@ -204,6 +205,9 @@ def signing_key_retire(*, actor, signing_key: SigningKey) -> None:
     with transaction.atomic():
         SigningKey.objects.filter(pk=signing_key.pk).update(active=False, retired_at=timezone.now())
         audit.record(actor=actor, action="webhooks.signing_key_retire", target=signing_key)
+    # Forgotten at once in this process (a rollback only costs a read); others within
+    # WEBHOOKS_KEY_CACHE_SECONDS.
+    forget_keys()
 
 
 def statuspage_token_create(*, actor, label: str) -> tuple[StatuspageToken, str]:

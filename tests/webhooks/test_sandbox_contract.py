@@ -68,7 +68,9 @@ def test_a_sandbox_replay_is_stored_as_a_duplicate(sandbox, subscribed):
 
 
 def test_a_subscription_signing_with_another_key_is_refused(sandbox, subscribed):
-    SigningKey.objects.update(secret="a-different-key-0000000000")
+    for key in SigningKey.objects.all():
+        key.secret = "a-different-key-0000000000"
+        key.save()
     raise_event(sandbox, subscribed, "customer_changed", "10000")
     delivery = InboundDelivery.objects.get()
     assert delivery.status == DeliveryStatus.REJECTED and delivery.response_status == 401
