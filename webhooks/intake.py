@@ -161,10 +161,18 @@ def _insert(delivery: InboundDelivery) -> None:
 
 
 def queue(pk: int) -> None:
-    """Process delivery ``pk`` in Celery once the current transaction commits."""
+    """Process delivery ``pk`` in Celery once the current transaction commits. If the broker
+    cannot take it, the delivery stays queued and ``webhooks.requeue_stale`` sends it again: the
+    sender has its answer either way, since the delivery is stored."""
     from .tasks import process_delivery
 
-    transaction.on_commit(lambda: process_delivery.delay(pk))
+    def send() -> None:
+        try:
+            process_delivery.delay(pk)
+        except Exception:
+            logger.exception("Delivery %s stored but not handed to Celery; it is retried later", pk)
+
+    transaction.on_commit(send)
 
 
 def _describe(delivery: InboundDelivery, source: Source, payload: Any) -> None:

@@ -227,7 +227,24 @@ def statuspage_token_retire(*, actor, token: StatuspageToken) -> None:
         audit.record(actor=actor, action="webhooks.statuspage_url_retire", target=token)
 
 
-# --- retention and the silence alarm -------------------------------------------------------------
+# --- retention, lost tasks and the silence alarm -----------------------------------------------
+
+
+def deliveries_requeue_stale(*, now: dt.datetime | None = None) -> int:
+    """Queue again the deliveries queued longer than WEBHOOKS_REQUEUE_AFTER_SECONDS ago whose
+    task never ran (the broker was down, or lost it). Processing takes only queued ones, so a
+    task that was merely slow runs once."""
+    cutoff = (now or timezone.now()) - dt.timedelta(seconds=settings.WEBHOOKS_REQUEUE_AFTER_SECONDS)
+    pks = list(
+        InboundDelivery.objects.filter(status=DeliveryStatus.QUEUED, queued_at__lt=cutoff)
+        .order_by("queued_at")
+        .values_list("pk", flat=True)[: settings.WEBHOOKS_REPROCESS_MAX]
+    )
+    with transaction.atomic():
+        InboundDelivery.objects.filter(pk__in=pks).update(queued_at=timezone.now())
+        for pk in pks:
+            queue(pk)
+    return len(pks)
 
 
 def deliveries_prune(*, now: dt.datetime | None = None) -> int:

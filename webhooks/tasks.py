@@ -21,3 +21,8 @@ def prune() -> int:
 @shared_task(name="webhooks.check_silence")
 def check_silence() -> int:
     return len(services.silence_check())
+
+
+@shared_task(name="webhooks.requeue_stale")
+def requeue_stale() -> int:
+    return services.deliveries_requeue_stale()
