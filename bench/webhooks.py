@@ -149,6 +149,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker (gthread) instead of sync"
+    )
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         raise SystemExit("The bench measures the production setup: give a PostgreSQL URL.")
@@ -202,7 +205,7 @@ def main() -> None:
         requests = signed_requests(args.requests)
         print(
             f"{args.requests:,} signed notifications, concurrency {args.concurrency}, gunicorn "
-            f"{args.workers} sync workers, PostgreSQL, broker "
+            f"{args.workers} workers x {args.threads} thread(s), PostgreSQL, broker "
             f"{env.get('CELERY_BROKER_URL', 'filesystem (default)').split('://')[0]}"
         )
         bare = run(base + "/bench/bare/", requests, args.concurrency, {200})
