@@ -513,12 +513,18 @@ WEBHOOKS_SILENCE_SECONDS = {
 }
 WEBHOOKS_SILENCE_LOOKBACK_HOURS = env.int("WEBHOOKS_SILENCE_LOOKBACK_HOURS", default=7 * 24)
 WEBHOOKS_SILENCE_MIN_DELIVERIES = env.int("WEBHOOKS_SILENCE_MIN_DELIVERIES", default=10)
+# Each process keeps the active signing keys this long (one read fewer per delivery); a key
+# retired elsewhere stops verifying within it.
+WEBHOOKS_KEY_CACHE_SECONDS = env.float("WEBHOOKS_KEY_CACHE_SECONDS", default=5.0)
+# A delivery still queued this long after it was stored lost its task (broker down): sent again.
+WEBHOOKS_REQUEUE_AFTER_SECONDS = env.int("WEBHOOKS_REQUEUE_AFTER_SECONDS", default=600)
 # Reprocessing a range takes at most this many deliveries per click.
 WEBHOOKS_REPROCESS_MAX = env.int("WEBHOOKS_REPROCESS_MAX", default=1000)
 CELERY_BEAT_SCHEDULE.update(
     {
         "webhooks-prune": {"task": "webhooks.prune", "schedule": 24 * 3600.0},
         "webhooks-check-silence": {"task": "webhooks.check_silence", "schedule": 300.0},
+        "webhooks-requeue-stale": {"task": "webhooks.requeue_stale", "schedule": 300.0},
     }
 )
 # /metrics reports each source's silence (seconds since its newest verified delivery, and the
