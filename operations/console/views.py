@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from erpspecs import Api, OperationSpec, skeleton, specs
 from portal import form_tokens
@@ -22,11 +22,12 @@ from tenants.models import Tenant, TenantStatus
 from .. import selectors
 from ..forms import TenantSearchForm
 from . import policy
+from .answers import next_page
 from .errors import reading_of
 from .forms import OperationForm
 from .history import history, recent_for
 from .models import ConsoleCall
-from .paths import curl, query_string
+from .paths import curl, fill_path, full_path
 from .services import console_send
 
 TEMPLATE = "operations/console/console.html"
@@ -66,17 +67,14 @@ def jobs_url(tenant: Tenant) -> str | None:
 
 
 def _curl_of(op: OperationSpec, tenant: Tenant, inputs: dict[str, str]) -> str:
-    path = op.path
-    for parameter in op.of("path"):
-        path = path.replace("{" + parameter.name + "}", inputs.get(f"path__{parameter.name}", ""))
-    query = {
-        p.name: inputs[f"query__{p.name}"] for p in op.of("query") if inputs.get(f"query__{p.name}")
-    }
-    text = query_string(query)
+    """ "Copy as curl" of the form's values (a path value left out stays a ``{placeholder}``)."""
+    values = {p.name: inputs.get(f"path__{p.name}", "") for p in op.of("path")}
+    path = fill_path(op.path, values, keep_missing=True)
+    query = {p.name: inputs.get(f"query__{p.name}") for p in op.of("query")}
     return curl(
         method=op.method,
         base_url=base_url(op),
-        path=f"{path}?{text}" if text else path,
+        path=full_path(path, query),
         if_match=inputs.get("header__If-Match"),
         background=inputs.get("header__erp-api-background"),
         body=inputs.get("body") or None,
@@ -230,15 +228,13 @@ def console_send_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 def _next(op: OperationSpec, form: OperationForm, sent) -> dict | None:
-    from .answers import next_page
-
     if sent.answer is None or op.method != "GET" or form.request_to_send is None:
         return None
     names = {p.name for p in op.of("query")}
     return next_page(names, form.request_to_send.inputs, sent.answer)
 
 
-@require_http_methods(["GET"])
+@require_GET
 def console_curl(request: HtmxHttpRequest, pk: int, call_pk: int) -> HttpResponse:
     """ "Copy as curl" for a call in the history: a placeholder where the token goes."""
     _require_use(request)
