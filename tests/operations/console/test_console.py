@@ -377,3 +377,9 @@ def test_the_v3_next_page_comes_from_next_page_on_the_same_path(client_for, oper
     second = _send(client, tenant, "salesorders.SalesOrders_GetList_", following)
     assert second.context["answer"].status == 200
     assert second.context["answer"].body["value"] != first.context["answer"].body["value"]
+
+
+def test_the_operations_index_offers_the_console_for_each_tenant(client_for, operator, tenant):
+    page = client_for(operator).get(reverse("operations:index")).content.decode()
+    assert "API console" in page
+    assert reverse("operations:console", args=[tenant.pk]) in page
