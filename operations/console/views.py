@@ -3,12 +3,16 @@ send it, read the answer (explained when it is an error), and the history."""
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from erpspecs import Api, OperationSpec, skeleton, specs
@@ -82,6 +86,33 @@ def _curl_of(op: OperationSpec, tenant: Tenant, inputs: dict[str, str]) -> str:
     )
 
 
+def _render_operations(query: str) -> str:
+    all_specs = specs()
+    found = all_specs.search(query)
+    return render_to_string(
+        "operations/console/_operations.html",
+        {
+            "query": query,
+            "groups": all_specs.groups(found),
+            "found": len(found),
+            "total": len(all_specs.operations),
+        },
+    )
+
+
+@functools.cache
+def _all_operations() -> str:
+    return _render_operations("")
+
+
+def operations_html(query: str) -> str:
+    """The operation list; the unsearched one (a few hundred links) is rendered once per
+    process, since it is the same for every tenant and person."""
+    if query or settings.DEBUG:
+        return _render_operations(query)
+    return _all_operations()
+
+
 @require_GET
 def console_index(request: HtmxHttpRequest) -> HttpResponse:
     _require_use(request)
@@ -152,10 +183,8 @@ def _workbench(
 def console(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     _require_use(request)
     tenant = _tenant(pk)
-    all_specs = specs()
-    query = request.GET.get("q", "")[:200]
-    found = all_specs.search(query)
-    op = all_specs.get(request.GET.get("op", ""))
+    query = request.GET.get("q", "")[:200].strip()
+    op = specs().get(request.GET.get("op", ""))
     form = (
         OperationForm(op, initial=_initial(request, op, tenant), company=_company(tenant))
         if op
@@ -165,9 +194,7 @@ def console(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "query": query,
-            "groups": all_specs.groups(found),
-            "found": len(found),
-            "total": len(all_specs.operations),
+            "operations_html": mark_safe(operations_html(query)),  # noqa: S308 - our template's output
             "page_url": reverse("operations:console", args=[tenant.pk]),
         }
     )
