@@ -172,9 +172,12 @@ def _workbench(
         "form_token": token,
         "history": history(tenant=tenant, user=request.user if mine else None),
         "mine": mine,
+        # Only the full page shows the list; an htmx partial never renders it.
+        "operations_html": mark_safe(operations_html(extra.get("query", ""))),  # noqa: S308 - our template's output
         "may_write": policy.may_write(request.user),
         "base_url": base_url(op) if op else "",
         "example": skeleton(op.key) if op is not None and op.body_schema is not None else "",
+        "page_url": reverse("operations:console", args=[tenant.pk]),
         **extra,
     }
 
@@ -190,14 +193,7 @@ def console(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if op
         else None
     )
-    context = _workbench(request, tenant, op, form)
-    context.update(
-        {
-            "query": query,
-            "operations_html": mark_safe(operations_html(query)),  # noqa: S308 - our template's output
-            "page_url": reverse("operations:console", args=[tenant.pk]),
-        }
-    )
+    context = _workbench(request, tenant, op, form, query=query)
     partial = "operations" if request.GET.get("part") == "operations" else "workbench"
     return render(request, page_or_partial(request, TEMPLATE, partial), context)
 

@@ -118,6 +118,8 @@ def test_a_get_with_a_date_time_condition_shows_the_answer_and_the_budget_left(
     assert answer.remaining is not None and answer.limit == 15000
     body = response.content.decode()
     assert "Budget left" in body and "X-RateLimit-Remaining" in body
+    # Sent without htmx, the answer comes in the whole page, operation list included.
+    assert 'class="op-list"' in body
     call = ConsoleCall.objects.get()
     assert call.state == CallState.ANSWERED and call.status == 200 and call.actor == operator
     assert "lastModifiedDateTimeCondition=%3E%3D" in call.path
