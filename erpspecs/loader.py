@@ -253,9 +253,14 @@ class Specs:
         operations.sort(key=lambda op: (op.api.value, op.tag.casefold(), op.path, order[op.method]))
         self.operations = tuple(operations)
         self.by_key = {op.key: op for op in self.operations}
+        self._by_route = {(op.api, op.method, op.path): op for op in self.operations}
 
     def get(self, key: str) -> OperationSpec | None:
         return self.by_key.get(key)
+
+    def read_of(self, op: OperationSpec) -> OperationSpec | None:
+        """The GET of the same address (what a 412 sends you back to read), if the spec has one."""
+        return self._by_route.get((op.api, "GET", op.path))
 
     def search(self, query: str = "") -> tuple[OperationSpec, ...]:
         """Operations whose method, path, operation id, tag or summary hold every word."""

@@ -4,6 +4,7 @@ send it, read the answer (explained when it is an error), and the history."""
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -242,12 +243,24 @@ def console_send_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 else None,
                 "next_inputs": _next(op, form, sent),
                 "jobs_url": jobs_url(tenant),
+                "reread_url": _reread_url(op, tenant, form.request_to_send.inputs)
+                if sent.answer is not None and sent.answer.status == 412
+                else None,
                 "curl": _curl_of(op, tenant, form.request_to_send.inputs),
             }
     context = _workbench(request, tenant, op, form, **extra)
     # htmx swaps only 2xx answers: the form with its errors goes back as 200 there.
     status = 400 if form.errors and not request.htmx else 200
     return render(request, page_or_partial(request, TEMPLATE, "workbench"), context, status=status)
+
+
+def _reread_url(op: OperationSpec, tenant: Tenant, inputs: dict[str, str]) -> str | None:
+    """The console's GET of the document a 412 refused to change, its path filled in."""
+    read = specs().read_of(op)
+    if read is None:
+        return None
+    query = {"op": read.key, **{k: v for k, v in inputs.items() if k.startswith("path__")}}
+    return f"{reverse('operations:console', args=[tenant.pk])}?{urlencode(query)}"
 
 
 def _next(op: OperationSpec, form: OperationForm, sent) -> dict | None:

@@ -141,6 +141,11 @@ def test_an_admins_put_with_a_stale_if_match_shows_412_explained(
     answer = _answer(page)
     expect(answer).to_contain_text("412 Precondition Failed")
     expect(answer.locator(".erp-error")).to_contain_text("Nothing was overwritten")
+    answer.get_by_role("link", name="Read the current version").click()
+    expect(page.get_by_label("invoiceNumber", exact=True)).to_have_value(number)
+    page.get_by_role("button", name="Send GET").click()
+    current = _answer(page).locator("code.etag").inner_text()
+    assert current and current != etag
 
 
 def test_an_admin_starts_a_v3_order_from_the_schemas_example(

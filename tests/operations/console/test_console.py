@@ -244,6 +244,10 @@ def test_a_put_with_a_stale_if_match_is_412_explained_and_audited(
     reading = response.context["reading"].reading
     assert reading.first.key == "precondition_failed"
     assert "Nothing was overwritten" in response.content.decode()
+    reread = response.context["reread_url"]
+    assert (
+        f"op={GET_ONE}" in reread and f"path__invoiceNumber={invoice['referenceNumber']}" in reread
+    )
     event = AuditEvent.objects.get(action="console.write")
     assert event.actor == admin and event.details["status"] == 412
     assert event.details["method"] == "PUT"
