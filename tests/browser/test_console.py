@@ -96,6 +96,17 @@ def test_an_operator_gets_supplier_invoices_modified_since_a_time_and_sees_the_b
     assert "Bearer $VISMA_ACCESS_TOKEN" in curl
     page.get_by_role("link", name="Mine").click()
     expect(page.locator(".console-history")).to_contain_text(operator.email)
+    page.get_by_role("link", name="Everyone's calls").click()
+    expect(page.locator(".console-history")).to_contain_text("pageNumber=2")
+    page.get_by_text("What the spec says").click()
+    expect(page.locator("pre.spec-text")).to_be_visible()
+    page.get_by_role("button", name="Send GET").click()
+    _answer(page).get_by_text("Headers", exact=True).click()
+    expect(_answer(page).locator("table.headers")).to_contain_text("x-ratelimit-remaining")
+    _answer(page).get_by_text("Copy as curl", exact=True).click()
+    expect(_answer(page).locator("pre.curl")).to_contain_text("$VISMA_ACCESS_TOKEN")
+    page.get_by_role("link", name="The tenant's page").click()
+    expect(page).to_have_url(re.compile(rf"/tenants/{tenant.pk}/$"))
 
     token = get_token_store().get(tenant_erp.token_keys(tenant)[0])
     assert token is not None, "the console's calls used the tenant's token"
