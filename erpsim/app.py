@@ -166,15 +166,16 @@ class SandboxApp:
                 reply = background_runner.accept(sandbox, call, background)
             else:
                 reply = await self._run_handler(call, handler)
-                lost = sandbox.lost_answers.take(call.method, call.path, call.tenant.tenant_id)
-                if lost is not None:
-                    # The work is done (the order exists); only the answer goes missing.
-                    fault = f"lost_answer_{lost.mode}"
-                    if lost.mode == "reset" and abort_connection(send):
-                        self._record(call, None, fault=fault, latency=latency)
-                        return None
-                    await asyncio.sleep(lost.hold_seconds)
-                    raise ApiError(refusals.gateway_timeout(call))
+            lost = sandbox.lost_answers.take(call.method, call.path, call.tenant.tenant_id)
+            if lost is not None:
+                # The work is done (the order exists, the background operation is queued); only
+                # the answer goes missing.
+                fault = f"lost_answer_{lost.mode}"
+                if lost.mode == "reset" and abort_connection(send):
+                    self._record(call, None, fault=fault, latency=latency)
+                    return None
+                await asyncio.sleep(lost.hold_seconds)
+                raise ApiError(refusals.gateway_timeout(call))
         except ApiError as error:
             reply = error.reply
             if not rate_headers and reply.status != 429:

@@ -68,6 +68,13 @@ SECTIONS: tuple[Section, ...] = (
         "operations:tenant_jobs",
     ),
     Section(
+        "Visma.net buttons",
+        None,
+        "Automation actions customers add to Visma.net screens, mapped to a portal action: "
+        "check the tenant, refresh the document, or a note for staff.",
+        "operations:automation",
+    ),
+    Section(
         "API console",
         None,
         "Try any ERP call for a tenant without seeing its token, within its budget, recorded.",

@@ -258,3 +258,6 @@ class HealthIssue(models.Model):
     def group_label(self) -> str:
         """The inbox groups issues by kind and owner."""
         return f"{self.get_kind_display()} · {self.get_owner_display()}"
+
+
+from .status_models import StatusComponent, StatusIncident  # noqa: E402, F401 (status.visma.com)

@@ -1,0 +1,35 @@
+"""The filters of the order lists."""
+
+from __future__ import annotations
+
+from django import forms
+
+from portal.inputs import DateField
+
+from .models import Outcome
+
+
+class OrderFilter(forms.Form):
+    q = forms.CharField(
+        label="Find",
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput(attrs={"placeholder": "Order, customer, tenant or person"}),
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome", required=False, choices=[("", "Any outcome"), *Outcome.choices]
+    )
+    order_type = forms.CharField(label="Order type", required=False, max_length=2)
+
+
+class ErpOrderFilter(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Any"), ("Open", "Open"), ("Hold", "On hold"), ("Cancelled", "Cancelled")],
+    )
+    customer = forms.CharField(label="Customer id", required=False, max_length=30)
+    modified_since = DateField(label="Changed since", required=False)
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=10000, widget=forms.HiddenInput
+    )
