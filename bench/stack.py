@@ -28,9 +28,17 @@ PROCFILE = ROOT / "Procfile.production"
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free local port: from STACK_PORTS (``8300-8399``) when set, else any the system gives."""
+    span = os.environ.get("STACK_PORTS", "")
+    candidates = range(int(span.split("-")[0]), int(span.split("-")[1]) + 1) if span else [0]
+    for port in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError(f"no free port in STACK_PORTS={span}")
 
 
 def wait_for(condition: Callable[[], object], *, timeout: float, what: str, every: float = 0.2):
@@ -159,10 +167,12 @@ class Stack:
 
 
 class PrivateRedis:
-    """A ``redis-server`` of our own on a free port, with no persistence: restarting it loses its
-    data, like a crashed Redis without a disk."""
+    """A ``redis-server`` of our own on a free port."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, *, persistent: bool = False) -> None:
+        # persistent: an append-only file, as a production broker or scheduler Redis has; a
+        # restart then keeps queued messages and beat's lock.
+        self.persistent = persistent
         self.port = port or free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="portal-redis-"))
         self.popen: subprocess.Popen[bytes] | None = None
@@ -184,7 +194,7 @@ class PrivateRedis:
                 "--save",
                 "",
                 "--appendonly",
-                "no",
+                "yes" if self.persistent else "no",
                 "--dir",
                 str(self.dir),
             ],

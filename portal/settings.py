@@ -48,6 +48,10 @@ else:
         "python -c 'import secrets; print(secrets.token_urlsafe(64))'"
     )
 
+# Keys signed with before the last SECRET_KEY rotation (sessions, password-reset and invitation
+# links) stay valid while listed here; drop them once those have expired.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -123,6 +127,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60 if PRODUCTION else 0)
+# A kept connection the server closed (a restart, a failover, pg_terminate_backend) is noticed at
+# the start of the next request or task instead of failing it.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", PRODUCTION)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let web, worker and beat share one SQLite file without "locked" errors.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -445,6 +445,9 @@ def issue_report_throttling(
     )
     for tenant in tenants.exclude(status=TenantStatus.OFFBOARDED):
         with transaction.atomic():
+            # The tenant's row first, as a check's _finish takes it: the two then queue up
+            # instead of deadlocking, and only one of them creates the issue.
+            Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
             existing = (
                 HealthIssue.objects.select_for_update()
                 .filter(tenant=tenant, kind=issue_kind)
