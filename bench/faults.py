@@ -154,7 +154,11 @@ STORM_SECONDS = 40
 def storm_on(ctx: Context) -> None:
     """The companies due in the next STORM_SECONDS have spent their hour: the ERP answers 429."""
     now = datetime.now(UTC)
-    due = [t for t, slot in ctx.driver.slots().items() if now <= slot < now + timedelta(seconds=40)]
+    due = [
+        t
+        for t, slot in ctx.driver.slots().items()
+        if now <= slot < now + timedelta(seconds=STORM_SECONDS)
+    ]
     ctx.notes.append(f"429 storm: {len(due)} companies")
     for tenant_id in due:
         ctx.sandbox.control(
@@ -258,7 +262,7 @@ def beat2_sends(ctx: Context) -> bool:
 def all_faults() -> list[Fault]:
     return [
         Fault("ERP 10% 5xx/resets/timeouts", 0.05, erp_faults_on, erp_faults_off, hold=40),
-        Fault("429 storm", 0.17, storm_on, None, hold=0),
+        Fault("429 storm", 0.17, storm_on, None, hold=STORM_SECONDS),
         Fault("SIGKILL pool child", 0.27, kill_pool_child),
         Fault(
             "SIGKILL worker main, restart",

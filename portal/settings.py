@@ -407,6 +407,11 @@ LOGGING = {
     },
 }
 
+if PRODUCTION:
+    # One line per ERP request at INFO would drown everything else (a sweep makes thousands a
+    # minute); the usage ledger records every call.
+    LOGGING["loggers"].update({"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}})
+
 # --- the portal ---------------------------------------------------------------------------------
 PORTAL_NAME = "Visma.net ISV portal"
 # The name on the top bar and at the end of every tab title ("Tenants · ISV portal").
