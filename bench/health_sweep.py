@@ -123,17 +123,41 @@ def _slot(batches: list[list[int]], profile: str | None = None) -> int:
     from tenants import sweep
 
     connections.close_all()
-    if profile:
-        import cProfile
-
-        profiler = cProfile.Profile()
-        profiler.enable()
+    profilers = _profile_checks(sweep) if profile else []
     failures = sum(sweep.check_many(batch) for batch in batches)
-    if profile:
-        profiler.disable()
-        profiler.dump_stats(profile)
+    if profilers:
+        import pstats
+
+        stats = pstats.Stats(profilers[0])
+        for other in profilers[1:]:
+            stats.add(other)
+        stats.dump_stats(profile)
     connections.close_all()
     return failures
+
+
+def _profile_checks(sweep) -> list:
+    """cProfile inside every check thread (a profiler per thread: cProfile sees one thread)."""
+    import cProfile
+    import threading
+
+    profilers: list[cProfile.Profile] = []
+    local = threading.local()
+    original = sweep.sweep_one
+
+    def profiled(pk, **options):
+        profiler = getattr(local, "profiler", None)
+        if profiler is None:
+            profiler = local.profiler = cProfile.Profile()
+            profilers.append(profiler)
+        profiler.enable()
+        try:
+            return original(pk, **options)
+        finally:
+            profiler.disable()
+
+    sweep.sweep_one = profiled
+    return profilers
 
 
 def _slot_args(args: tuple[list[list[int]], str | None]) -> int:
