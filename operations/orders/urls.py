@@ -17,4 +17,9 @@ urlpatterns = [
         name="order_customers",
     ),
     path("tenants/<int:tenant_pk>/orders/items/", views.item_search, name="order_items"),
+    path(
+        "tenants/<int:tenant_pk>/orders/suppliers/",
+        views.supplier_search,
+        name="order_suppliers",
+    ),
 ]

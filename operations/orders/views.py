@@ -63,6 +63,7 @@ FORM_TEMPLATE = "operations/orders/form.html"
 LINE_NAMES = list(OrderLineForm.base_fields)
 HEADER_NAMES = list(OrderHeaderForm.base_fields)
 _ITEM_QUERY = re.compile(rf"^{PREFIX}-(\d+)-inventory_id$")
+_SUPPLIER_QUERY = re.compile(rf"^{PREFIX}-(\d+)-supplier_id$")
 
 
 def _tenant(pk: int) -> Tenant:
@@ -277,9 +278,14 @@ class _Page:
         rows = _rows(lines)
         items_url = reverse("operations:order_items", args=[self.tenant.pk])
         focus = extra.get("focus_line")
+        suppliers_url = reverse("operations:order_suppliers", args=[self.tenant.pk])
         for row in rows:
             row.html = line_row(
-                row, items_url=items_url, form_path=self.request.path, focus=row.index == focus
+                row,
+                items_url=items_url,
+                suppliers_url=suppliers_url,
+                form_path=self.request.path,
+                focus=row.index == focus,
             )
         if self.types_error is not None and "erp_error" not in extra:
             extra["erp_error"] = _reading(self.tenant, self.types_error)
@@ -426,6 +432,11 @@ def _edit(request, page: _Page, action: str) -> HttpResponse:
             lines.append(_empty_line())
     elif action.startswith("customer:"):
         notice = _pick_customer(page.tenant, header, action.split(":", 1)[1])
+    elif action.startswith("supplier:"):
+        _, index_text, supplier_id = [*action.split(":", 2), "", ""][:3]
+        index = _index(index_text, len(lines))
+        if index is not None:
+            notice = _pick_supplier(page.tenant, lines[index], supplier_id, index)
     elif action.startswith("item:"):
         _, index_text, item_id = [*action.split(":", 2), "", ""][:3]
         index = _index(index_text, len(lines))
@@ -494,6 +505,24 @@ def _pick_item(tenant: Tenant, line: dict[str, str], item_id: str, index: int) -
     )
     if source not in PO_SOURCES:
         line["supplier_id"] = ""
+    return ""
+
+
+def _pick_supplier(tenant: Tenant, line: dict[str, str], supplier_id: str, index: int) -> str:
+    if not _ID.match(supplier_id):
+        return f"Line {index + 1}: that is not a supplier number; pick one from the list."
+    if line.get("purchase_order_source") not in PO_SOURCES:
+        return f"Line {index + 1}: a supplier can be chosen only on a line marked for purchase."
+    try:
+        rows, _ = erp_lookups.suppliers(tenant, supplier_id)
+    except errors.ErpError as error:
+        return f"The supplier could not be read from the ERP: {error.message}"
+    row = next((r for r in rows if r["id"] == supplier_id), None)
+    if row is None:
+        return f"Line {index + 1}: there is no supplier {supplier_id} in the ERP."
+    if not row["active"]:
+        return f"Line {index + 1}: supplier {row['id']} {row['name']} is inactive; pick another."
+    line["supplier_id"] = row["id"]
     return ""
 
 
@@ -723,3 +752,25 @@ def item_search(request: HtmxHttpRequest, tenant_pk: int) -> HttpResponse:
         except errors.ErpError as error:
             context["error"] = _reading(tenant, error)
     return render(request, "operations/orders/_items.html", context)
+
+
+@require_GET
+@permission_required(OPERATE, raise_exception=True)
+def supplier_search(request: HtmxHttpRequest, tenant_pk: int) -> HttpResponse:
+    tenant = _tenant(tenant_pk)
+    index, query = None, ""
+    for name, value in request.GET.items():
+        match = _SUPPLIER_QUERY.match(name)
+        if match:
+            index, query = int(match.group(1)), value.strip()[:60]
+            break
+    if index is None or index >= MAX_LINES:
+        raise Http404("No such line.")
+    context: dict[str, Any] = {"tenant": tenant, "query": query, "index": index}
+    if query:
+        try:
+            rows, known = erp_lookups.suppliers(tenant, query)
+            context.update(rows=rows[:20], fetched_at=known.fetched_at)
+        except errors.ErpError as error:
+            context["error"] = _reading(tenant, error)
+    return render(request, "operations/orders/_suppliers.html", context)
