@@ -12,13 +12,14 @@ PORTAL_PORT ?= 8000
 SANDBOX_PORT ?= 8765
 export PORTAL_PORT SANDBOX_PORT
 
-.PHONY: help run test install lint format smoke demo vendor clean lock
+.PHONY: help run test install lint format smoke demo vendor clean lock production
 
 help:
 	@echo "make run    install, migrate, seed the demo and start sandbox ERP, web, worker and beat"
 	@echo "make test   install and run the whole suite (lint included)"
 	@echo "make smoke  the quick subset marked 'smoke'"
 	@echo "make format format and fix the code with ruff"
+	@echo "make production  the production shape (Procfile.production) on this host; docs/deployment.md"
 	@echo "make lock   pin every dependency with hashes into requirements.lock (after editing pyproject.toml)"
 
 $(PY):
@@ -51,6 +52,11 @@ run: demo
 	@echo "  Stop with Ctrl-C."
 	@echo
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+
+# The production shape on this host against PostgreSQL, a broker and Redis (DATABASE_URL, REDIS_URL,
+# CELERY_BROKER_URL must be set): docs/deployment.md.
+production: install
+	scripts/run_production.sh
 
 lint: install
 	$(BIN)/ruff check .

@@ -316,12 +316,12 @@ def main() -> None:
         setup_django(args.database_url, url)
         from django.conf import settings
 
-        from operations.jobs import services, tasks
+        from operations.jobs import progress, services, tasks
 
         scheduler = Scheduler(WORKERS)
         tasks.enqueue_send = lambda pk: scheduler.later(0, services.job_send, pk)
         tasks.enqueue_advance = lambda pk, due, delay: scheduler.later(
-            delay, services.job_advance, pk, due
+            delay, progress.job_advance, pk, due
         )
         server, receiver_url = start_receiver(scheduler)
         setup_sandbox(url, receiver_url)

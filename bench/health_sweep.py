@@ -116,19 +116,55 @@ def populate_portal(ids: list[str]) -> list[int]:
     return [tenant.pk for tenant in tenants]
 
 
-def _slot(batches: list[list[int]]) -> int:
+def _slot(batches: list[list[int]], profile: str | None = None) -> int:
     """One worker process: its batches one after another, like a Celery prefork child."""
     from django.db import connections
 
     from tenants import sweep
 
     connections.close_all()
+    profilers = _profile_checks(sweep) if profile else []
     failures = sum(sweep.check_many(batch) for batch in batches)
+    if profilers:
+        import pstats
+
+        stats = pstats.Stats(profilers[0])
+        for other in profilers[1:]:
+            stats.add(other)
+        stats.dump_stats(profile)
     connections.close_all()
     return failures
 
 
-def run_sweep(slots: int) -> tuple[float, int, int]:
+def _profile_checks(sweep) -> list:
+    """cProfile inside every check thread (a profiler per thread: cProfile sees one thread)."""
+    import cProfile
+    import threading
+
+    profilers: list[cProfile.Profile] = []
+    local = threading.local()
+    original = sweep.sweep_one
+
+    def profiled(pk, **options):
+        profiler = getattr(local, "profiler", None)
+        if profiler is None:
+            profiler = local.profiler = cProfile.Profile()
+            profilers.append(profiler)
+        profiler.enable()
+        try:
+            return original(pk, **options)
+        finally:
+            profiler.disable()
+
+    sweep.sweep_one = profiled
+    return profilers
+
+
+def _slot_args(args: tuple[list[list[int]], str | None]) -> int:
+    return _slot(*args)
+
+
+def run_sweep(slots: int, profile: str | None = None) -> tuple[float, int, int]:
     from django.db import connections
 
     from tenants import sweep
@@ -140,7 +176,8 @@ def run_sweep(slots: int) -> tuple[float, int, int]:
     connections.close_all()  # children must not share the parent's connection
     context = multiprocessing.get_context("fork")
     with context.Pool(slots) as pool:
-        failures = sum(pool.map(_slot, shares))
+        jobs = [(share, profile if n == 0 else None) for n, share in enumerate(shares)]
+        failures = sum(pool.map(_slot_args, jobs))
     return time.perf_counter() - started, len(pks), failures
 
 
@@ -174,12 +211,24 @@ def run_baseline(url: str, ids: list[str], concurrency: int) -> float:
             "/api/v3/SalesOrders", params={"pageIndex": 0, "pageSize": 1}, headers=tokens["so"]
         ).raise_for_status()
 
+    errors: dict[str, int] = {}
+
+    def counted(http: httpx.Client, tenant_id: str) -> None:
+        # A keep-alive race with the sandbox can reset a connection: count it and go on.
+        try:
+            one(http, tenant_id)
+        except httpx.HTTPError as error:
+            name = type(error).__name__
+            errors[name] = errors.get(name, 0) + 1
+
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     with httpx.Client(base_url=url, timeout=30, limits=limits) as http:
         started = time.perf_counter()
         with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
-            list(pool.map(lambda tenant_id: one(http, tenant_id), ids))
-        return time.perf_counter() - started
+            list(pool.map(lambda tenant_id: counted(http, tenant_id), ids))
+        seconds = time.perf_counter() - started
+    print(f"baseline errors (counted, not retried): {errors or 'none'}")
+    return seconds
 
 
 def main() -> None:
@@ -187,6 +236,7 @@ def main() -> None:
     parser.add_argument("--tenants", type=int, default=2000)
     parser.add_argument("--latency-ms", type=int, default=20)
     parser.add_argument("--slots", type=int, default=2, help="worker processes (Procfile: 2)")
+    parser.add_argument("--profile", help="write the first worker's cProfile statistics here")
     parser.add_argument(
         "--database-url", default=f"sqlite:///{ROOT / 'var' / 'bench-health-sweep.sqlite3'}"
     )
@@ -220,7 +270,7 @@ def main() -> None:
         )
 
         baseline = run_baseline(url, ids, concurrency)
-        seconds, checked, failures = run_sweep(args.slots)
+        seconds, checked, failures = run_sweep(args.slots, args.profile)
         from tenants.models import CheckOutcome, CheckRun
 
         passed = CheckRun.objects.filter(outcome=CheckOutcome.PASSED).count()

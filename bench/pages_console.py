@@ -2,8 +2,9 @@
 form of its largest operations, against the same page listing no operation (the baseline: the
 layout, the history, the tenant). Goal: under 100 ms server time.
 
-The specs are read once per process (the warm-up request pays for it, about a third of a second);
-what is measured is every later page.
+The specs are read once per process and the unsearched operation list is rendered once per
+process (the warm-up request pays for both, about a third of a second); what is measured is every
+later page.
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -14,9 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    from .stack import free_port as free_stack_port
+
+    return free_stack_port()
 
 
 def start_sandbox(*options: str) -> tuple[subprocess.Popen[bytes], str]:

@@ -201,21 +201,66 @@ class Group:
     operations: tuple[OperationSpec, ...]
 
 
+def _refs(node: Any, found: set[str]) -> None:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            found.add(ref.rsplit("/", 1)[1])
+        for value in node.values():
+            _refs(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _refs(value, found)
+
+
+def _request_schemas(
+    document: Mapping[str, Any], operations: Iterable[OperationSpec]
+) -> dict[str, Any]:
+    """The component schemas the request bodies reach: all a body check needs. The rest (the
+    answers' schemas, most of the Financials spec) is not kept in memory."""
+    schemas = document.get("components", {}).get("schemas", {})
+    wanted: set[str] = set()
+    _refs([op.body_schema for op in operations if op.body_schema is not None], wanted)
+    kept: dict[str, Any] = {}
+    while wanted:
+        name = wanted.pop()
+        if name in kept or name not in schemas:
+            continue
+        kept[name] = schemas[name]
+        found: set[str] = set()
+        _refs(schemas[name], found)
+        wanted |= found - kept.keys()
+    return kept
+
+
 class Specs:
-    """Both specs: their documents, every operation, grouped by API and tag as Swagger UI does."""
+    """Both specs: every operation, grouped by API and tag as Swagger UI does, and of each
+    document what the request bodies need (``document(api)``: its info and the component
+    schemas the bodies reach)."""
 
     def __init__(self, documents: Mapping[Api, Mapping[str, Any]]) -> None:
-        self.documents = dict(documents)
         operations: list[OperationSpec] = []
-        for api, document in self.documents.items():
-            operations.extend(_operations(api, document))
+        self.documents: dict[Api, dict[str, Any]] = {}
+        for api, document in documents.items():
+            found = list(_operations(api, document))
+            operations.extend(found)
+            self.documents[api] = {
+                "openapi": document.get("openapi"),
+                "info": document.get("info"),
+                "components": {"schemas": _request_schemas(document, found)},
+            }
         order = {method.upper(): index for index, method in enumerate(METHODS)}
         operations.sort(key=lambda op: (op.api.value, op.tag.casefold(), op.path, order[op.method]))
         self.operations = tuple(operations)
         self.by_key = {op.key: op for op in self.operations}
+        self._by_route = {(op.api, op.method, op.path): op for op in self.operations}
 
     def get(self, key: str) -> OperationSpec | None:
         return self.by_key.get(key)
+
+    def read_of(self, op: OperationSpec) -> OperationSpec | None:
+        """The GET of the same address (what a 412 sends you back to read), if the spec has one."""
+        return self._by_route.get((op.api, "GET", op.path))
 
     def search(self, query: str = "") -> tuple[OperationSpec, ...]:
         """Operations whose method, path, operation id, tag or summary hold every word."""
@@ -234,11 +279,12 @@ class Specs:
         return self.documents[api]
 
 
-def _read(api: Api) -> dict[str, Any]:
+def read_document(api: Api) -> dict[str, Any]:
+    """The whole spec as shipped (``specs()`` keeps only what the console needs of it)."""
     return json.loads(gzip.decompress((DATA_DIR / api.file_name).read_bytes()))
 
 
 @functools.cache
 def specs() -> Specs:
     """The specs, read once per process."""
-    return Specs({api: _read(api) for api in Api})
+    return Specs({api: read_document(api) for api in Api})

@@ -89,7 +89,7 @@ def on_action_event(event: Event) -> str:
 
 def _carry_out(mapping: AutomationMapping, event: Event, tenant, entity: str):
     if mapping.action == AutomationAction.CHECK_TENANT:
-        run = check_tenant(tenant=tenant, trigger=CheckTrigger.MANUAL)
+        run = check_tenant(tenant=tenant, trigger=CheckTrigger.AUTOMATION)
         return f"Checked {tenant.display_name}: {run.get_outcome_display().lower()}.", run
     if mapping.action == AutomationAction.REFRESH_DOCUMENT:
         kind = ACTION_KINDS.get(event.event_type)

@@ -33,5 +33,11 @@ def checked(value: str, allowed: tuple[str, ...] | None = None) -> str:
     return value
 
 
+def form_scope(tenant_pk: int, document_type: str, number: str) -> str:
+    """The scope of a document form's one-time token (``portal.form_tokens``): a token opened
+    on one document cannot act on another."""
+    return f"{tenant_pk}:{document_type}:{number}"
+
+
 def tenant_rows(query: str = "") -> list[Readiness]:
     return [readiness(t, Capability.FINANCIALS) for t in operable_tenants(query)]

@@ -84,7 +84,7 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
 
 
 # Pages a user must still reach while being made to enrol a second factor.
-_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz")
+_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/livez", "/readyz")
 
 
 class MfaRequiredMiddleware:

@@ -15,6 +15,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from portal.startup_checks import DEVELOPMENT_SECRET_KEY, fernet_keys, refuse_unsafe_production
 
@@ -46,6 +47,10 @@ else:
         "environment; generate one with: "
         "python -c 'import secrets; print(secrets.token_urlsafe(64))'"
     )
+
+# Keys signed with before the last SECRET_KEY rotation (sessions, password-reset and invitation
+# links) stay valid while listed here; drop them once those have expired.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -122,6 +127,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60 if PRODUCTION else 0)
+# A kept connection the server closed (a restart, a failover, pg_terminate_backend) is noticed at
+# the start of the next request or task instead of failing it.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", PRODUCTION)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let web, worker and beat share one SQLite file without "locked" errors.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -164,6 +172,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # Otherwise kombu puts its broadcast ("control") folder in the current directory.
         "control_folder": str(_broker_dir / "control"),
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Redis hands an unacknowledged task (late acks; a countdown waiting in a worker) to another
+    # worker after visibility_timeout: it must outlast the longest countdown
+    # (usage.deferral.MAX_COUNTDOWN_SECONDS plus its jitter, held there by tests/deploy).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)
+    }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
 if not CELERY_RESULT_BACKEND:
     (VAR_DIR / "celery-results").mkdir(parents=True, exist_ok=True)
@@ -178,6 +193,35 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=150)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "UTC"
+# A worker's log lines go through LOGGING below, in the same format as the web's.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Queues by kind of work, so a burst of one never waits behind another: webhook intake answers the
+# ERP's dispatcher fast, staff-triggered ERP I/O is a person waiting, sweeps are bulk background
+# work; everything else (heartbeat, usage flush, alerts) stays on the default queue. A worker
+# started without -Q consumes all of them; production may give each its own workers.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+PORTAL_QUEUES = ("webhooks", "erp_io", "sweeps", CELERY_TASK_DEFAULT_QUEUE)
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in PORTAL_QUEUES]
+CELERY_TASK_ROUTES = {
+    "webhooks.*": {"queue": "webhooks"},
+    "operations.*": {"queue": "erp_io"},
+    "tenants.check_tenants": {"queue": "erp_io"},
+    "tenants.health_sweep": {"queue": "sweeps"},
+    "tenants.check_batch": {"queue": "sweeps"},
+}
+# Exactly one scheduler across hosts: `celery beat -S redbeat.RedBeatScheduler` keeps the schedule
+# and a lock in Redis; a second beat waits for the lock and takes over within
+# REDBEAT_LOCK_TIMEOUT seconds of the first one's death. Beat wakes at least every
+# CELERY_BEAT_MAX_LOOP_INTERVAL seconds to renew the lock (redbeat's default is 5 minutes).
+CELERY_REDBEAT_REDIS_URL = env.str("REDBEAT_REDIS_URL", default=REDIS_URL) or None
+CELERY_REDBEAT_KEY_PREFIX = env.str("REDBEAT_KEY_PREFIX", default="redbeat:")
+CELERY_REDBEAT_LOCK_TIMEOUT = env.int("REDBEAT_LOCK_TIMEOUT", default=30)
+CELERY_BEAT_MAX_LOOP_INTERVAL = 5
+if CELERY_REDBEAT_LOCK_TIMEOUT <= 2 * CELERY_BEAT_MAX_LOOP_INTERVAL:
+    raise ImproperlyConfigured(
+        f"REDBEAT_LOCK_TIMEOUT ({CELERY_REDBEAT_LOCK_TIMEOUT}) must be longer than two beat loops "
+        f"({2 * CELERY_BEAT_MAX_LOOP_INTERVAL} s), or a live beat loses its lock."
+    )
 CELERY_BEAT_SCHEDULE: dict = {
     "portal-heartbeat": {"task": "portal.heartbeat", "schedule": 60.0},
 }
@@ -313,6 +357,8 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # Probes from an orchestrator or load balancer speak plain HTTP to the container.
+    SECURE_REDIRECT_EXEMPT = [r"^livez$", r"^readyz$", r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
@@ -340,11 +386,19 @@ USE_I18N = True
 USE_TZ = True
 
 # --- logging ------------------------------------------------------------------------------------
+# LOG_FORMAT=plain (one readable line) or json (one JSON object a line, for a log shipper); both
+# name the process, so the lines of two workers on one host stay apart.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"()": "portal.log_format.PlainFormatter"},
+        "json": {"()": "portal.log_format.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "filters": {"client_errors_in_one_line": {"()": "portal.log_filters.ClientErrorsInOneLine"}},
     "loggers": {
@@ -352,6 +406,11 @@ LOGGING = {
         "django.request": {"filters": ["client_errors_in_one_line"]},
     },
 }
+
+if PRODUCTION:
+    # One line per ERP request at INFO would drown everything else (a sweep makes thousands a
+    # minute); the usage ledger records every call.
+    LOGGING["loggers"].update({"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}})
 
 # --- the portal ---------------------------------------------------------------------------------
 PORTAL_NAME = "Visma.net ISV portal"
@@ -452,7 +511,7 @@ USAGE_REDIS_PREFIX = env.str("USAGE_REDIS_PREFIX", default="usage:")
 # Bearer token Prometheus sends to /metrics; empty turns the endpoint off.
 USAGE_METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 # Celery queues whose length /metrics reports.
-USAGE_METRICS_QUEUES = ["celery"]
+USAGE_METRICS_QUEUES = list(PORTAL_QUEUES)
 USAGE_EXPORT_MAX_DAYS = 93
 USAGE_EXPORT_MAX_ROWS = 250_000
 USAGE_DASHBOARD_REFRESH_SECONDS = 5
@@ -513,12 +572,18 @@ WEBHOOKS_SILENCE_SECONDS = {
 }
 WEBHOOKS_SILENCE_LOOKBACK_HOURS = env.int("WEBHOOKS_SILENCE_LOOKBACK_HOURS", default=7 * 24)
 WEBHOOKS_SILENCE_MIN_DELIVERIES = env.int("WEBHOOKS_SILENCE_MIN_DELIVERIES", default=10)
+# Each process keeps the active signing keys this long (one read fewer per delivery); a key
+# retired elsewhere stops verifying within it.
+WEBHOOKS_KEY_CACHE_SECONDS = env.float("WEBHOOKS_KEY_CACHE_SECONDS", default=5.0)
+# A delivery still queued this long after it was stored lost its task (broker down): sent again.
+WEBHOOKS_REQUEUE_AFTER_SECONDS = env.int("WEBHOOKS_REQUEUE_AFTER_SECONDS", default=600)
 # Reprocessing a range takes at most this many deliveries per click.
 WEBHOOKS_REPROCESS_MAX = env.int("WEBHOOKS_REPROCESS_MAX", default=1000)
 CELERY_BEAT_SCHEDULE.update(
     {
         "webhooks-prune": {"task": "webhooks.prune", "schedule": 24 * 3600.0},
         "webhooks-check-silence": {"task": "webhooks.check_silence", "schedule": 300.0},
+        "webhooks-requeue-stale": {"task": "webhooks.requeue_stale", "schedule": 300.0},
     }
 )
 # /metrics reports each source's silence (seconds since its newest verified delivery, and the

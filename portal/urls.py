@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import probes, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("livez", probes.livez, name="livez"),
+    path("readyz", probes.readyz, name="readyz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("metrics", include("usage.metrics_urls")),
     path("audit/", views.audit_log, name="audit_log"),

@@ -7,7 +7,6 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -17,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from . import selectors, services
+from . import probes, selectors, services
 from .forms import AuditFilterForm, InviteForm, RoleForm
 from .htmx import HtmxHttpRequest, apply_errors, page_or_partial, query_without
 from .invitations import user_for_invitation
@@ -50,20 +49,10 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Unauthenticated liveness: database and broker. Says nothing secret, only ok/error."""
-    checks = {"database": _check_database(), "broker": _check_broker()}
+    checks = {"database": probes.check_database(), "broker": probes.check_broker()}
     healthy = all(result == "ok" for result in checks.values())
     body = {"status": "ok" if healthy else "error", **checks, "worker_seen": _worker_seen()}
     return JsonResponse(body, status=200 if healthy else 503)
-
-
-def _check_database() -> str:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
-        return "error"
-    return "ok"
 
 
 def _worker_seen() -> str | None:
@@ -72,19 +61,6 @@ def _worker_seen() -> str | None:
         return cache.get(WORKER_HEARTBEAT_KEY)
     except Exception:
         return None
-
-
-def _check_broker() -> str:
-    # A fresh connection, not Celery's pool: the probe must not leave state behind.
-    from kombu import Connection
-
-    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
-    try:
-        with Connection(settings.CELERY_BROKER_URL, transport_options=options) as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-    except Exception:
-        return "error"
-    return "ok"
 
 
 @require_GET

@@ -22,7 +22,7 @@ from django.utils import timezone
 from erpclient import Priority
 from portal import audit
 
-from . import checks
+from . import checks, schedule
 from .catalogue import (
     ANY_STEP,
     CATALOGUE,
@@ -290,8 +290,11 @@ def _finish(run: CheckRun, results: list[StepResult] | None = None) -> CheckRun:
     if ran_erp:
         update.update(last_checked_at=now, last_check_ok=outcome == CheckOutcome.PASSED)
     defer = next((r.defer_seconds for r in results if r.defer_seconds), None)
-    interval = timedelta(seconds=settings.TENANTS_CHECK_INTERVAL_SECONDS)
-    update["next_check_at"] = now + (timedelta(seconds=defer) if defer else interval)
+    update["next_check_at"] = (
+        now + timedelta(seconds=defer)
+        if defer
+        else schedule.next_check_after(tenant.tenant_id, checked_at=now)
+    )
     _apply_findings(tenant, results, run, now)
     update["open_issue_count"] = tenant.issues.filter(status=IssueStatus.OPEN).count()
     if tenant.status == TenantStatus.ONBOARDING and erp_passed and ran_erp:
@@ -469,6 +472,9 @@ def issue_report_throttling(
     )
     for tenant in tenants.exclude(status=TenantStatus.OFFBOARDED):
         with transaction.atomic():
+            # The tenant's row first, as a check's _finish takes it: the two then queue up
+            # instead of deadlocking, and only one of them creates the issue.
+            Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
             existing = (
                 HealthIssue.objects.select_for_update()
                 .filter(tenant=tenant, kind=issue_kind)

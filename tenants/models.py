@@ -168,6 +168,8 @@ class CheckTrigger(models.TextChoices):
     ONBOARDING = "onboarding", "Onboarding"
     MANUAL = "manual", "Check now"
     SWEEP = "sweep", "Periodic sweep"
+    # A customer pressed a Visma.net button mapped to "check this tenant now" (operations).
+    AUTOMATION = "automation", "Visma.net button"
 
 
 class CheckOutcome(models.TextChoices):

@@ -1,23 +1,28 @@
 """Receiving one inbound request: store → verify → dedupe → commit → answer; processing runs later.
 
-The row is written first, in its own statement, so even a request that later fails any check (or
-crashes the check) is on record. Then, in one transaction: the verification, the dedupe claim
-and the status; the Celery task (pk only) is queued when that commits, and the sender gets its
-2xx. A refusal is stored with the answer it got.
+Nothing acts on a request before it is stored, and every request is stored, refusals included,
+with the answer it got. To keep the path to the 2xx short (senders retry slow answers), the row
+is written once, by one INSERT that already carries the verification: the keys are read, the
+HMAC computed over the raw bytes, then the row is inserted and committed, and only then is the
+Celery task (pk only) queued and the sender answered. A check that crashes is caught and stored
+as a refusal (500); a crash of the process before the commit leaves no row, and no 2xx either,
+so the sender delivers again.
 
-Dedupe: the first *verified* delivery of a (source, key) claims it through a unique index; a
-later copy is stored as a duplicate linked to the first and never processed. A rejected delivery
-claims nothing, so a forged copy cannot block the real notification.
+Dedupe: the first *verified* delivery of a (source, key) is inserted as the key's first, which
+a unique index guards; a later copy collides and is stored as a duplicate linked to the first,
+never processed. A rejected delivery claims nothing, so a forged copy cannot block the real
+notification.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -27,6 +32,8 @@ from . import keys
 from .handlers import Source
 from .models import DeliveryStatus, InboundDelivery, Verification
 from .verification import SIGNATURE_HEADER, body_sha256, redacted_headers
+
+logger = logging.getLogger(__name__)
 
 JSON_TYPES = ("application/json",)
 
@@ -42,15 +49,16 @@ class Answer:
 
 
 def receive(request: HttpRequest, *, source: Source, endpoint: str, url_token: str = "") -> Answer:
-    """Store, verify and dedupe one request; queue its processing on commit."""
+    """Verify, dedupe and store one request; queue its processing once stored."""
     limit = settings.WEBHOOKS_MAX_BODY_BYTES
     length = _content_length(request)
     too_big = length > limit
     body = b"" if too_big else _read_body(request, limit)
     too_big = too_big or len(body) > limit
-    delivery = InboundDelivery.objects.create(
+    delivery = InboundDelivery(
         source=source.value,
         endpoint=endpoint,
+        received_at=timezone.now(),
         remote_ip=client_ip(request),
         headers=redacted_headers(request.headers),
         content_type=request.META.get("CONTENT_TYPE", "")[:200],
@@ -67,84 +75,104 @@ def receive(request: HttpRequest, *, source: Source, endpoint: str, url_token: s
     if request.content_type not in JSON_TYPES:
         return _refuse(delivery, 415, "Only application/json is accepted.")
     try:
-        return _verify_and_queue(delivery, request, body, source=source, url_token=url_token)
-    except Exception as error:
-        _refuse(delivery, 500, f"The inbox could not check this delivery: {error!r}"[:300])
+        payload = _verify(delivery, request, body, source=source, url_token=url_token)
+    except DatabaseError:
         raise
+    except Exception as error:  # a check that crashed: stored as a refusal, never lost
+        logger.exception("Webhook delivery from %s could not be checked", delivery.remote_ip)
+        return _refuse(delivery, 500, f"The inbox could not check this delivery: {error!r}")
+    if delivery.verified is False:
+        # A wrong Statuspage token answers like an unknown URL.
+        return _refuse(
+            delivery, 404 if source is Source.STATUSPAGE else 401, delivery.verification_note
+        )
+    if payload is _NOT_JSON:
+        return _refuse(delivery, 400, "The body is not valid JSON.")
+    _describe(delivery, source, payload)
+    return _store_verified(delivery)
 
 
-def _verify_and_queue(
+_NOT_JSON = object()
+
+
+def _verify(
     delivery: InboundDelivery, request: HttpRequest, body: bytes, *, source: Source, url_token: str
-) -> Answer:
-    with transaction.atomic():
-        if source is Source.VISMA:
-            delivery.verification = Verification.SIGNATURE
-            key = keys.signing_key_for(body, _header(request, SIGNATURE_HEADER), delivery)
-            delivery.verified = key is not None
-            delivery.verification_note = (
-                f"Signed with key “{key}”."
-                if key
-                else "No active signing key matches the signature."
-            )
-        elif source is Source.STATUSPAGE:
-            delivery.verification = Verification.URL_TOKEN
-            token = keys.statuspage_token_for(url_token)
-            delivery.verified = token is not None
-            delivery.verification_note = (
-                f"URL token “{token}”." if token else "The URL token is not an active one."
-            )
-        else:
-            # Nothing signs a legacy Background URL callback: its handler GETs the state.
-            delivery.verification = Verification.REFETCH
-            delivery.verified = None
-            delivery.verification_note = "Unsigned; its handler confirms it with a GET."
-        if delivery.verified is False:
-            # A wrong Statuspage token answers like an unknown URL.
-            status = 404 if source is Source.STATUSPAGE else 401
-            return _refuse(delivery, status, delivery.verification_note)
-        try:
-            payload = json.loads(body)
-        except (UnicodeDecodeError, ValueError):
-            return _refuse(delivery, 400, "The body is not valid JSON.")
-        _describe(delivery, source, payload)
-        first = _claim(delivery)
-        if first is not None:
-            delivery.duplicate_of = first
-            delivery.status = DeliveryStatus.DUPLICATE
-            delivery.outcome = f"A copy of delivery {first.pk}; not processed again."
-            delivery.response_status = 200
-            delivery.save()
-            return Answer(200, "duplicate", delivery.pk)
-        delivery.status = DeliveryStatus.QUEUED
-        delivery.queued_at = timezone.now()
-        delivery.response_status = 202
-        delivery.save()
-        queue(delivery.pk)
+) -> Any:
+    """Set the delivery's verification; the parsed payload (``_NOT_JSON`` if it is not)."""
+    if source is Source.VISMA:
+        delivery.verification = Verification.SIGNATURE
+        key = keys.signing_key_for(body, _header(request, SIGNATURE_HEADER), delivery)
+        delivery.verified = key is not None
+        delivery.verification_note = (
+            f"Signed with key “{key}”." if key else "No active signing key matches the signature."
+        )
+    elif source is Source.STATUSPAGE:
+        delivery.verification = Verification.URL_TOKEN
+        token = keys.statuspage_token_for(url_token)
+        delivery.verified = token is not None
+        delivery.verification_note = (
+            f"URL token “{token}”." if token else "The URL token is not an active one."
+        )
+    else:
+        # Nothing signs a legacy Background URL callback: its handler GETs the state.
+        delivery.verification = Verification.REFETCH
+        delivery.verified = None
+        delivery.verification_note = "Unsigned; its handler confirms it with a GET."
+    if delivery.verified is False:
+        return None
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        return _NOT_JSON
+
+
+def _store_verified(delivery: InboundDelivery) -> Answer:
+    delivery.status = DeliveryStatus.QUEUED
+    delivery.queued_at = delivery.received_at
+    delivery.response_status = 202
+    delivery.first_of_key = bool(delivery.dedupe_key)
+    try:
+        _insert(delivery)
+    except IntegrityError:
+        first = InboundDelivery.objects.only("pk").get(
+            source=delivery.source, dedupe_key=delivery.dedupe_key, first_of_key=True
+        )
+        delivery.pk = None
+        delivery.first_of_key = False
+        delivery.duplicate_of = first
+        delivery.status = DeliveryStatus.DUPLICATE
+        delivery.queued_at = None
+        delivery.outcome = f"A copy of delivery {first.pk}; not processed again."
+        delivery.response_status = 200
+        delivery.save(force_insert=True)
+        return Answer(200, "duplicate", delivery.pk)
+    queue(delivery.pk)
     return Answer(202, "queued", delivery.pk)
 
 
+def _insert(delivery: InboundDelivery) -> None:
+    """One INSERT (committed at once in autocommit; a savepoint inside a caller's transaction,
+    so that a dedupe collision does not break it)."""
+    if transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            delivery.save(force_insert=True)
+    else:
+        delivery.save(force_insert=True)
+
+
 def queue(pk: int) -> None:
-    """Process delivery ``pk`` in Celery once the current transaction commits."""
+    """Process delivery ``pk`` in Celery once the current transaction commits. If the broker
+    cannot take it, the delivery stays queued and ``webhooks.requeue_stale`` sends it again: the
+    sender has its answer either way, since the delivery is stored."""
     from .tasks import process_delivery
 
-    transaction.on_commit(lambda: process_delivery.delay(pk))
+    def send() -> None:
+        try:
+            process_delivery.delay(pk)
+        except Exception:
+            logger.exception("Delivery %s stored but not handed to Celery; it is retried later", pk)
 
-
-def _claim(delivery: InboundDelivery) -> InboundDelivery | None:
-    """Make ``delivery`` the first of its dedupe key; if another is, return that one."""
-    if not delivery.dedupe_key:
-        return None
-    try:
-        with transaction.atomic():
-            InboundDelivery.objects.filter(pk=delivery.pk).update(
-                first_of_key=True, dedupe_key=delivery.dedupe_key
-            )
-    except IntegrityError:
-        return InboundDelivery.objects.get(
-            source=delivery.source, dedupe_key=delivery.dedupe_key, first_of_key=True
-        )
-    delivery.first_of_key = True
-    return None
+    transaction.on_commit(send)
 
 
 def _describe(delivery: InboundDelivery, source: Source, payload: Any) -> None:
@@ -185,9 +213,10 @@ def _refuse(delivery: InboundDelivery, status: int, message: str) -> Answer:
     delivery.status = DeliveryStatus.REJECTED
     delivery.response_status = status
     delivery.last_error = message[:500]
+    delivery.first_of_key = False
     if delivery.verified is None and delivery.verification == Verification.NONE:
         delivery.verification_note = "Not checked: refused first."
-    delivery.save()
+    delivery.save(force_insert=True)
     return Answer(status, message, delivery.pk)
 
 

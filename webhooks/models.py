@@ -117,7 +117,8 @@ class InboundDelivery(models.Model):
             models.Index(fields=["source", "status"], name="webhooks_source_status_idx"),
             models.Index(fields=["erp_tenant_id"], name="webhooks_tenant_idx"),
             models.Index(fields=["event_type"], name="webhooks_event_idx"),
-            models.Index(fields=["source", "dedupe_key"], name="webhooks_dedupe_idx"),
+            # The silence survey and reprocessing a range: one source's deliveries over time.
+            models.Index(fields=["source", "received_at"], name="webhooks_source_time_idx"),
         ]
 
     def __str__(self) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from portal.roles import VIEW
 
-from .models import SilenceAlarm
+from .selectors import open_silence_alarms
 
 
 def silence_panel(request):
     if not request.user.has_perm(VIEW):
         return None
-    alarms = list(SilenceAlarm.objects.filter(resolved_at__isnull=True))
+    alarms = open_silence_alarms()
     if not alarms:
         return None
     return "webhooks/_silence_panel.html", {"silence_alarms": alarms}

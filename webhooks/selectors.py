@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .models import InboundDelivery, SigningKey, StatuspageToken, Subscription
+from .models import InboundDelivery, SigningKey, SilenceAlarm, StatuspageToken, Subscription
 from .verification import MASK
 
 # Body fields whose values are masked on the page (the stored body stays exact, for the
@@ -57,3 +57,7 @@ def verification_settings() -> dict[str, Any]:
         "keys": SigningKey.objects.select_related("subscription"),
         "tokens": StatuspageToken.objects.all(),
     }
+
+
+def open_silence_alarms() -> list[SilenceAlarm]:
+    return list(SilenceAlarm.objects.filter(resolved_at__isnull=True))

@@ -23,6 +23,7 @@ from portal import audit
 
 from .handlers import Event, Ignore, Source, handler_for
 from .intake import queue
+from .keys import forget_keys
 from .models import (
     REPROCESSABLE,
     DeliveryStatus,
@@ -204,6 +205,9 @@ def signing_key_retire(*, actor, signing_key: SigningKey) -> None:
     with transaction.atomic():
         SigningKey.objects.filter(pk=signing_key.pk).update(active=False, retired_at=timezone.now())
         audit.record(actor=actor, action="webhooks.signing_key_retire", target=signing_key)
+    # Forgotten at once in this process (a rollback only costs a read); others within
+    # WEBHOOKS_KEY_CACHE_SECONDS.
+    forget_keys()
 
 
 def statuspage_token_create(*, actor, label: str) -> tuple[StatuspageToken, str]:
@@ -223,7 +227,24 @@ def statuspage_token_retire(*, actor, token: StatuspageToken) -> None:
         audit.record(actor=actor, action="webhooks.statuspage_url_retire", target=token)
 
 
-# --- retention and the silence alarm -------------------------------------------------------------
+# --- retention, lost tasks and the silence alarm -----------------------------------------------
+
+
+def deliveries_requeue_stale(*, now: dt.datetime | None = None) -> int:
+    """Queue again the deliveries queued longer than WEBHOOKS_REQUEUE_AFTER_SECONDS ago whose
+    task never ran (the broker was down, or lost it). Processing takes only queued ones, so a
+    task that was merely slow runs once."""
+    cutoff = (now or timezone.now()) - dt.timedelta(seconds=settings.WEBHOOKS_REQUEUE_AFTER_SECONDS)
+    pks = list(
+        InboundDelivery.objects.filter(status=DeliveryStatus.QUEUED, queued_at__lt=cutoff)
+        .order_by("queued_at")
+        .values_list("pk", flat=True)[: settings.WEBHOOKS_REPROCESS_MAX]
+    )
+    with transaction.atomic():
+        InboundDelivery.objects.filter(pk__in=pks).update(queued_at=timezone.now())
+        for pk in pks:
+            queue(pk)
+    return len(pks)
 
 
 def deliveries_prune(*, now: dt.datetime | None = None) -> int:

@@ -81,6 +81,7 @@ def inbox(request: HtmxHttpRequest) -> HttpResponse:
         "query": query_without(request, "page"),
         "range_form": ReprocessRangeForm() if request.user.has_perm(ADMIN) else None,
         "can_reprocess": request.user.has_perm(ADMIN),
+        "silence_alarms": selectors.open_silence_alarms(),
     }
     return render(request, page_or_partial(request, "webhooks/inbox.html", "results"), context)
 

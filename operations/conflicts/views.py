@@ -16,6 +16,7 @@ from portal import form_tokens
 from portal.inputs import is_database_id
 from portal.roles import VIEW
 
+from ..documents import form_scope
 from ..erp import StaffClient
 from ..invoices import rules as invoice_rules
 from ..invoices.forms import ActionForm
@@ -54,7 +55,7 @@ def _confirm_form(request, job: BackgroundJob, document) -> tuple[ActionForm, st
             "token": form_tokens.issue(
                 user=request.user,
                 kind=kind,
-                scope=f"{job.tenant_id}:{job.document_type}:{job.document_number}",
+                scope=form_scope(job.tenant_id, job.document_type, job.document_number),
             ),
             "etag": document.etag,
             "seen_status": document.status or "",

@@ -17,13 +17,15 @@ _VERSION = re.compile(r"^v\d+$", re.IGNORECASE)
 TOKEN_PLACEHOLDER = "$VISMA_ACCESS_TOKEN"  # noqa: S105 - a shell variable name, not a secret
 
 
-def fill_path(template: str, values: Mapping[str, str]) -> str:
+def fill_path(template: str, values: Mapping[str, str], *, keep_missing: bool = False) -> str:
     """``template`` with each ``{name}`` replaced by its escaped value; a missing or empty value
-    is refused (it would change which endpoint is called)."""
+    is refused (it would change which endpoint is called), or kept as ``{name}`` when asked."""
 
     def replace(match: re.Match[str]) -> str:
         value = str(values.get(match.group(1), "")).strip()
         if not value:
+            if keep_missing:
+                return match.group(0)
             raise ValueError(f"{match.group(1)} is required")
         return quote(value, safe="")
 

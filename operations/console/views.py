@@ -3,13 +3,18 @@ send it, read the answer (explained when it is an error), and the history."""
 
 from __future__ import annotations
 
+import functools
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_POST
 
 from erpspecs import Api, OperationSpec, skeleton, specs
 from portal import form_tokens
@@ -22,11 +27,12 @@ from tenants.models import Tenant, TenantStatus
 from .. import selectors
 from ..forms import TenantSearchForm
 from . import policy
+from .answers import next_page
 from .errors import reading_of
 from .forms import OperationForm
 from .history import history, recent_for
 from .models import ConsoleCall
-from .paths import curl, query_string
+from .paths import curl, fill_path, full_path
 from .services import console_send
 
 TEMPLATE = "operations/console/console.html"
@@ -66,22 +72,46 @@ def jobs_url(tenant: Tenant) -> str | None:
 
 
 def _curl_of(op: OperationSpec, tenant: Tenant, inputs: dict[str, str]) -> str:
-    path = op.path
-    for parameter in op.of("path"):
-        path = path.replace("{" + parameter.name + "}", inputs.get(f"path__{parameter.name}", ""))
-    query = {
-        p.name: inputs[f"query__{p.name}"] for p in op.of("query") if inputs.get(f"query__{p.name}")
-    }
-    text = query_string(query)
+    """ "Copy as curl" of the form's values (a path value left out stays a ``{placeholder}``)."""
+    values = {p.name: inputs.get(f"path__{p.name}", "") for p in op.of("path")}
+    path = fill_path(op.path, values, keep_missing=True)
+    query = {p.name: inputs.get(f"query__{p.name}") for p in op.of("query")}
     return curl(
         method=op.method,
         base_url=base_url(op),
-        path=f"{path}?{text}" if text else path,
+        path=full_path(path, query),
         if_match=inputs.get("header__If-Match"),
         background=inputs.get("header__erp-api-background"),
         body=inputs.get("body") or None,
         company_id=tenant.company_id,
     )
+
+
+def _render_operations(query: str) -> str:
+    all_specs = specs()
+    found = all_specs.search(query)
+    return render_to_string(
+        "operations/console/_operations.html",
+        {
+            "query": query,
+            "groups": all_specs.groups(found),
+            "found": len(found),
+            "total": len(all_specs.operations),
+        },
+    )
+
+
+@functools.cache
+def _all_operations() -> str:
+    return _render_operations("")
+
+
+def operations_html(query: str) -> str:
+    """The operation list; the unsearched one (a few hundred links) is rendered once per
+    process, since it is the same for every tenant and person."""
+    if query or settings.DEBUG:
+        return _render_operations(query)
+    return _all_operations()
 
 
 @require_GET
@@ -143,9 +173,12 @@ def _workbench(
         "form_token": token,
         "history": history(tenant=tenant, user=request.user if mine else None),
         "mine": mine,
+        # Only the full page shows the list; an htmx partial never renders it.
+        "operations_html": mark_safe(operations_html(extra.get("query", ""))),  # noqa: S308 - our template's output
         "may_write": policy.may_write(request.user),
         "base_url": base_url(op) if op else "",
         "example": skeleton(op.key) if op is not None and op.body_schema is not None else "",
+        "page_url": reverse("operations:console", args=[tenant.pk]),
         **extra,
     }
 
@@ -154,25 +187,14 @@ def _workbench(
 def console(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     _require_use(request)
     tenant = _tenant(pk)
-    all_specs = specs()
-    query = request.GET.get("q", "")[:200]
-    found = all_specs.search(query)
-    op = all_specs.get(request.GET.get("op", ""))
+    query = request.GET.get("q", "")[:200].strip()
+    op = specs().get(request.GET.get("op", ""))
     form = (
         OperationForm(op, initial=_initial(request, op, tenant), company=_company(tenant))
         if op
         else None
     )
-    context = _workbench(request, tenant, op, form)
-    context.update(
-        {
-            "query": query,
-            "groups": all_specs.groups(found),
-            "found": len(found),
-            "total": len(all_specs.operations),
-            "page_url": reverse("operations:console", args=[tenant.pk]),
-        }
-    )
+    context = _workbench(request, tenant, op, form, query=query)
     partial = "operations" if request.GET.get("part") == "operations" else "workbench"
     return render(request, page_or_partial(request, TEMPLATE, partial), context)
 
@@ -221,6 +243,9 @@ def console_send_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 else None,
                 "next_inputs": _next(op, form, sent),
                 "jobs_url": jobs_url(tenant),
+                "reread_url": _reread_url(op, tenant, form.request_to_send.inputs)
+                if sent.answer is not None and sent.answer.status == 412
+                else None,
                 "curl": _curl_of(op, tenant, form.request_to_send.inputs),
             }
     context = _workbench(request, tenant, op, form, **extra)
@@ -229,16 +254,23 @@ def console_send_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, page_or_partial(request, TEMPLATE, "workbench"), context, status=status)
 
 
-def _next(op: OperationSpec, form: OperationForm, sent) -> dict | None:
-    from .answers import next_page
+def _reread_url(op: OperationSpec, tenant: Tenant, inputs: dict[str, str]) -> str | None:
+    """The console's GET of the document a 412 refused to change, its path filled in."""
+    read = specs().read_of(op)
+    if read is None:
+        return None
+    query = {"op": read.key, **{k: v for k, v in inputs.items() if k.startswith("path__")}}
+    return f"{reverse('operations:console', args=[tenant.pk])}?{urlencode(query)}"
 
+
+def _next(op: OperationSpec, form: OperationForm, sent) -> dict | None:
     if sent.answer is None or op.method != "GET" or form.request_to_send is None:
         return None
     names = {p.name for p in op.of("query")}
     return next_page(names, form.request_to_send.inputs, sent.answer)
 
 
-@require_http_methods(["GET"])
+@require_GET
 def console_curl(request: HtmxHttpRequest, pk: int, call_pk: int) -> HttpResponse:
     """ "Copy as curl" for a call in the history: a placeholder where the token goes."""
     _require_use(request)

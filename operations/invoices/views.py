@@ -19,7 +19,7 @@ from portal.htmx import HtmxHttpRequest, page_or_partial, query_without
 from portal.roles import OPERATE, VIEW
 
 from ..conflicts import diff, snapshot
-from ..documents import checked, tenant_and_readiness, tenant_rows
+from ..documents import checked, form_scope, tenant_and_readiness, tenant_rows
 from ..erp import StaffClient
 from ..forms import TenantSearchForm
 from ..jobs import selectors as job_selectors
@@ -27,7 +27,15 @@ from ..jobs.actions import ACTIONS
 from ..jobs.services import Upload, job_queue
 from ..refresh import Kind
 from . import attachments, ledger, rules, selectors, services
-from .forms import EDIT_FIELDS, ActionForm, AttachForm, EditForm, InvoiceFilterForm, page_number
+from .forms import (
+    EDIT_FIELDS,
+    ActionForm,
+    AttachForm,
+    EditForm,
+    InvoiceFilterForm,
+    PrebookForm,
+    page_number,
+)
 
 EDIT_LABELS = (
     ("description", "Description"),
@@ -92,7 +100,9 @@ def _action_forms(request, tenant, invoice, offered: list[str]) -> dict[str, Act
     for operation in offered:
         initial = {
             "token": form_tokens.issue(
-                user=request.user, kind=f"invoice:{operation}", scope=_scope(tenant, invoice)
+                user=request.user,
+                kind=f"invoice:{operation}",
+                scope=form_scope(tenant.pk, invoice.document_type, invoice.number),
             ),
             "etag": invoice.etag,
             "seen_status": invoice.status or "",
@@ -103,12 +113,6 @@ def _action_forms(request, tenant, invoice, offered: list[str]) -> dict[str, Act
         else:
             forms[operation] = ActionForm(initial=initial)
     return forms
-
-
-def _scope(tenant, invoice_or_type, number: str | None = None) -> str:
-    if number is None:
-        invoice_or_type, number = invoice_or_type.document_type, invoice_or_type.number
-    return f"{tenant.pk}:{invoice_or_type}:{number}"
 
 
 def _ledger(tenant):
@@ -154,8 +158,7 @@ def invoice_detail(
                 "jobs": job_selectors.jobs_on(tenant, Kind.SUPPLIER_INVOICE, number)[:10],
             }
         )
-    status = 200 if invoice is not None else 502 if read.error else 404
-    return render(request, "operations/invoices/detail.html", context, status=status)
+    return render(request, "operations/invoices/detail.html", context, status=read.status)
 
 
 @require_POST
@@ -171,8 +174,6 @@ def invoice_action(
     if not ready.ready:
         return _not_ready(request, tenant, ready, f"{document_type} {number}")
     if operation == "prebook":
-        from .forms import PrebookForm
-
         try:
             accounts, subaccounts = _ledger(tenant)
         except ErpError as error:
@@ -196,7 +197,7 @@ def invoice_action(
                 form.cleaned_data["token"],
                 user=request.user,
                 kind=f"invoice:{operation}",
-                scope=_scope(tenant, document_type, number),
+                scope=form_scope(tenant.pk, document_type, number),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -256,7 +257,9 @@ def _edit_form(request, tenant, document_type, number, invoice, values=None) -> 
         initial={
             **(values if values is not None else opened),
             "token": form_tokens.issue(
-                user=request.user, kind="invoice:edit", scope=_scope(tenant, document_type, number)
+                user=request.user,
+                kind="invoice:edit",
+                scope=form_scope(tenant.pk, document_type, number),
             ),
             "etag": invoice.etag,
             "opened": snapshot.seal(opened),
@@ -279,7 +282,10 @@ def invoice_edit(
         read = selectors.invoice(tenant, document_type, number)
         if read.result is None:
             return render(
-                request, "operations/invoices/detail.html", {**context, "read": read}, status=502
+                request,
+                "operations/invoices/detail.html",
+                {**context, "read": read},
+                status=read.status,
             )
         form = _edit_form(request, tenant, document_type, number, read.result)
         return render(
@@ -294,7 +300,7 @@ def invoice_edit(
                 form.cleaned_data["token"],
                 user=request.user,
                 kind="invoice:edit",
-                scope=_scope(tenant, document_type, number),
+                scope=form_scope(tenant.pk, document_type, number),
             )
             opened = snapshot.unseal(form.cleaned_data["opened"])
         except ValidationError as error:

@@ -17,7 +17,7 @@ from typing import Any
 from webhooks.handlers import Event, Source, register
 
 from ..refresh import Kind, refresher
-from . import services
+from . import notifications, services
 from .actions import CORRELATION_HEADER
 from .models import BackgroundJob, JobOutcome
 
@@ -43,7 +43,7 @@ def _status_code(payload: Any) -> int | None:
 
 def _handle(event: Event, *, trusted: bool) -> str:
     payload = event.payload
-    return services.job_notified(
+    return notifications.job_notified(
         correlation_id=event.headers.get(CORRELATION_HEADER),
         request_id=_field(payload, "id", "Id"),
         state_location=_field(payload, "stateLocation", "StateLocation", "resourceUri"),

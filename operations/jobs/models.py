@@ -132,6 +132,19 @@ class BackgroundJob(models.Model):
         return self.outcome != JobOutcome.PENDING
 
     @property
+    def created_reference(self) -> str:
+        """The number of a document the action created (reverse, correct), from its response."""
+        import json
+
+        try:
+            data = json.loads(self.response_content or "null")
+        except ValueError:
+            return ""
+        if not isinstance(data, dict):
+            return ""
+        return str(data.get("referenceNumber") or data.get("refNbr") or "")
+
+    @property
     def action_label(self) -> str:
         from .actions import ACTIONS
 
@@ -176,7 +189,7 @@ class JobEvent(models.Model):
 
 
 class JobFile(models.Model):
-    """The file an attachment job uploads, kept until the job has sent it."""
+    """The file an attachment job uploads; its bytes are dropped when the job ends."""
 
     job = models.OneToOneField(BackgroundJob, on_delete=models.CASCADE, related_name="file")
     name = models.CharField(max_length=255)

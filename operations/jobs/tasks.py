@@ -12,7 +12,7 @@ from django.conf import settings
 
 from usage.deferral import DeferredOnHold
 
-from . import services
+from . import progress, services
 
 OPTIONS = {"ignore_result": True, "acks_late": True, "reject_on_worker_lost": True}
 
@@ -38,7 +38,7 @@ def send(self, job_pk: int) -> str:
 
 @shared_task(name="operations.jobs.advance", base=DeferredOnHold, bind=True, **OPTIONS)
 def advance(self, job_pk: int, due: str | None = None) -> str:
-    return services.job_advance(job_pk, due)
+    return progress.job_advance(job_pk, due)
 
 
 @shared_task(name="operations.jobs.sweep", **OPTIONS)

@@ -8,8 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    initial = True
-
     dependencies = [
         ("operations", "0001_initial"),
         ("tenants", "0002_hourly_limit_default_from_settings"),

@@ -3,8 +3,6 @@ release, on the version the page showed, through the Background API."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -13,16 +11,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from erpclient import ErpError
 from portal import form_tokens
 from portal.htmx import HtmxHttpRequest, page_or_partial, query_without
 from portal.roles import OPERATE, VIEW
 
-from ..documents import checked, tenant_and_readiness, tenant_rows
-from ..erp import StaffClient
+from ..documents import checked, form_scope, tenant_and_readiness, tenant_rows
 from ..forms import TenantSearchForm
 from ..invoices.forms import ActionForm, page_number
-from ..invoices.selectors import PAGE_SIZE, Read, erp_error
+from ..invoices.selectors import PAGE_SIZE, read_erp
 from ..jobs import selectors as job_selectors
 from ..jobs.services import job_queue
 from ..refresh import Kind
@@ -40,15 +36,6 @@ class PaymentFilterForm(forms.Form):
         required=False,
         choices=[("", "Any type"), *[(t, t) for t in rules.PAYMENT_TYPES]],
     )
-
-
-def _read(tenant, fetch) -> Read:
-    with StaffClient(tenant) as erp:
-        try:
-            result = fetch(erp.client)
-        except ErpError as error:
-            return Read(None, erp_error(tenant, error), erp.cost(), datetime.now(UTC))
-        return Read(result, None, erp.cost(), datetime.now(UTC))
 
 
 def _not_ready(request, tenant, ready, title):
@@ -89,7 +76,7 @@ def tenant_payments(request: HtmxHttpRequest, tenant_pk: int) -> HttpResponse:
     if not form.is_bound or form.is_valid():
         data = form.cleaned_data if form.is_bound else {}
         filters = {key: value for key, value in data.items() if value}
-        read = _read(
+        read = read_erp(
             tenant,
             lambda client: client.supplier_payments.page(
                 page_number=number, page_size=PAGE_SIZE, **filters
@@ -108,10 +95,6 @@ def tenant_payments(request: HtmxHttpRequest, tenant_pk: int) -> HttpResponse:
     )
 
 
-def _scope(tenant, payment_type: str, number: str) -> str:
-    return f"{tenant.pk}:{payment_type}:{number}"
-
-
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def payment_detail(
@@ -122,7 +105,7 @@ def payment_detail(
     number = checked(number)
     if not ready.ready:
         return _not_ready(request, tenant, ready, f"{payment_type} {number}")
-    read = _read(tenant, lambda client: client.supplier_payments.get(number, payment_type))
+    read = read_erp(tenant, lambda client: client.supplier_payments.get(number, payment_type))
     payment = read.result
     context = {
         "tenant": tenant,
@@ -139,7 +122,7 @@ def payment_detail(
                     "token": form_tokens.issue(
                         user=request.user,
                         kind="payment:release",
-                        scope=_scope(tenant, payment_type, number),
+                        scope=form_scope(tenant.pk, payment_type, number),
                     ),
                     "etag": payment.etag,
                     "seen_status": payment.status or "",
@@ -152,8 +135,7 @@ def payment_detail(
                 "jobs": job_selectors.jobs_on(tenant, Kind.SUPPLIER_PAYMENT, number)[:10],
             }
         )
-    status = 200 if payment is not None else 502 if read.error else 404
-    return render(request, "operations/payments/detail.html", context, status=status)
+    return render(request, "operations/payments/detail.html", context, status=read.status)
 
 
 @require_POST
@@ -174,7 +156,7 @@ def payment_release(
                 form.cleaned_data["token"],
                 user=request.user,
                 kind="payment:release",
-                scope=_scope(tenant, payment_type, number),
+                scope=form_scope(tenant.pk, payment_type, number),
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -96,6 +96,17 @@ def test_an_operator_gets_supplier_invoices_modified_since_a_time_and_sees_the_b
     assert "Bearer $VISMA_ACCESS_TOKEN" in curl
     page.get_by_role("link", name="Mine").click()
     expect(page.locator(".console-history")).to_contain_text(operator.email)
+    page.get_by_role("link", name="Everyone's calls").click()
+    expect(page.locator(".console-history")).to_contain_text("pageNumber=2")
+    page.get_by_text("What the spec says").click()
+    expect(page.locator("pre.spec-text")).to_be_visible()
+    page.get_by_role("button", name="Send GET").click()
+    _answer(page).get_by_text("Headers", exact=True).click()
+    expect(_answer(page).locator("table.headers")).to_contain_text("x-ratelimit-remaining")
+    _answer(page).get_by_text("Copy as curl", exact=True).click()
+    expect(_answer(page).locator("pre.curl")).to_contain_text("$VISMA_ACCESS_TOKEN")
+    page.get_by_role("link", name="The tenant's page").click()
+    expect(page).to_have_url(re.compile(rf"/tenants/{tenant.pk}/$"))
 
     token = get_token_store().get(tenant_erp.token_keys(tenant)[0])
     assert token is not None, "the console's calls used the tenant's token"
@@ -141,6 +152,11 @@ def test_an_admins_put_with_a_stale_if_match_shows_412_explained(
     answer = _answer(page)
     expect(answer).to_contain_text("412 Precondition Failed")
     expect(answer.locator(".erp-error")).to_contain_text("Nothing was overwritten")
+    answer.get_by_role("link", name="Read the current version").click()
+    expect(page.get_by_label("invoiceNumber", exact=True)).to_have_value(number)
+    page.get_by_role("button", name="Send GET").click()
+    current = _answer(page).locator("code.etag").inner_text()
+    assert current and current != etag
 
 
 def test_an_admin_starts_a_v3_order_from_the_schemas_example(

@@ -220,3 +220,50 @@ def test_an_action_on_a_changed_invoice_shows_the_conflict_and_confirms_again(
     expect(page.get_by_text("The document is now Balanced.")).to_be_visible()
     page.get_by_role("button", name="Confirm again: release on the latest version").click()
     _expect_job(page, "finished, verified: Open")
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "verified"),
+    [
+        ("Void", "Balanced", "finished, verified: Voided"),
+        ("Send to approval", "Balanced", "finished, verified: Balanced"),
+        ("Reverse", "Open", "finished, verified: Open"),
+        ("Correct", "Open", "finished, verified: Closed"),
+    ],
+)
+def test_the_other_actions(
+    sign_in, page, live_server, operator, tenant, worker, action, status, verified
+):
+    sign_in(operator)
+    number = _open_first_invoice(page, live_server, tenant, status=status)
+    page.get_by_text(f"{action}…").click()
+    page.get_by_role("button", name=f"Confirm: {action.lower()} Invoice {number}").click()
+    _expect_job(page, verified)
+    if action == "Send to approval":
+        expect(page.locator("dl.details")).to_contain_text("approval SentToApproval")
+    if action in ("Reverse", "Correct"):
+        expect(page.get_by_test_id("created-reference")).to_contain_text("1002")
+
+
+def test_check_now_on_a_job_no_worker_has_taken(
+    sign_in, page, live_server, operator, tenant, settings
+):
+    settings.OPERATIONS_JOBS_QUEUE = f"nobody-listens-{uuid.uuid4().hex[:8]}"
+    sign_in(operator)
+    page.goto(f"{live_server.url}/operations/invoices/")
+    page.get_by_role("searchbox").fill(tenant.name)
+    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("row", name=tenant.display_name).get_by_role("link", name="Open").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Supplier invoices of {tenant.display_name}"
+    )
+    number = _open_first_invoice(page, live_server, tenant)
+    page.get_by_text("Release…").click()
+    page.get_by_role("button", name=f"Confirm: release Invoice {number}").click()
+    _expect_job(page, "queued")
+    page.get_by_role("button", name="Check now").click()
+    expect(page.get_by_text("The job's next step runs now")).to_be_visible()
+    page.get_by_role("link", name=f"Jobs of {tenant.display_name}").click()
+    expect(page.get_by_role("table", name="Background jobs")).to_contain_text("queued")
+    page.get_by_role("link", name="Every tenant's jobs").click()
+    expect(page.get_by_role("table", name="Background jobs")).to_contain_text(tenant.display_name)

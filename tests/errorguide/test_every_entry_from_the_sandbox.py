@@ -191,6 +191,10 @@ def _erp_unavailable(sandbox, erp):
     return _raised(lambda: erp(max_retries=0).context.get())
 
 
+def _not_found(sandbox, erp):
+    return _raised(lambda: erp().supplier_invoices.get("NO-SUCH-INVOICE"))
+
+
 def _validation_failed(sandbox, erp):
     # A date filter without its condition: a Financials 400 with no text the guide recognises.
     path = "/v1/supplierInvoice"
@@ -235,6 +239,7 @@ RECIPES: dict[str, Callable[..., errors.ErpError]] = {
     "background_content_missing": _background_content_missing,
     "background_content_gone": _background_content_gone,
     "erp_unavailable": _erp_unavailable,
+    "not_found": _not_found,
     "validation_failed": _validation_failed,
     "unknown": _unknown,
     **{key: _v3(key.removeprefix("v3:")) for key in CATALOGUE if key.startswith("v3:")},

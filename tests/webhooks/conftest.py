@@ -15,6 +15,16 @@ KEY = "sub-key-0123456789abcdef"
 TENANT = "5d1f3b0a-8c2e-4f6a-9b71-2e4c6a8d0f11"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_key_cache():
+    """Each test reads its own keys (a flush between tests sends no signal)."""
+    from webhooks.keys import forget_keys
+
+    forget_keys()
+    yield
+    forget_keys()
+
+
 @pytest.fixture
 def subscription(db):
     from webhooks.models import SigningKey, Subscription
@@ -83,10 +93,10 @@ def _empty_broker_after():
     yield
     import contextlib
 
-    from portal.celery import app
+    from tests.conftest import purge_broker
 
     with contextlib.suppress(Exception):  # no broker reachable: nothing was queued either
-        app.control.purge()
+        purge_broker()
 
 
 @pytest.fixture

@@ -190,3 +190,32 @@ def test_retention_deletes_old_deliveries_only(subscription, post_signed, settin
     )
     assert services.deliveries_prune() == 1
     assert InboundDelivery.objects.count() == 1
+
+
+def test_a_broker_that_refuses_the_task_still_answers_202_and_the_delivery_is_sent_again(
+    subscription, post_signed, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from webhooks import tasks
+
+    def broker_down(pk):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.process_delivery, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_signed(notification())
+    assert response.status_code == 202
+    delivery = InboundDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.QUEUED
+
+    sent = []
+    monkeypatch.setattr(tasks.process_delivery, "delay", sent.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.deliveries_requeue_stale() == 0  # not stale yet
+    later = timezone.now() + dt.timedelta(seconds=settings.WEBHOOKS_REQUEUE_AFTER_SECONDS + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.deliveries_requeue_stale(now=later) == 1
+    assert sent == [delivery.pk]

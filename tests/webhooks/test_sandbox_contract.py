@@ -68,7 +68,49 @@ def test_a_sandbox_replay_is_stored_as_a_duplicate(sandbox, subscribed):
 
 
 def test_a_subscription_signing_with_another_key_is_refused(sandbox, subscribed):
-    SigningKey.objects.update(secret="a-different-key-0000000000")
+    for key in SigningKey.objects.all():
+        key.secret = "a-different-key-0000000000"
+        key.save()
     raise_event(sandbox, subscribed, "customer_changed", "10000")
     delivery = InboundDelivery.objects.get()
     assert delivery.status == DeliveryStatus.REJECTED and delivery.response_status == 401
+
+
+def test_a_background_response_reaches_the_inbox_with_its_correlation_headers(
+    sandbox, live_server, transactional_db, erp, advance_sandbox_clock
+):
+    """What the supplier part builds on: BACKGROUND_API_RESPONSE through the dispatcher
+    endpoint, verified, with the ``subscription:name=value`` pairs as headers. A name with an
+    underscore would be dropped by WSGI servers (Django's runserver, gunicorn), so the pair
+    uses hyphens."""
+    from erpclient import Background
+    from tests.erpclient.conftest import demo_client
+
+    subscription = Subscription.objects.create(name="client webhook")
+    SigningKey.objects.create(subscription=subscription, label="k", secret=KEY)
+    client_spec = demo_client(DEMO_TEST_CLIENT)
+    sandbox.control(
+        "POST",
+        "/_sandbox/clients",
+        {
+            "client_id": client_spec["client_id"],
+            "client_secret": client_spec["client_secret"],
+            "type": "test",
+            "webhook_url": f"{live_server.url}/webhooks/in/visma/",
+            "webhook_secret": KEY,
+        },
+    )
+    with erp("healthy") as client:
+        invoice = client.supplier_invoices.page(status="Balanced", page_size=1).items[0]
+        client.supplier_invoices.release(
+            invoice.number,
+            document_type=invoice.document_type,
+            if_match=invoice,
+            background=Background.subscription({"x-portal-job": "job-42"}),
+        )
+    advance_sandbox_clock(5)
+    sandbox.control("POST", "/_sandbox/webhooks/flush")
+    delivery = InboundDelivery.objects.get(event_type="BACKGROUND_API_RESPONSE")
+    assert delivery.verified is True and delivery.status != DeliveryStatus.REJECTED
+    assert delivery.headers.get("x-portal-job") == "job-42"
+    assert delivery.erp_tenant_id == demo_tenant("healthy")["tenant_id"]

@@ -87,3 +87,10 @@ def test_the_dashboard_shows_an_open_alarm(chatty_source, client_for, viewer):
     page = client.get(reverse("dashboard")).content.decode()
     assert "Webhooks silent" in page and "Visma Webhook Dispatcher has sent nothing" in page
     assert SilenceAlarm.objects.count() == 1
+
+
+def test_the_inbox_shows_an_open_alarm(chatty_source, client_for, viewer):
+    chatty_source(dt.timedelta(hours=2))
+    services.silence_check()
+    page = client_for(viewer).get(reverse("webhooks:inbox")).content.decode()
+    assert "silence-alarm" in page and "normally speaks" in page

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from erpspecs import specs
 from operations.console.models import CallState, ConsoleCall
 from portal.models import AuditEvent
 
@@ -65,7 +66,11 @@ def test_the_index_lists_tenants_and_the_console_lists_every_operation(
     page = _page(client, tenant)
     body = page.content.decode()
     assert "SupplierInvoice" in body and "/api/v3/SalesOrders" in body
-    assert page.context["found"] == page.context["total"] > 500
+    total = len(specs().operations)
+    assert total > 500 and f"{total} operations in" in body
+    assert body.count('class="op-list"') == len(specs().groups())
+    # The same list for another tenant (it is rendered once): links are relative to the page.
+    assert 'href="?op=financials.SupplierInvoice_GetAllInvoices"' in body
 
 
 def test_searching_narrows_the_list_as_an_htmx_partial(client_for, operator, tenant):
@@ -113,6 +118,8 @@ def test_a_get_with_a_date_time_condition_shows_the_answer_and_the_budget_left(
     assert answer.remaining is not None and answer.limit == 15000
     body = response.content.decode()
     assert "Budget left" in body and "X-RateLimit-Remaining" in body
+    # Sent without htmx, the answer comes in the whole page, operation list included.
+    assert 'class="op-list"' in body
     call = ConsoleCall.objects.get()
     assert call.state == CallState.ANSWERED and call.status == 200 and call.actor == operator
     assert "lastModifiedDateTimeCondition=%3E%3D" in call.path
@@ -237,6 +244,10 @@ def test_a_put_with_a_stale_if_match_is_412_explained_and_audited(
     reading = response.context["reading"].reading
     assert reading.first.key == "precondition_failed"
     assert "Nothing was overwritten" in response.content.decode()
+    reread = response.context["reread_url"]
+    assert (
+        f"op={GET_ONE}" in reread and f"path__invoiceNumber={invoice['referenceNumber']}" in reread
+    )
     event = AuditEvent.objects.get(action="console.write")
     assert event.actor == admin and event.details["status"] == 412
     assert event.details["method"] == "PUT"
@@ -377,3 +388,9 @@ def test_the_v3_next_page_comes_from_next_page_on_the_same_path(client_for, oper
     second = _send(client, tenant, "salesorders.SalesOrders_GetList_", following)
     assert second.context["answer"].status == 200
     assert second.context["answer"].body["value"] != first.context["answer"].body["value"]
+
+
+def test_the_operations_index_offers_the_console_for_each_tenant(client_for, operator, tenant):
+    page = client_for(operator).get(reverse("operations:index")).content.decode()
+    assert "API console" in page
+    assert reverse("operations:console", args=[tenant.pk]) in page

@@ -216,3 +216,12 @@ def test_a_stale_edit_shows_the_conflict_field_by_field(client_for, operator, te
     with StaffClient(tenant) as erp:
         now = erp.client.supplier_invoices.get(invoice.number, "Invoice")
     assert (now.description, now.supplier_reference) == ("Mine", "THEIRS-1")
+
+
+def test_an_invoice_the_erp_does_not_have_is_a_404_in_words(client_for, viewer, tenant):
+    url = reverse("operations:invoice", args=[tenant.pk, "Invoice", "999999"])
+    response = client_for(viewer).get(url)
+    assert response.status_code == 404
+    assert "What the ERP answered" in response.content.decode()
+    bad = reverse("operations:invoice", args=[tenant.pk, "Nonsense", "100012"])
+    assert client_for(viewer).get(bad).status_code == 404

@@ -48,7 +48,7 @@ def posts_to(sandbox, suffix: str) -> list[dict[str, Any]]:
 
 def run_until_ended(job, advance_clock, *, steps: int = 12):
     """Run the job's next step until it ends, moving the sandbox's clock past each pause."""
-    from operations.jobs import services
+    from operations.jobs import progress
     from operations.jobs.models import BackgroundJob
 
     for _ in range(steps):
@@ -56,7 +56,7 @@ def run_until_ended(job, advance_clock, *, steps: int = 12):
         if job.ended:
             return job
         advance_clock(2)
-        services.job_advance(job.pk)
+        progress.job_advance(job.pk)
     job = BackgroundJob.objects.get(pk=job.pk)
     assert job.ended, f"job still {job.status} after {steps} steps"
     return job

@@ -60,7 +60,7 @@ def test_killed_between_sent_and_accepted(setup, erp_settings, settings):
     erp_settings.control(
         "POST",
         "/_sandbox/faults/lost-answer",
-        {"method": "POST", "path": path, "mode": "timeout", "hold_seconds": 120},
+        {"method": "POST", "path": path, "mode": "timeout", "hold_seconds": 30},
     )
     with _worker(settings, erp_settings) as worker:
         job = queue(tenant, invoice)
@@ -94,7 +94,7 @@ def test_killed_between_finished_and_verified(setup, erp_settings, settings):
             "method": "GET",
             "path": f"/v1/supplierInvoice/Invoice/{invoice.number}",
             "mode": "timeout",
-            "hold_seconds": 120,
+            "hold_seconds": 30,
         },
     )
     with _worker(settings, erp_settings) as worker:

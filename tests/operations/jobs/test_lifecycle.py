@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from operations.jobs import services
+from operations.jobs import progress, services
 from operations.jobs.handlers import on_background_response, on_background_url_callback
 from operations.jobs.models import BackgroundJob, FinishedBy, JobOutcome, JobStatus, Step
 from portal.models import AuditEvent
@@ -73,7 +73,7 @@ def test_a_signed_notification_finishes_with_three_erp_calls(
     job.refresh_from_db()
     payload = {"id": job.erp_request_id, "statusCode": 200, "stateLocation": job.state_location}
     assert on_background_response(_event(job, payload)) == f"job {job.pk} notified"
-    services.job_advance(job.pk)
+    progress.job_advance(job.pk)
     job.refresh_from_db()
     assert job.finished_by == FinishedBy.WEBHOOK and job.notified_at
     assert job.outcome == JobOutcome.VERIFIED and job.verified_status == "Open"
@@ -116,7 +116,7 @@ def test_an_unsigned_url_callback_is_confirmed_by_a_get_of_the_state(
     on_background_url_callback(_event(job, payload, source=Source.BACKGROUND_URL, headers={}))
     job.refresh_from_db()
     assert job.status == JobStatus.ACCEPTED, "an unsigned claim finishes nothing"
-    services.job_advance(job.pk)
+    progress.job_advance(job.pk)
     job.refresh_from_db()
     assert job.status in (JobStatus.ACCEPTED, JobStatus.RUNNING) and job.polls == 1
     job = run_until_ended(job, advance_sandbox_clock)
@@ -213,10 +213,10 @@ def test_polling_stops_at_the_erps_retention(tenant, erp_settings):
     job = queue(tenant, invoice)
     services.job_send(job.pk)
     BackgroundJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert services.job_advance(job.pk) == "expired"
+    assert progress.job_advance(job.pk) == "expired"
     job.refresh_from_db()
     assert job.outcome == JobOutcome.EXPIRED and job.ended
-    assert services.job_advance(job.pk) == "ended"
+    assert progress.job_advance(job.pk) == "ended"
 
 
 def test_an_invoice_event_brings_its_open_jobs_forward(tenant, erp_settings):
@@ -238,13 +238,15 @@ def test_a_superseded_schedule_does_nothing(tenant, erp_settings):
     invoice = find_invoice(tenant, "Balanced")
     job = queue(tenant, invoice)
     services.job_send(job.pk)
-    assert services.job_advance(job.pk, due="2000-01-01T00:00:00+00:00") == "superseded"
+    assert progress.job_advance(job.pk, due="2000-01-01T00:00:00+00:00") == "superseded"
     assert BackgroundJob.objects.get(pk=job.pk).polls == 0
 
 
 def test_a_read_the_erp_does_not_answer_is_tried_again_later(
     tenant, erp_settings, advance_sandbox_clock
 ):
+    from django.utils import timezone
+
     invoice = find_invoice(tenant, "Balanced")
     job = queue(tenant, invoice)
     services.job_send(job.pk)
@@ -252,20 +254,125 @@ def test_a_read_the_erp_does_not_answer_is_tried_again_later(
     erp_settings.control(
         "POST", "/_sandbox/faults", {"tenant_id": tenant.tenant_id, "error_rate": 1.0}
     )
-    assert services.job_advance(job.pk) == "retry"
+    assert progress.job_advance(job.pk) == "retry"
     job.refresh_from_db()
     assert job.status == JobStatus.ACCEPTED and job.next_check_at and job.last_error
     assert "did not answer" in job.events.last().detail
     erp_settings.control("POST", "/_sandbox/faults", {"tenant_id": tenant.tenant_id})
     # The same read failed twice (the client retried it once): the ERP would throttle a third
     # within 5 minutes, so the step goes back to the broker with a countdown instead.
-    from erpclient import RepeatedRequestRefused
     from tenants import erp
 
-    with pytest.raises(RepeatedRequestRefused):
-        services.job_advance(job.pk)
+    assert progress.job_advance(job.pk) == "held"
+    job.refresh_from_db()
+    assert job.events.last().step == Step.HELD
+    assert (job.next_check_at - timezone.now()).total_seconds() > 200
     erp.reset_process_state()  # five minutes later, here and in the ERP:
     advance_sandbox_clock(301)
     job = run_until_ended(job, advance_sandbox_clock)
     assert job.outcome == JobOutcome.VERIFIED
     assert len(posts_to(erp_settings, f"/{invoice.number}/action/release")) == 1
+
+
+def test_an_ended_attachment_job_keeps_the_name_and_drops_the_bytes(
+    tenant, erp_settings, advance_sandbox_clock
+):
+    from operations.jobs.services import Upload
+
+    invoice = find_invoice(tenant, "Balanced")
+    job = queue(
+        tenant,
+        invoice,
+        operation="attach",
+        payload={"line_number": 1},
+        upload=Upload("note.pdf", "application/pdf", b"%PDF-1.4 note"),
+    )
+    services.job_send(job.pk)
+    job = run_until_ended(job, advance_sandbox_clock)
+    assert job.outcome == JobOutcome.VERIFIED
+    assert (job.file.name, job.file.size, bytes(job.file.content)) == ("note.pdf", 13, b"")
+    from operations.erp import StaffClient
+
+    with StaffClient(tenant) as erp:
+        line = erp.client.supplier_invoices.get(invoice.number, "Invoice").invoice_lines[0]
+    assert [(a.name, a.revision) for a in line.attachments] == [("note.pdf", 1)]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [None, [], "x" * 100_000, {"statusCode": "not a number", "id": ["nested"]}, {"id": "a" * 5000}],
+)
+def test_a_malformed_notification_moves_nothing(tenant, erp_settings, payload):
+    invoice = find_invoice(tenant, "Balanced")
+    job = queue(tenant, invoice)
+    services.job_send(job.pk)
+    event = Event(
+        delivery_id=4,
+        source=Source.BACKGROUND_URL,
+        event_type="",
+        erp_tenant_id="",
+        notification_id="n-4",
+        headers={},
+        payload=payload,
+    )
+    assert on_background_url_callback(event) == "no job matches"
+    job.refresh_from_db()
+    assert job.status == JobStatus.ACCEPTED and job.notified_at is None
+
+
+def test_the_sandboxs_signed_notification_finishes_the_job(
+    tenant, erp_settings, advance_sandbox_clock
+):
+    """Over the wire: the sandbox signs BACKGROUND_API_RESPONSE with the client's key and sends
+    our correlation pair back as a header; verified as the inbox does, it finishes the job."""
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    from erpsim.world import DEMO_CLIENTS
+
+    from .receiver import receiver
+
+    client = next(c for c in DEMO_CLIENTS if c["client_id"] == tenant.api_client.client_id)
+    key = "test-signing-key"
+    with receiver() as (url, deliveries):
+        erp_settings.control(
+            "POST",
+            "/_sandbox/clients",
+            {
+                "client_id": client["client_id"],
+                "client_secret": client["client_secret"],
+                "type": client["type"],
+                "webhook_url": url,
+                "webhook_secret": key,
+            },
+        )
+        invoice = find_invoice(tenant, "Balanced")
+        job = queue(tenant, invoice)
+        services.job_send(job.pk)
+        advance_sandbox_clock(2)  # the ERP runs it and notifies before answering
+        erp_settings.control("POST", "/_sandbox/webhooks/flush")
+    assert len(deliveries) == 1
+    headers, raw = deliveries[0]
+    signature = base64.b64encode(hmac.new(key.encode(), raw, hashlib.sha256).digest()).decode()
+    assert hmac.compare_digest(headers["x-vwd-signature-v1"], signature)
+    assert headers["x-job-id"] == str(job.correlation_id)
+    event = Event(
+        delivery_id=9,
+        source=Source.VISMA,
+        event_type=headers["x-vwd-event-id"],
+        erp_tenant_id=headers["x-vwd-tenant-id"],
+        notification_id=headers["x-vwd-notification-id"],
+        headers=headers,
+        payload=json.loads(raw),
+    )
+    assert on_background_response(event) == f"job {job.pk} notified"
+    progress.job_advance(job.pk)
+    job.refresh_from_db()
+    assert (job.finished_by, job.outcome, job.verified_status) == (
+        FinishedBy.WEBHOOK,
+        JobOutcome.VERIFIED,
+        "Open",
+    )
+    assert job.erp_calls == 3

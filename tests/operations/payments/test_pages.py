@@ -55,3 +55,35 @@ def test_a_held_payment_offers_no_release(client_for, operator, tenant):
 def test_viewer_cannot_release(client_for, viewer, tenant):
     url = reverse("operations:payment_release", args=[tenant.pk, "Payment", "300001"])
     assert client_for(viewer).post(url, {}).status_code == 403
+
+
+def test_a_payment_changed_before_its_release_ran_gets_the_conflict_view(
+    client_for, operator, tenant, erp_settings, advance_sandbox_clock
+):
+    from operations.erp import StaffClient
+    from operations.jobs.services import job_queue
+
+    with StaffClient(tenant) as erp:
+        payment = erp.client.supplier_payments.get("300002", "Payment")
+    job, _ = job_queue(
+        actor=operator,
+        tenant=tenant,
+        operation="payment_release",
+        document_type="Payment",
+        document_number="300002",
+        if_match=payment.etag,
+        seen={"status": payment.status},
+    )
+    services.job_send(job.pk)
+    erp_settings.control(
+        "POST",
+        f"/_sandbox/tenants/{tenant.tenant_id}/supplier-payments/Payment/300002/touch",
+        {"description": "Changed in the ERP"},
+    )
+    job = run_until_ended(job, advance_sandbox_clock)
+    assert job.outcome == JobOutcome.CONFLICT
+    html = client_for(operator).get(reverse("operations:job_conflict", args=[job.pk]))
+    body = html.content.decode()
+    assert 'data-field="version"' in body and 'data-field="approval_status"' not in body
+    assert "Confirm again: release on the latest version" in body
+    assert reverse("operations:payment_release", args=[tenant.pk, "Payment", "300002"]) in body
