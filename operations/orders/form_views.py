@@ -222,8 +222,13 @@ def _default_label(default: str, source: str) -> str:
     return ""
 
 
+def token_scope(tenant: Tenant) -> str:
+    """A new order form's token is good for its tenant only (there is no document yet)."""
+    return str(tenant.pk)
+
+
 def _new_token(request, tenant: Tenant) -> str:
-    return form_tokens.issue(user=request.user, kind=KIND, scope=str(tenant.pk))
+    return form_tokens.issue(user=request.user, kind=KIND, scope=token_scope(tenant))
 
 
 @require_http_methods(["GET", "POST"])
@@ -421,7 +426,9 @@ def _submit(request, page: _Page, action: str) -> HttpResponse:
     data = request.POST
     token_value = data.get("token", "")
     try:
-        token = form_tokens.read(token_value, user=request.user, kind=KIND, scope=str(tenant.pk))
+        token = form_tokens.read(
+            token_value, user=request.user, kind=KIND, scope=token_scope(tenant)
+        )
     except ValidationError as error:
         header_form, line_forms = page.bound(data)
         return page.render(
