@@ -12,6 +12,11 @@ Scenarios (all when none is named):
 - ``usage_dashboard`` (PostgreSQL only): 5,000 metered companies with 30 days of hourly rollups,
   the usage dashboard and its htmx refresh against the same page for 50 companies (see
   ``bench/pages_usage.py``). Goal: under 200 ms with the same query count.
+- ``api_console``: the API console's operation list (all 517 operations of both specs, and a
+  search as an htmx partial) and the form of the largest operations, against the same page
+  listing none (see ``bench/pages_console.py``). Goal: under 100 ms.
+- ``order_form``: the sales order form's htmx round trips with 1, 50 and 200 lines (see
+  ``bench/pages_orders.py``). Goal: under 100 ms at 50 lines, a query count flat in the lines.
 
 Adding a scenario: write ``def my_page(bench: Bench) -> None`` that seeds what it needs (once;
 check before creating) and calls ``bench.measure(...)``, then add it to ``SCENARIOS``.
@@ -33,6 +38,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from bench.pages_console import api_console
+from bench.pages_orders import order_form
 from bench.pages_usage import usage_dashboard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -181,6 +188,8 @@ def tenants_list(bench: Bench) -> None:
 SCENARIOS: dict[str, Callable[[Bench], None]] = {
     "tenants_list": tenants_list,
     "usage_dashboard": usage_dashboard,
+    "api_console": api_console,
+    "order_form": order_form,
 }
 
 

@@ -79,6 +79,7 @@ from .models import (
     SalesOrder,
     SalesOrderSummary,
     SupplierInvoice,
+    SupplierPayment,
     WriteResult,
 )
 from .pagination import PageData
@@ -186,6 +187,7 @@ __all__ = [
     "ServerError",
     "Service",
     "SupplierInvoice",
+    "SupplierPayment",
     "Token",
     "TokenError",
     "TokenRefusal",

@@ -158,20 +158,24 @@ class SandboxApp:
             if fault in ("error", "reset"):
                 raise ApiError(refusals.server_error(call))
             access.check(call)
+            armed = sandbox.armed_errors.take(call.method, call.path, call.tenant.tenant_id)
+            if armed is not None:
+                raise ApiError(armed.reply(sandbox.ids.guid(), call.request_id))
             background = background_runner.wants_background(call)
             if background is not None:
                 reply = background_runner.accept(sandbox, call, background)
             else:
                 reply = await self._run_handler(call, handler)
-                lost = sandbox.lost_answers.take(call.method, call.path, call.tenant.tenant_id)
-                if lost is not None:
-                    # The work is done (the order exists); only the answer goes missing.
-                    fault = f"lost_answer_{lost.mode}"
-                    if lost.mode == "reset" and abort_connection(send):
-                        self._record(call, None, fault=fault, latency=latency)
-                        return None
-                    await asyncio.sleep(lost.hold_seconds)
-                    raise ApiError(refusals.gateway_timeout(call))
+            lost = sandbox.lost_answers.take(call.method, call.path, call.tenant.tenant_id)
+            if lost is not None:
+                # The work is done (the order exists, the background operation is queued); only
+                # the answer goes missing.
+                fault = f"lost_answer_{lost.mode}"
+                if lost.mode == "reset" and abort_connection(send):
+                    self._record(call, None, fault=fault, latency=latency)
+                    return None
+                await asyncio.sleep(lost.hold_seconds)
+                raise ApiError(refusals.gateway_timeout(call))
         except ApiError as error:
             reply = error.reply
             if not rate_headers and reply.status != 429:

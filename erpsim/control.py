@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from erpsim.armed_errors import ArmedError, known
 from erpsim.call import Call
 from erpsim.config import RUNTIME_SETTINGS
 from erpsim.control_input import body, refuse, tenant_of, text
@@ -198,6 +199,39 @@ def lose_next_answer(call: Call, app: SandboxApp) -> Reply:
     lost = LostAnswer(method, path.lower().rstrip("/"), tenant_id, mode, float(hold))
     app.sandbox.lost_answers.arm(lost)
     return json_reply(201, lost.as_dict())
+
+
+def armed_errors(call: Call, app: SandboxApp) -> Reply:
+    return json_reply(200, app.sandbox.armed_errors.armed())
+
+
+def arm_error(call: Call, app: SandboxApp) -> Reply:
+    """Arm an error: the next matching ERP request answers with it (see erpsim.armed_errors)."""
+    data = body(call, {"method", "path", "tenant_id", "error", "property", "value"})
+    method = str(data.get("method", "POST")).upper()
+    if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        raise refuse("method must be GET, POST, PUT, PATCH or DELETE.")
+    path = data.get("path", "/api/v3/SalesOrders")
+    if not isinstance(path, str) or not path.startswith("/") or "?" in path:
+        raise refuse("path must be a request path such as /api/v3/SalesOrders (no query).")
+    error = data.get("error")
+    if not isinstance(error, str) or not known(error):
+        raise refuse(
+            "error must be v3:<a code of the spec's x-visma-erp-error-codes>, vat_id_not_found, "
+            "manual_numbering, override_number_series or conflict."
+        )
+    values = {}
+    for name in ("property", "value"):
+        raw = data.get(name, "")
+        if not isinstance(raw, str) or len(raw) > 200:
+            raise refuse(f"{name} must be a text of at most 200 characters.")
+        values[name] = raw
+    tenant_id = data.get("tenant_id")
+    if tenant_id is not None:
+        tenant_id = tenant_of(app, str(tenant_id)).tenant_id.lower()
+    armed = ArmedError(method, path.lower().rstrip("/"), tenant_id, error, **values)
+    app.sandbox.armed_errors.arm(armed)
+    return json_reply(201, armed.as_dict())
 
 
 def set_faults(call: Call, app: SandboxApp) -> Reply:

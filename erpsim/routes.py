@@ -127,6 +127,8 @@ def build_router(options: SandboxOptions | None = None) -> Router:
     router.add(CONTROL, "POST", f"{sb}/faults", control.set_faults)
     router.add(CONTROL, "GET", f"{sb}/faults/lost-answer", control.lost_answers)
     router.add(CONTROL, "POST", f"{sb}/faults/lost-answer", control.lose_next_answer)
+    router.add(CONTROL, "GET", f"{sb}/faults/erp-error", control.armed_errors)
+    router.add(CONTROL, "POST", f"{sb}/faults/erp-error", control.arm_error)
     router.add(CONTROL, "GET", f"{sb}/settings", control.get_settings)
     router.add(CONTROL, "POST", f"{sb}/settings", control.set_settings)
     router.add(CONTROL, "GET", f"{sb}/clock", control.get_clock)

@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from erpsim.armed_errors import ArmedErrors
 from erpsim.background import BackgroundStore
 from erpsim.clock import VirtualClock
 from erpsim.config import RUNTIME_SETTINGS, SandboxOptions
@@ -216,6 +217,7 @@ class Sandbox:
         )
         self.dice = FaultDice(options.seed)
         self.lost_answers = LostAnswers()
+        self.armed_errors = ArmedErrors()
         self.requests = RequestLog(options.request_log_size)
         self.background = BackgroundStore()
         self.webhooks = WebhookLog()
@@ -250,6 +252,7 @@ class Sandbox:
             self.failed_request.reset()
             self.dice.reset()
             self.lost_answers.reset()
+            self.armed_errors.reset()
             self.requests.reset()
             self.background.reset()
             self.webhooks.reset()

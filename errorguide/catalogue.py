@@ -256,6 +256,18 @@ _ENTRIES: tuple[Entry, ...] = (
         ("Reload the document, check its state, and decide whether to try again.",),
     ),
     Entry(
+        "not_found",
+        "The ERP has no such document for this company (404)",
+        "The ERP found nothing at this address for {company}: the number or id is wrong, the "
+        "document type in the path is not the document's, or the document belongs to another "
+        "company (each token sees one company).",
+        Owner.ISV,
+        (
+            "Check the number and the document type (a list call with a filter finds it).",
+            "If the customer says it exists, ask which company it is in.",
+        ),
+    ),
+    Entry(
         "precondition_failed",
         "Someone changed the document since you opened it (412)",
         "The ERP compared the version you saw with the version it holds and they differ: "

@@ -199,6 +199,8 @@ def _by_kind(facts: _Facts, values: dict[str, Any]) -> str:
         if status == 410:
             return "background_content_gone"
         return "background_content_missing" if background.group(1) else "background_state_not_found"
+    if status == 404:
+        return "not_found"
     if status == 409:
         creating_order = (facts.method or "").upper() == "POST" and _SALES_ORDER_CREATE.search(
             facts.path or ""

@@ -5,3 +5,13 @@ class OperationsConfig(AppConfig):
     name = "operations"
     verbose_name = "Operations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Registers the ERP event and automation-action handlers with the webhook inbox.
+        from . import events  # noqa: F401
+
+        # Each part registers its tasks, webhook handlers and refreshers on import.
+        from .jobs import handlers, tasks  # noqa: F401
+
+        # Each part registers what an ERP event refreshes (operations/refresh.py).
+        from .orders import refresh as _orders_refresh  # noqa: F401

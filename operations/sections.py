@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
+from portal.roles import OPERATE, VIEW
+
 from .access import Capability
 
 
@@ -20,6 +22,8 @@ class Section:
     description: str
     index_url_name: str
     tenant_url_name: str | None = None
+    # Who sees the part at all (the part's views check the same permission).
+    permission: str = VIEW
 
     def index_url(self) -> str | None:
         try:
@@ -68,14 +72,27 @@ SECTIONS: tuple[Section, ...] = (
         "operations:tenant_jobs",
     ),
     Section(
+        "Visma.net buttons",
+        None,
+        "Automation actions customers add to Visma.net screens, mapped to a portal action: "
+        "check the tenant, refresh the document, or a note for staff.",
+        "operations:automation",
+    ),
+    Section(
         "API console",
         None,
         "Try any ERP call for a tenant without seeing its token, within its budget, recorded.",
         "operations:console_index",
         "operations:console",
+        permission=OPERATE,
     ),
 )
 
 
-def available() -> list[Section]:
-    return [section for section in SECTIONS if section.index_url() is not None]
+def available(user=None) -> list[Section]:
+    """The parts that exist, and of them those ``user`` (if given) may open."""
+    return [
+        section
+        for section in SECTIONS
+        if section.index_url() is not None and (user is None or user.has_perm(section.permission))
+    ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 
 from .roles import MANAGE_CREDENTIALS, MANAGE_USERS, OPERATE, VIEW, role_of
 
@@ -11,6 +12,7 @@ NAV_SECTIONS = (
     ("Tenants", "tenants:list", VIEW),
     ("Usage", "usage:dashboard", VIEW),
     ("Operations", "operations:index", VIEW),
+    ("Webhooks", "webhooks:inbox", VIEW),
     ("Audit", "audit_log", VIEW),
     ("Admin", "staff_list", MANAGE_USERS),
 )
@@ -42,4 +44,13 @@ def portal(request) -> dict:
         "can_operate": signed_in and user.has_perm(OPERATE),
         "can_manage_credentials": signed_in and user.has_perm(MANAGE_CREDENTIALS),
         "can_manage_users": signed_in and user.has_perm(MANAGE_USERS),
+        "portal_banners": _banners(request) if signed_in else [],
     }
+
+
+def _banners(request) -> list[dict]:
+    """What the apps in PORTAL_BANNERS want on top of every page (an outage at Visma)."""
+    banners: list[dict] = []
+    for dotted in settings.PORTAL_BANNERS:
+        banners.extend(import_string(dotted)(request) or [])
+    return banners

@@ -423,6 +423,9 @@ PORTAL_DEMO_SEEDERS: list[str] = []
 # Callables (dotted paths) taking the request and returning (template name, context) or None;
 # the dashboard shows them in order. Each app appends its own below.
 PORTAL_DASHBOARD_PANELS: list[str] = []
+# Callables (dotted paths) taking the request and returning banners for the top of every page
+# (dicts: text, url, link_text, level); each app appends its own below.
+PORTAL_BANNERS: list[str] = []
 # usage's registries, which other apps append to below: callables (dotted paths) yielding extra
 # Prometheus metric families for /metrics, and handlers of usage's throttling alerts (see
 # usage/alerts.py; usage imports no other app).
@@ -534,5 +537,74 @@ OPERATIONS_TIMEOUT_SECONDS = env.float("OPERATIONS_TIMEOUT_SECONDS", default=10.
 # ERP lookups behind the forms (customers, items, locations, order types, suppliers) are kept this
 # long per tenant; ERP events about the data drop them sooner.
 OPERATIONS_LOOKUP_CACHE_SECONDS = env.int("OPERATIONS_LOOKUP_CACHE_SECONDS", default=300)
+# Background jobs (operations/jobs): how long to wait for the ERP's notification before polling
+# its state, the first and the longest pause between polls, the ERP's retention of a job's state
+# (24 h), how long a job whose send got no answer waits for the document to change, the queue
+# its tasks go to, and the sweep that reschedules a job whose task was lost.
+OPERATIONS_JOB_NOTIFY_WAIT_SECONDS = env.float("OPERATIONS_JOB_NOTIFY_WAIT_SECONDS", default=5.0)
+OPERATIONS_JOB_POLL_FIRST_SECONDS = env.float("OPERATIONS_JOB_POLL_FIRST_SECONDS", default=0.5)
+OPERATIONS_JOB_POLL_MAX_SECONDS = env.float("OPERATIONS_JOB_POLL_MAX_SECONDS", default=300.0)
+OPERATIONS_JOB_RETENTION_SECONDS = 24 * 3600
+OPERATIONS_JOB_UNKNOWN_GIVE_UP_SECONDS = 3600
+OPERATIONS_JOBS_QUEUE = env.str("OPERATIONS_JOBS_QUEUE", default="celery")
+OPERATIONS_JOB_SWEEP_GRACE_SECONDS = 120
+CELERY_BEAT_SCHEDULE["operations-jobs-sweep"] = {
+    "task": "operations.jobs.sweep",
+    "schedule": 60.0,
+}
 # A form may be submitted this long after it was opened (the one-token-per-form guard).
 PORTAL_FORM_TOKEN_MAX_AGE_SECONDS = env.int("PORTAL_FORM_TOKEN_MAX_AGE_SECONDS", default=24 * 3600)
+
+
+# --- webhooks (the inbound inbox) ----------------------------------------------------------------
+# A delivery's body may be at most this large (413 above it, stored without its body).
+WEBHOOKS_MAX_BODY_BYTES = env.int("WEBHOOKS_MAX_BODY_BYTES", default=256 * 1024)
+# Deliveries are deleted this many days after they arrived (the retention task, daily).
+WEBHOOKS_RETENTION_DAYS = env.int("WEBHOOKS_RETENTION_DAYS", default=30)
+# The silence alarm: a source that delivered at least WEBHOOKS_SILENCE_MIN_DELIVERIES verified
+# deliveries in the last WEBHOOKS_SILENCE_LOOKBACK_HOURS "normally speaks"; it is silent when its
+# newest verified delivery is older than its threshold here (seconds; 0 or absent: never alarmed).
+# Statuspage speaks only during incidents, so it has none by default.
+WEBHOOKS_SILENCE_SECONDS = {
+    "visma": env.int("WEBHOOKS_SILENCE_VISMA_SECONDS", default=6 * 3600),
+    "background_url": env.int("WEBHOOKS_SILENCE_BACKGROUND_URL_SECONDS", default=0),
+    "statuspage": env.int("WEBHOOKS_SILENCE_STATUSPAGE_SECONDS", default=0),
+}
+WEBHOOKS_SILENCE_LOOKBACK_HOURS = env.int("WEBHOOKS_SILENCE_LOOKBACK_HOURS", default=7 * 24)
+WEBHOOKS_SILENCE_MIN_DELIVERIES = env.int("WEBHOOKS_SILENCE_MIN_DELIVERIES", default=10)
+# Each process keeps the active signing keys this long (one read fewer per delivery); a key
+# retired elsewhere stops verifying within it.
+WEBHOOKS_KEY_CACHE_SECONDS = env.float("WEBHOOKS_KEY_CACHE_SECONDS", default=5.0)
+# A delivery still queued this long after it was stored lost its task (broker down): sent again.
+WEBHOOKS_REQUEUE_AFTER_SECONDS = env.int("WEBHOOKS_REQUEUE_AFTER_SECONDS", default=600)
+# Reprocessing a range takes at most this many deliveries per click.
+WEBHOOKS_REPROCESS_MAX = env.int("WEBHOOKS_REPROCESS_MAX", default=1000)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "webhooks-prune": {"task": "webhooks.prune", "schedule": 24 * 3600.0},
+        "webhooks-check-silence": {"task": "webhooks.check_silence", "schedule": 300.0},
+        "webhooks-requeue-stale": {"task": "webhooks.requeue_stale", "schedule": 300.0},
+    }
+)
+# /metrics reports each source's silence (seconds since its newest verified delivery, and the
+# alarm); the dashboard shows an open silence alarm.
+USAGE_METRICS_EXTRA.append("webhooks.metrics.silence")
+PORTAL_DASHBOARD_PANELS.append("webhooks.panels.silence_panel")
+# ERP events on one document within this many seconds cost one refresh (operations/events.py).
+OPERATIONS_EVENT_COALESCE_SECONDS = env.float("OPERATIONS_EVENT_COALESCE_SECONDS", default=2.0)
+# status.visma.com: the page whose public summary confirms what its webhooks say (the sandbox
+# serves one), and the components whose incidents put up the banner and count as an ERP outage.
+TENANTS_STATUSPAGE_URL = env.str(
+    "TENANTS_STATUSPAGE_URL",
+    default=SANDBOX_URL if PORTAL_SANDBOX else "https://status.visma.com",
+)
+TENANTS_STATUSPAGE_ERP_COMPONENTS = env.list(
+    "TENANTS_STATUSPAGE_ERP_COMPONENTS",
+    default=["Visma.net ERP API", "Visma.net ERP SalesOrder API", "Visma Connect"],
+)
+TENANTS_STATUSPAGE_TIMEOUT_SECONDS = env.float("TENANTS_STATUSPAGE_TIMEOUT_SECONDS", default=5.0)
+# A banner on every page while such an incident is open.
+PORTAL_BANNERS.append("tenants.statuspage.banners")
+# A sales order of 200 lines posts about 2,020 fields (ten a line); Django's default of 1,000
+# would refuse it before the form could say "at most 200 lines".
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 4000

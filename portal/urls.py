@@ -20,6 +20,7 @@ urlpatterns = [
     path("tenants/", include("tenants.urls")),
     path("usage/", include("usage.urls")),
     path("operations/", include("operations.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

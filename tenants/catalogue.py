@@ -50,6 +50,8 @@ class IssueKind(models.TextChoices):
         "Test client carrying production traffic",
     )
     ERP_UNAVAILABLE = "erp_unavailable", "ERP unreachable or failing"
+    # ERP_UNAVAILABLE while status.visma.com confirms an incident on the ERP API or Visma Connect.
+    ERP_OUTAGE = "erp_outage", "ERP outage (Visma)"
     UNCLASSIFIED = "unclassified", "Unclassified error"
 
 
@@ -75,6 +77,7 @@ CLEARED_BY: dict[IssueKind, str] = {
     IssueKind.TEST_CLIENT_HEAVY: Step.RATELIMIT,
     IssueKind.RATE_LIMITED: ANY_STEP,
     IssueKind.ERP_UNAVAILABLE: ANY_STEP,
+    IssueKind.ERP_OUTAGE: ANY_STEP,
     IssueKind.UNCLASSIFIED: EVERY_STEP,
 }
 
@@ -279,6 +282,20 @@ CATALOGUE: dict[IssueKind, Problem] = {
             "Visma.net ERP is not answering our requests for {company} at the moment, so updates "
             "from {isv} are delayed. Visma reports the service status on status.visma.com. We "
             "will catch up automatically when it is back.\n\n"
+            "Kind regards,\n{isv}",
+        ),
+        Problem(
+            IssueKind.ERP_OUTAGE,
+            Owner.VISMA,
+            "Visma reports an ERP outage",
+            "status.visma.com reports {incident}{incident_status}, and the ERP failed for "
+            "this tenant too: {detail}. Nobody here or at the customer can fix it; the sweep "
+            "backs off until Visma resolves it, then checks the affected tenants again. Follow "
+            "it at {incident_url}.",
+            "Hello,\n\n"
+            "Visma reports a disruption of Visma.net ERP, {incident}, so updates from {isv} "
+            "for {company} are delayed. You can follow it on status.visma.com. We will catch up "
+            "automatically when Visma has resolved it.\n\n"
             "Kind regards,\n{isv}",
         ),
         Problem(

@@ -179,6 +179,7 @@ def error_details(error: ErpError, step: str, ctx: CheckContext | None = None) -
         "message_id": error.message_id or "",
         "request_id": error.request_id or "",
         "visma_id": error.visma_id or "",
+        "method": error.method or "",
         "path": error.path or "",
         "raw": _raw(error.body),
     }

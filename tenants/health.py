@@ -345,6 +345,12 @@ def message_context(tenant: Tenant, details: dict[str, Any]) -> dict[str, Any]:
         "detail": details.get("message") or details.get("summary") or "no detail",
         "budget": details.get("budget") or details.get("summary") or "",
         "retry_after": f" (retry after {float(retry):g} s)" if retry else "",
+        # An ERP outage (Visma): the incident as status.visma.com names it.
+        "incident": f"“{details['incident']}”" if details.get("incident") else "an incident",
+        "incident_status": (
+            f" ({details['incident_status']})" if details.get("incident_status") else ""
+        ),
+        "incident_url": details.get("incident_url") or "status.visma.com",
     }
 
 
@@ -398,6 +404,7 @@ def _apply_findings(
     for result in results:
         if result.found is not None and result.found.kind not in found:
             found[result.found.kind] = result.found.details
+    found = outage_instead(found)
     for kind, details in found.items():
         existing = issues.get(kind)
         # A throttling alert from usage may already have refreshed it during this very check.
@@ -419,6 +426,26 @@ def _apply_findings(
             issue.status = IssueStatus.RESOLVED
             issue.resolved_at = now
         issue.save(update_fields=["quiet_checks", "status", "resolved_at"])
+
+
+def outage_instead(found: dict[IssueKind, dict[str, Any]]) -> dict[IssueKind, dict[str, Any]]:
+    """While status.visma.com confirms an incident on the ERP API or Visma Connect, the ERP
+    failing is that outage (owner Visma), not a problem of this tenant."""
+    if IssueKind.ERP_UNAVAILABLE not in found:
+        return found
+    from .statuspage import current_erp_incident, incident_url
+
+    incident = current_erp_incident()
+    if incident is None:
+        return found
+    details = {
+        **found.pop(IssueKind.ERP_UNAVAILABLE),
+        "incident": incident.name,
+        "incident_status": incident.status,
+        "incident_url": incident_url(incident),
+        "incident_id": incident.incident_id,
+    }
+    return {**found, IssueKind.ERP_OUTAGE: details}
 
 
 def _refresh_open_count(tenant: Tenant) -> None:

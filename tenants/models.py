@@ -168,6 +168,8 @@ class CheckTrigger(models.TextChoices):
     ONBOARDING = "onboarding", "Onboarding"
     MANUAL = "manual", "Check now"
     SWEEP = "sweep", "Periodic sweep"
+    # A customer pressed a Visma.net button mapped to "check this tenant now" (operations).
+    AUTOMATION = "automation", "Visma.net button"
 
 
 class CheckOutcome(models.TextChoices):
@@ -258,3 +260,6 @@ class HealthIssue(models.Model):
     def group_label(self) -> str:
         """The inbox groups issues by kind and owner."""
         return f"{self.get_kind_display()} · {self.get_owner_display()}"
+
+
+from .status_models import StatusComponent, StatusIncident  # noqa: E402, F401 (status.visma.com)

@@ -19,6 +19,12 @@ from .models import CheckTrigger
 
 @shared_task(name="tenants.health_sweep", ignore_result=True)
 def health_sweep() -> int:
+    from .statuspage import current_erp_incident
+
+    if current_erp_incident() is not None:
+        # Visma reports an outage of the ERP API or Visma Connect: checks would only fail and
+        # spend the budget. The tenants stay due; the incident's resolution checks them again.
+        return 0
     claim = sweep.claim()
     lease = claim.until.isoformat() if claim.until else None
     for batch in sweep.batches(claim.pks):

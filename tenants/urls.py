@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import status_views, views
 
 app_name = "tenants"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/", views.tenant_import, name="import"),
     path("import/confirm/", views.tenant_import_confirm, name="import_confirm"),
     path("issues/", views.issue_inbox, name="issues"),
+    path("status/", status_views.status_history, name="status_history"),
     path("issues/check-again/", views.issues_recheck, name="issues_recheck"),
     path("issues/<int:pk>/mute/", views.issue_mute, name="issue_mute"),
     path("issues/<int:pk>/unmute/", views.issue_unmute, name="issue_unmute"),

@@ -33,6 +33,7 @@ from . import csv_import, health, selectors, services, tasks
 from .catalogue import CATALOGUE
 from .checks import STEP_LABELS
 from .credentials import api_client_test_credentials
+from .explained import step_reading
 from .forms import (
     NEW_CUSTOMER,
     ApiClientForm,
@@ -49,6 +50,7 @@ from .forms import (
     mute_form_for,
 )
 from .models import ApiClient, CheckRun, CheckTrigger, Customer, HealthIssue, IssueStatus, Tenant
+from .steps import StepStatus
 
 # The event the tenant page listens for to refresh its header and issues after a check.
 CHECK_FINISHED = "tenants:check-finished"
@@ -186,6 +188,10 @@ def _run_context(run: CheckRun, issues: list[HealthIssue] | None = None) -> dict
             **step,
             "label": STEP_LABELS.get(step["name"], step["name"]),
             "issue": by_kind.get(step.get("issue_kind") or "") if run.finished else None,
+            # The error guide's reading of the ERP's answer, as every page shows ERP errors.
+            "reading": step_reading(run.tenant, step.get("details"))
+            if step.get("status") == StepStatus.FAILED
+            else None,
         }
         for step in run.steps
     ]

@@ -162,3 +162,17 @@ def erp(sandbox, advance_sandbox_clock):
     yield make
     for erp_client in made:
         erp_client.close()
+
+
+def purge_broker() -> None:
+    """Drop every message waiting in the broker. Tests that post webhooks or save records queue
+    real Celery messages that no worker of theirs consumes; a test that starts a real worker
+    starts it on an empty queue, or it works through thousands of other tests' messages first."""
+    from portal.celery import app
+
+    app.control.purge()
+
+
+@pytest.fixture
+def empty_broker():
+    purge_broker()

@@ -12,8 +12,13 @@ in a Celery task. Apps register in their AppConfig.ready() so that the import co
         ...
 
 A handler returns a short outcome for the inbox ("job 12 finished") or raises; a raise marks the
-delivery failed, with its traceback, and an admin can process it again. Handlers must therefore be
-idempotent: the same event may reach them twice (a reprocess).
+delivery failed, with its traceback, and an admin can process it again. Raising `Ignore("why")`
+instead marks it ignored (nothing to do, e.g. a tenant the portal does not serve): not a failure.
+Handlers must be idempotent: the same event may reach them twice (a reprocess).
+
+`Event.verified` says how far the inbox could trust the delivery: True for a valid signature or
+URL token; None for a legacy Background URL callback, which nothing signs, so its handler must
+confirm it with a GET of the state before acting on it.
 """
 
 from __future__ import annotations
@@ -41,6 +46,11 @@ class Event:
     # Header names in lower case, secrets already redacted.
     headers: Mapping[str, str]
     payload: Any
+    verified: bool | None = True
+
+
+class Ignore(Exception):
+    """Raised by a handler: nothing to do for this delivery; the message says why."""
 
 
 Handler = Callable[[Event], "str | None"]

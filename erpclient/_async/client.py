@@ -49,9 +49,13 @@ from .background import AsyncBackgroundOperations
 from .context import AsyncContext
 from .customers import AsyncCustomers
 from .inventory import AsyncInventory
+from .ledger import AsyncLedger
+from .order_types import AsyncOrderTypes
 from .sales_orders import AsyncSalesOrders
 from .supplier_invoices import AsyncSupplierInvoices
+from .supplier_payments import AsyncSupplierPayments
 from .token_provider import AsyncTokenProvider
+from .webhook_feedback import AsyncWebhookFeedback
 
 logger = logging.getLogger("erpclient")
 
@@ -153,10 +157,14 @@ class AsyncErpClient(ClientBase):
     def _bind_resources(self) -> None:
         self.context = AsyncContext(self)
         self.supplier_invoices = AsyncSupplierInvoices(self)
+        self.supplier_payments = AsyncSupplierPayments(self)
         self.sales_orders = AsyncSalesOrders(self)
         self.customers = AsyncCustomers(self)
         self.inventory = AsyncInventory(self)
+        self.order_types = AsyncOrderTypes(self)
         self.background = AsyncBackgroundOperations(self)
+        self.webhook_feedback = AsyncWebhookFeedback(self)
+        self.ledger = AsyncLedger(self)
 
     async def token(self, service: Service = Service.ERP, *, fresh: bool = False) -> Token:
         """The access token the client uses for ``service`` (cached, renewed 5 minutes early).

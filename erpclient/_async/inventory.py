@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
-from ..models.inventory import InventoryItem
+from ..models.inventory import InventoryItem, ItemPrice
 from ..pagination import DEFAULT_PAGE_SIZE
 from ..resources import inventory as ops
 from ..resources.inventory import Many
@@ -39,4 +39,17 @@ class AsyncInventory(AsyncListing[InventoryItem]):
             expand=expand,
             modified_since=modified_since,
         )
+        return await fetch_page(self._client, operation, page_number)
+
+    async def prices(
+        self,
+        *,
+        description: str | None = None,
+        page_number: int = 1,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AsyncPage[ItemPrice]:
+        """One page of items with their default price (the Financials API's ``/v1/inventory``;
+        v3 Inventory carries no price), optionally those whose description holds
+        ``description``."""
+        operation = partial(ops.prices_operation, page_size=page_size, description=description)
         return await fetch_page(self._client, operation, page_number)

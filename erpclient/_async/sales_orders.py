@@ -12,7 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..models.new_sales_order import NewSalesOrder
-from ..models.sales_orders import CreatedOrder, SalesOrder, SalesOrderSummary
+from ..models.sales_orders import CreatedOrder, SalesOrder, SalesOrderLine, SalesOrderSummary
 from ..pagination import DEFAULT_PAGE_SIZE
 from ..resources import sales_orders as ops
 from .pagination import AsyncListing, AsyncPage, fetch_page
@@ -34,6 +34,13 @@ class AsyncSalesOrders(AsyncListing[SalesOrderSummary]):
         self, type: str, order_id: str, *, expand: Sequence[str] | str | None = None
     ) -> SalesOrder:
         return await self._client.request(ops.get_operation(type, order_id, expand))
+
+    async def lines(
+        self, type: str, order_id: str, *, page_number: int = 1, page_size: int = 1000
+    ) -> AsyncPage[SalesOrderLine]:
+        """One page of an order's lines (the v3 service's default page holds 1,000)."""
+        operation = partial(ops.lines_operation, type, order_id, page_size=page_size)
+        return await fetch_page(self._client, operation, page_number)
 
     async def page(
         self,

@@ -50,9 +50,13 @@ from .background import BackgroundOperations
 from .context import Context
 from .customers import Customers
 from .inventory import Inventory
+from .ledger import Ledger
+from .order_types import OrderTypes
 from .sales_orders import SalesOrders
 from .supplier_invoices import SupplierInvoices
+from .supplier_payments import SupplierPayments
 from .token_provider import TokenProvider
+from .webhook_feedback import SyncWebhookFeedback
 
 logger = logging.getLogger("erpclient")
 
@@ -154,10 +158,14 @@ class ErpClient(ClientBase):
     def _bind_resources(self) -> None:
         self.context = Context(self)
         self.supplier_invoices = SupplierInvoices(self)
+        self.supplier_payments = SupplierPayments(self)
         self.sales_orders = SalesOrders(self)
         self.customers = Customers(self)
         self.inventory = Inventory(self)
+        self.order_types = OrderTypes(self)
         self.background = BackgroundOperations(self)
+        self.webhook_feedback = SyncWebhookFeedback(self)
+        self.ledger = Ledger(self)
 
     def token(self, service: Service = Service.ERP, *, fresh: bool = False) -> Token:
         """The access token the client uses for ``service`` (cached, renewed 5 minutes early).

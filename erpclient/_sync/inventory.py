@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
-from ..models.inventory import InventoryItem
+from ..models.inventory import InventoryItem, ItemPrice
 from ..pagination import DEFAULT_PAGE_SIZE
 from ..resources import inventory as ops
 from ..resources.inventory import Many
@@ -41,4 +41,17 @@ class Inventory(SyncListing[InventoryItem]):
             expand=expand,
             modified_since=modified_since,
         )
+        return fetch_page(self._client, operation, page_number)
+
+    def prices(
+        self,
+        *,
+        description: str | None = None,
+        page_number: int = 1,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> Page[ItemPrice]:
+        """One page of items with their default price (the Financials API's ``/v1/inventory``;
+        v3 Inventory carries no price), optionally those whose description holds
+        ``description``."""
+        operation = partial(ops.prices_operation, page_size=page_size, description=description)
         return fetch_page(self._client, operation, page_number)

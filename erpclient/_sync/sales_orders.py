@@ -14,7 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..models.new_sales_order import NewSalesOrder
-from ..models.sales_orders import CreatedOrder, SalesOrder, SalesOrderSummary
+from ..models.sales_orders import CreatedOrder, SalesOrder, SalesOrderLine, SalesOrderSummary
 from ..pagination import DEFAULT_PAGE_SIZE
 from ..resources import sales_orders as ops
 from .pagination import Page, SyncListing, fetch_page
@@ -36,6 +36,13 @@ class SalesOrders(SyncListing[SalesOrderSummary]):
         self, type: str, order_id: str, *, expand: Sequence[str] | str | None = None
     ) -> SalesOrder:
         return self._client.request(ops.get_operation(type, order_id, expand))
+
+    def lines(
+        self, type: str, order_id: str, *, page_number: int = 1, page_size: int = 1000
+    ) -> Page[SalesOrderLine]:
+        """One page of an order's lines (the v3 service's default page holds 1,000)."""
+        operation = partial(ops.lines_operation, type, order_id, page_size=page_size)
+        return fetch_page(self._client, operation, page_number)
 
     def page(
         self,

@@ -23,6 +23,7 @@ from .supplier_invoices import (
     SupplierRef,
     WriteResult,
 )
+from .supplier_payments import SupplierPayment, SupplierPaymentLine
 
 __all__ = [
     "ActionResult",
@@ -48,6 +49,8 @@ __all__ = [
     "SalesOrderSummary",
     "SupplierInvoice",
     "SupplierInvoiceLine",
+    "SupplierPayment",
+    "SupplierPaymentLine",
     "SupplierRef",
     "WarehouseAvailability",
     "WriteResult",

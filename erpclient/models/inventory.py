@@ -29,3 +29,13 @@ class InventoryItem(ErpModel):
     availability: list[WarehouseAvailability] = spec(
         conv=list_of(WarehouseAvailability), default=[]
     )
+
+
+@erp_model
+class ItemPrice(ErpModel):
+    """The Financials API's ``InventoryDto``, read for its price (v3 Inventory has none)."""
+
+    inventory_number: str | None = spec()
+    description: str | None = spec()
+    status: str | None = spec()
+    default_price: float | None = spec()

@@ -54,6 +54,37 @@ class SalesOrder(ErpModel):
 
 
 @erp_model
+class LineInventory(ErpModel):
+    id: str | None = spec()
+    description: str | None = spec()
+    base_unit: str | None = spec()
+
+
+@erp_model
+class LineSupplier(ErpModel):
+    id: str | None = spec()
+    name: str | None = spec()
+
+
+@erp_model
+class SalesOrderLine(ErpModel):
+    """``SalesOrderLineDto``: ``purchase_order_source`` and ``supplier`` say how the line is
+    purchased (a line not marked for PO has no supplier)."""
+
+    line_id: int | None = spec()
+    inventory: LineInventory | None = spec(conv=nested(LineInventory))
+    description: str | None = spec()
+    quantity: float | None = spec()
+    unit_of_measure: str | None = spec()
+    unit_price: float | None = spec()
+    discount_percent: float | None = spec()
+    extended_price: float | None = spec()
+    warehouse_id: str | None = spec()
+    purchase_order_source: str | None = spec()
+    supplier: LineSupplier | None = spec(conv=nested(LineSupplier))
+
+
+@erp_model
 class SalesOrderSummary(ErpModel):
     """``SalesOrderListDto``: one row of a sales-order list."""
 

@@ -8,11 +8,18 @@ from datetime import datetime
 from .._operation import Operation
 from .._reply import Reply
 from ..config import Service
-from ..models.inventory import InventoryItem
-from ..pagination import PageData, read_v3_page, v3_paging
+from ..models.inventory import InventoryItem, ItemPrice
+from ..pagination import (
+    PageData,
+    financials_paging,
+    read_financials_page,
+    read_v3_page,
+    v3_paging,
+)
 
 FAMILY = "inventory"
 LIST = "/api/v3/Inventory"
+PRICES = "/v1/inventory"
 
 Many = str | Sequence[str] | None
 
@@ -48,3 +55,14 @@ def page_operation(
         **paging,
     }
     return Operation("GET", Service.SALESORDER, LIST, LIST, FAMILY, read, params=params)
+
+
+def prices_operation(
+    page_number: int, *, page_size: int, description: str | None
+) -> Operation[PageData[ItemPrice]]:
+    params = {"description": description or None, **financials_paging(page_number, page_size)}
+
+    def read(reply: Reply) -> PageData[ItemPrice]:
+        return read_financials_page(reply, ItemPrice, page_number, page_size)
+
+    return Operation("GET", Service.ERP, PRICES, PRICES, FAMILY, read, params=params)

@@ -16,7 +16,7 @@ from .._operation import Operation, build_path
 from .._reply import Reply
 from ..config import Service
 from ..models.new_sales_order import NewSalesOrder
-from ..models.sales_orders import CreatedOrder, SalesOrder, SalesOrderSummary
+from ..models.sales_orders import CreatedOrder, SalesOrder, SalesOrderLine, SalesOrderSummary
 from ..pagination import PageData, read_v3_page, v3_paging
 from ._common import json_object
 
@@ -24,6 +24,7 @@ FAMILY = "salesorders"
 COLLECTION = "/api/v3/SalesOrders"
 BY_TYPE = "/api/v3/SalesOrders/{type}"
 ONE = "/api/v3/SalesOrders/{type}/{orderId}"
+LINES = "/api/v3/SalesOrders/{type}/{orderId}/lines"
 _ORDER_BY = ("created", "lastModified", "orderId")
 
 
@@ -124,3 +125,15 @@ def page_operation(
         return read_v3_page(reply, SalesOrderSummary, page_number, page_size)
 
     return Operation("GET", Service.SALESORDER, template, path, FAMILY, read, params=params)
+
+
+def lines_operation(
+    order_type: str, order_id: str, page_number: int, *, page_size: int
+) -> Operation[PageData[SalesOrderLine]]:
+    path = build_path(LINES, type=order_type, orderId=order_id)
+
+    def read(reply: Reply) -> PageData[SalesOrderLine]:
+        return read_v3_page(reply, SalesOrderLine, page_number, page_size)
+
+    params = v3_paging(page_number, page_size)
+    return Operation("GET", Service.SALESORDER, LINES, path, FAMILY, read, params=params)

@@ -38,3 +38,9 @@ def test_the_search_narrows_the_tenants_with_htmx(client_for, viewer, make_tenan
 
 def test_a_bad_page_number_is_not_an_error(client_for, viewer):
     assert client_for(viewer).get("/operations/", {"page": "99999999999999"}).status_code == 200
+
+
+def test_a_viewer_is_not_offered_the_api_console_an_operator_is(client_for, viewer, operator):
+    # The console spends the company's budget; its views refuse viewers, so the index hides it.
+    assert "/operations/console/" not in client_for(viewer).get("/operations/").content.decode()
+    assert "/operations/console/" in client_for(operator).get("/operations/").content.decode()

@@ -21,7 +21,7 @@ def test_the_settings_keep_tasks_safe():
     assert "portal.heartbeat" in {entry["task"] for entry in app.conf.beat_schedule.values()}
 
 
-def test_a_worker_runs_the_heartbeat_task():
+def test_a_worker_runs_the_heartbeat_task(empty_broker):
     cache.delete(WORKER_HEARTBEAT_KEY)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         result = heartbeat.delay()

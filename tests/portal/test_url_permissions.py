@@ -43,6 +43,9 @@ PUBLIC = {
     "mfa_trust": "second step of the sign-in",
     "metrics": "guarded by its own bearer token",
     "webhook": "guarded by its own signature check",
+    "inbound_visma": "the dispatcher's signature over the raw body (webhooks.intake)",
+    "inbound_background": "legacy Background callbacks, confirmed by a GET (webhooks.intake)",
+    "inbound_statuspage": "the secret token in its URL (webhooks.intake)",
 }
 
 # Where a sample value is needed for a path parameter, these are tried in order.

@@ -13,6 +13,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from operations.console.models import ConsoleCall
 from portal.models import AuditEvent
 from tenants import erp, health, services
 from tenants.models import CheckRun, CheckTrigger, HealthIssue
@@ -66,7 +67,33 @@ def world(erp_settings, make_tenant, demo_clients, admin):
     assert HealthIssue.objects.filter(kind="invalid_client").exists()
     run = health.check_start(tenant=tenants[0], trigger=CheckTrigger.MANUAL, actor=admin)
     health.check_run_next_step(run=run)
+    _console_calls(tenants, admin)
     return {"tenants": [*tenants, wrong], "token": token.access_token}
+
+
+def _console_calls(tenants, admin) -> None:
+    """API console calls with the tenant's token: a read, a refused write and an explained
+    error, so the console's pages and history have something to show."""
+    from erpspecs import specs
+    from operations.console.forms import OperationForm
+    from operations.console.services import console_send
+
+    calls = [
+        ("financials.SupplierInvoice_GetAllInvoices", {"query__pageSize": "2"}),
+        (
+            "financials.SupplierInvoice_PutByinvoiceNumber",
+            {
+                "path__invoiceNumber": "no-such-invoice",
+                "body": '{"description": {"value": "x"}}',
+                "confirm_company": "on",
+            },
+        ),
+    ]
+    for tenant in tenants[:2]:
+        for key, data in calls:
+            form = OperationForm(specs().get(key), data)
+            assert form.is_valid(), form.errors
+            console_send(actor=admin, tenant=tenant, op=form.op, request=form.request_to_send)
 
 
 def _needles(world) -> list[str]:
@@ -80,9 +107,19 @@ def test_no_page_shows_a_secret_or_a_token(world, client_for, admin, demo_client
         | set(CheckRun.objects.values_list("pk", flat=True))
         | set(HealthIssue.objects.values_list("pk", flat=True))
         | {c.pk for c in demo_clients.values()}
+        | set(ConsoleCall.objects.values_list("pk", flat=True))
     )
     paths = _paths(candidates)
     assert reverse("tenants:detail", args=[world["tenants"][0].pk]) in paths
+    # The console with an operation's form and the history of the calls above.
+    for tenant in world["tenants"]:
+        for key in (
+            "financials.SupplierInvoice_GetAllInvoices",
+            "financials.SupplierInvoice_PutByinvoiceNumber",
+        ):
+            paths.add(reverse("operations:console", args=[tenant.pk]) + f"?op={key}")
+    for call in ConsoleCall.objects.all():
+        paths.add(reverse("operations:console_curl", args=[call.tenant_id, call.pk]))
     rendered = 0
     for path in sorted(paths):
         if path.startswith("/accounts/logout"):
@@ -115,17 +152,20 @@ def test_no_audit_row_or_stored_record_holds_a_secret(world):
             list(HealthIssue.objects.values("details", "remediation", "customer_message")),
             default=str,
         ),
+        json.dumps(list(ConsoleCall.objects.values()), default=str),
     ]
+    assert ConsoleCall.objects.exists()
     assert AuditEvent.objects.filter(action="api_client.secret_changed").exists()
     for text in stored:
         for needle in _needles(world):
             assert needle not in text
 
 
-def test_no_log_line_holds_a_secret(erp_settings, make_tenant, caplog):
+def test_no_log_line_holds_a_secret(erp_settings, make_tenant, admin, caplog):
     caplog.set_level(logging.DEBUG)
     tenant = make_tenant("healthy")
     health.check_tenant(tenant=tenant, trigger=CheckTrigger.MANUAL)
+    _console_calls([tenant], admin)
     token = get_token_store().get(erp.token_keys(tenant)[0])
     assert token is not None
     assert caplog.records, "the check logged something"

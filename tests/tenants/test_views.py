@@ -85,6 +85,11 @@ def test_a_failing_step_shows_the_diagnosis(erp_settings, client_for, operator, 
     assert "No license for this company (12027)" in text
     assert "Who must act: Customer administrator" in text
     assert Tenant.objects.get().status == TenantStatus.ONBOARDING
+    # The error guide's reading of the ERP's answer, as on every page that shows ERP errors.
+    assert "What the ERP answered, explained" in text
+    assert 'class="erp-error card"' in text
+    assert "ExceptionFaultCode" in text and "12027" in text
+    assert "Open the company&#x27;s usage page" not in text
 
 
 @pytest.mark.parametrize(

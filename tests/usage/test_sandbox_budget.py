@@ -128,6 +128,7 @@ def test_a_held_background_task_is_deferred_with_a_countdown(backend, sandbox, c
     from celery.signals import task_retry
 
     from portal.celery import app
+    from tests.conftest import purge_broker
 
     set_used(sandbox, 500)
     with erp(sandbox) as staff, pytest.raises(RateLimited) as limited:
@@ -141,7 +142,7 @@ def test_a_held_background_task_is_deferred_with_a_countdown(backend, sandbox, c
         retried.set()
 
     task_retry.connect(seen, weak=False)
-    app.control.purge()  # only this test's job in the queue, not messages earlier tests left
+    purge_broker()  # only this test's job in the queue, not messages earlier tests left
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             sent_at = time.time()

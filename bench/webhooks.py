@@ -1,0 +1,259 @@
+"""Signed dispatcher notifications posted to the portal served by gunicorn, next to a bare view.
+
+    python -m bench.webhooks [--database-url postgres://...] [--requests 3000] [--concurrency 16]
+
+Starts gunicorn (2 sync workers, as production runs the web) on the portal with PostgreSQL and
+the configured Celery broker (``CELERY_BROKER_URL``; Redis in production), then posts the same
+number of requests, at the same concurrency, to
+
+- the bare view: a Django view behind the portal's whole middleware that only answers 200;
+- the inbox: ``/webhooks/in/visma/`` with distinct notifications, each signed with the
+  subscription's key (signatures made before the clock starts), each stored, verified, deduped,
+  committed and queued for Celery (pk only).
+
+Prints accepted per second, p50 and p99 for both and the ratios. Goal (issue 12): at least 500
+stored and verified per second, p99 under 50 ms, within 2x the bare view. The client runs on the
+same machine and shares its cores with the server, so absolute figures are a floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY = "bench-subscription-key-0123456789"
+TENANT = "5d1f3b0a-8c2e-4f6a-9b71-2e4c6a8d0f11"
+GOAL_PER_SECOND = 500.0
+GOAL_P99_MS = 50.0
+GOAL_RATIO = 2.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare_database(env: dict[str, str]) -> None:
+    """Migrate the bench database and give the portal the subscription's key."""
+    script = (
+        "import django; django.setup();"
+        "from django.core.management import call_command;"
+        "call_command('migrate', verbosity=0);"
+        "from webhooks.models import Subscription, SigningKey, InboundDelivery;"
+        "InboundDelivery.objects.all().delete();"
+        "s, _ = Subscription.objects.get_or_create(name='bench');"
+        "SigningKey.objects.filter(subscription=s).delete();"
+        f"SigningKey.objects.create(subscription=s, label='bench', secret={KEY!r})"
+    )
+    subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, check=True)
+
+
+def create_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        if exists.fetchone() is None:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def signed_requests(count: int) -> list[tuple[bytes, dict[str, str]]]:
+    from webhooks.verification import sign
+
+    requests = []
+    for _ in range(count):
+        notification = str(uuid.uuid4())
+        body = json.dumps(
+            {
+                "notificationId": notification,
+                "eventId": "bench_event",
+                "tenantId": TENANT,
+                "action": "Updated",
+                "entityId": "Invoice/100012",
+            },
+            separators=(",", ":"),
+        ).encode()
+        headers = {
+            "content-type": "application/json",
+            "x-vwd-signature-v1": sign(body, KEY),
+            "x-vwd-notification-id": notification,
+            "x-vwd-event-id": "bench_event",
+            "x-vwd-tenant-id": TENANT,
+        }
+        requests.append((body, headers))
+    return requests
+
+
+def run(url: str, requests, concurrency: int, accepted: set[int]) -> dict[str, float]:
+    """Post every request; per-request latency; accepted = answers with a status in ``accepted``."""
+    latencies: list[float] = []
+    ok = 0
+    local = {}
+
+    def client() -> httpx.Client:
+        import threading
+
+        me = threading.get_ident()
+        if me not in local:
+            local[me] = httpx.Client(timeout=30)
+        return local[me]
+
+    def post(item) -> tuple[float, int]:
+        body, headers = item
+        started = time.perf_counter()
+        response = client().post(url, content=body, headers=headers)
+        return (time.perf_counter() - started) * 1000.0, response.status_code
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        for elapsed, status in pool.map(post, requests):
+            latencies.append(elapsed)
+            ok += status in accepted
+    wall = time.perf_counter() - started
+    for each in local.values():
+        each.close()
+    latencies.sort()
+    return {
+        "per_second": ok / wall,
+        "ok": ok,
+        "p50": statistics.median(latencies),
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench_webhooks"
+        ),
+    )
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker (gthread) instead of sync"
+    )
+    args = parser.parse_args()
+    if not args.database_url.startswith("postgres"):
+        raise SystemExit("The bench measures the production setup: give a PostgreSQL URL.")
+
+    create_database(args.database_url)
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.webhooks_settings",
+        "DATABASE_URL": args.database_url,
+        "DJANGO_ENV": "development",
+        "DEBUG": "false",
+        # Without DEBUG the portal wants a SECRET_KEY; one per run (keys are re-made each run).
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "PORTAL_VAR_DIR": str(ROOT / "var" / "bench-webhooks"),
+    }
+    prepare_database(env)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bench.webhooks_site_wsgi:application",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--backlog",
+            "2048",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(base + "/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("gunicorn did not start")
+        warm = signed_requests(200)
+        run(base + "/bench/bare/", warm, args.concurrency, {200})
+        run(base + "/webhooks/in/visma/", warm, args.concurrency, {202})
+
+        requests = signed_requests(args.requests)
+        print(
+            f"{args.requests:,} signed notifications, concurrency {args.concurrency}, gunicorn "
+            f"{args.workers} workers x {args.threads} thread(s), PostgreSQL, broker "
+            f"{env.get('CELERY_BROKER_URL', 'filesystem (default)').split('://')[0]}"
+        )
+        bare = run(base + "/bench/bare/", requests, args.concurrency, {200})
+        inbox = run(base + "/webhooks/in/visma/", requests, args.concurrency, {202})
+        for label, figures in (("bare Django view (200)", bare), ("inbox (202, stored)", inbox)):
+            print(
+                f"  {label:<24} {figures['per_second']:8.0f} accepted/s  "
+                f"p50 {figures['p50']:6.1f} ms  p99 {figures['p99']:6.1f} ms  "
+                f"({figures['ok']:,} accepted)"
+            )
+        ratio = bare["per_second"] / inbox["per_second"] if inbox["per_second"] else float("inf")
+        p50_ratio = inbox["p50"] / bare["p50"]
+        print(f"  ratio bare/inbox throughput {ratio:.2f}x, inbox/bare p50 {p50_ratio:.2f}x")
+        stored = count_verified(env)
+        print(f"  deliveries stored and verified in the database: {stored:,}")
+        met = (
+            inbox["per_second"] >= GOAL_PER_SECOND
+            and inbox["p99"] < GOAL_P99_MS
+            and ratio <= GOAL_RATIO
+            and inbox["ok"] == args.requests
+        )
+        print(
+            f"goal (>= {GOAL_PER_SECOND:.0f}/s, p99 < {GOAL_P99_MS:.0f} ms, within "
+            f"{GOAL_RATIO:.0f}x of the bare view): {'met' if met else 'NOT met'}"
+        )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        purge(env)
+
+
+def count_verified(env: dict[str, str]) -> int:
+    script = (
+        "import django; django.setup();"
+        "from webhooks.models import InboundDelivery;"
+        "print(InboundDelivery.objects.filter(verified=True).count())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, check=True, capture_output=True
+    )
+    return int(out.stdout.strip() or 0)
+
+
+def purge(env: dict[str, str]) -> None:
+    """Drop the Celery messages the run queued (no worker consumes them here)."""
+    script = "import django; django.setup(); from portal.celery import app; app.control.purge()"
+    subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, check=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+"""The supplier-invoice pages against the sandbox: the list with ERP filters and paging, the
+detail with the version it holds, actions queued as jobs (If-Match, correlation), bad input that
+sends nothing, the header edit and its conflict view."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from operations.jobs.models import BackgroundJob, JobFile
+from tests.operations.jobs.helpers import find_invoice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tenant(erp_settings, make_tenant):
+    return make_tenant("healthy")
+
+
+def _detail(client, tenant, invoice):
+    url = reverse("operations:invoice", args=[tenant.pk, invoice.document_type, invoice.number])
+    return client.get(url)
+
+
+def _hidden(html: str, action: str) -> dict[str, str]:
+    """The hidden fields of one action's form on the detail page."""
+    block = html.split(f'data-action="{action}"', 1)[1].split("</details>", 1)[0]
+    return _values(r'type="hidden" name="(\w+)" value="([^"]*)"', block)
+
+
+def _values(pattern: str, text: str) -> dict[str, str]:
+    return {name: htmllib.unescape(value) for name, value in re.findall(pattern, text)}
+
+
+def test_list_filters_by_status_and_condition_and_pages(client_for, viewer, tenant, sandbox):
+    client = client_for(viewer)
+    url = reverse("operations:tenant_invoices", args=[tenant.pk])
+    response = client.get(url, {"status": "Open", "due_condition": ">=", "due_date": "2026-01-01"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "cost 1 ERP call" in body and "calls remain this hour" in body
+    assert "Balanced" not in body.split("Supplier invoices", 2)[-1].split("<tbody>")[1]
+    sent = [
+        r
+        for r in sandbox.control("GET", "/_sandbox/requests")
+        if r["path"] == "/v1/supplierInvoice"
+    ]
+    assert (
+        "dueDateCondition=%3E%3D" in sent[-1]["query"] or "dueDateCondition=>=" in sent[-1]["query"]
+    )
+    page2 = client.get(url, {"status": "Open", "page": "2"})
+    assert "Page 2" in page2.content.decode()
+    assert "status=Open" in page2.content.decode(), "the filters survive paging"
+
+
+def test_bad_filters_ask_nothing_of_the_erp(client_for, viewer, tenant, sandbox):
+    before = len(sandbox.control("GET", "/_sandbox/requests"))
+    response = client_for(viewer).get(
+        reverse("operations:tenant_invoices", args=[tenant.pk]), {"due_date": "31/31/2026"}
+    )
+    assert response.status_code == 200
+    assert "Nothing was asked of the ERP" in response.content.decode()
+    assert len(sandbox.control("GET", "/_sandbox/requests")) == before
+
+
+def test_detail_shows_the_version_and_offers_only_allowed_actions(
+    client_for, operator, viewer, tenant
+):
+    invoice = find_invoice(tenant, "Balanced")
+    body = _detail(client_for(operator), tenant, invoice).content.decode()
+    assert invoice.etag.replace('"', "&quot;") in body
+    for offered in ("release", "prebook", "void", "send_to_approval", "attach"):
+        assert f'data-action="{offered}"' in body
+    assert 'data-action="reverse"' not in body
+    viewer_body = _detail(client_for(viewer), tenant, invoice).content.decode()
+    assert 'data-action="release"' not in viewer_body
+
+
+def test_release_queues_one_job_with_if_match_and_a_repeat_gets_it_back(
+    client_for, operator, tenant
+):
+    client = client_for(operator)
+    invoice = find_invoice(tenant, "Balanced")
+    fields = _hidden(_detail(client, tenant, invoice).content.decode(), "release")
+    url = reverse(
+        "operations:invoice_action", args=[tenant.pk, "Invoice", invoice.number, "release"]
+    )
+    first = client.post(url, fields)
+    job = BackgroundJob.objects.get()
+    assert first.status_code == 302 and first["Location"] == reverse(
+        "operations:job", args=[job.pk]
+    )
+    assert job.if_match == invoice.etag and job.operation == "release"
+    again = client.post(url, fields)
+    assert again["Location"] == first["Location"]
+    assert BackgroundJob.objects.count() == 1
+    assert client_for(operator).post(url, fields).status_code == 302
+
+
+def test_viewer_cannot_act(client_for, viewer, tenant):
+    url = reverse("operations:invoice_action", args=[tenant.pk, "Invoice", "100012", "release"])
+    assert client_for(viewer).post(url, {}).status_code == 403
+
+
+def test_bad_input_gets_a_clear_message_and_sends_nothing(client_for, operator, tenant, sandbox):
+    client = client_for(operator)
+    invoice = find_invoice(tenant, "Balanced")
+    body = _detail(client, tenant, invoice).content.decode()
+    base = reverse(
+        "operations:invoice_action", args=[tenant.pk, "Invoice", invoice.number, "attach"]
+    )
+
+    big = SimpleUploadedFile("scan.pdf", b"0" * (50 * 1024 * 1024), content_type="application/pdf")
+    response = client.post(base, {**_hidden(body, "attach"), "file": big})
+    assert response.status_code == 400
+    assert "50.0 MB; the ERP takes at most 25 MB" in response.content.decode()
+
+    exe = SimpleUploadedFile("setup.exe", b"MZ", content_type="application/octet-stream")
+    response = client.post(base, {**_hidden(body, "attach"), "file": exe})
+    assert response.status_code == 400 and "does not take .exe files" in response.content.decode()
+
+    prebook = reverse(
+        "operations:invoice_action", args=[tenant.pk, "Invoice", invoice.number, "prebook"]
+    )
+    response = client.post(
+        prebook, {**_hidden(body, "prebook"), "account": "9999", "subaccount": "100-10"}
+    )
+    assert response.status_code == 400
+    assert "Account 9999 does not exist" in response.content.decode()
+
+    stale = {**_hidden(body, "release"), "token": "not-a-token"}
+    release = reverse(
+        "operations:invoice_action", args=[tenant.pk, "Invoice", invoice.number, "release"]
+    )
+    response = client.post(release, stale)
+    assert (
+        response.status_code == 400
+        and "Reload the page; nothing was sent" in response.content.decode()
+    )
+
+    assert not BackgroundJob.objects.exists() and not JobFile.objects.exists()
+    requests = sandbox.control("GET", "/_sandbox/requests")
+    assert [r["path"] for r in requests if r["method"] == "POST" and r["api"] != "connect"] == []
+
+
+def test_a_file_for_a_line_is_kept_for_its_job(client_for, operator, tenant):
+    client = client_for(operator)
+    invoice = find_invoice(tenant, "Balanced")
+    body = _detail(client, tenant, invoice).content.decode()
+    url = reverse(
+        "operations:invoice_action", args=[tenant.pk, "Invoice", invoice.number, "attach"]
+    )
+    upload = SimpleUploadedFile("delivery.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    client.post(url, {**_hidden(body, "attach"), "file": upload, "line_number": "1"})
+    job = BackgroundJob.objects.get()
+    assert job.payload == {"line_number": 1}
+    assert job.file.name == "delivery.pdf" and bytes(job.file.content) == b"%PDF-1.4 x"
+
+
+def _edit_fields(client, tenant, invoice) -> dict[str, str]:
+    url = reverse("operations:invoice_edit", args=[tenant.pk, "Invoice", invoice.number])
+    html = client.get(url).content.decode()
+    fields = _values(r'type="hidden" name="(\w+)" value="([^"]*)"', html)
+    return {
+        **fields,
+        "description": invoice.description or "",
+        "supplier_reference": invoice.supplier_reference or "",
+        "due_date": invoice.due_date.date().isoformat(),
+    }
+
+
+def test_edit_puts_with_if_match_and_shows_the_new_version(client_for, operator, tenant):
+    client = client_for(operator)
+    invoice = find_invoice(tenant, "Balanced")
+    fields = _edit_fields(client, tenant, invoice)
+    url = reverse("operations:invoice_edit", args=[tenant.pk, "Invoice", invoice.number])
+    response = client.post(url, {**fields, "description": "Checked by the portal"})
+    assert response.status_code == 302
+    from operations.erp import StaffClient
+
+    with StaffClient(tenant) as erp:
+        now = erp.client.supplier_invoices.get(invoice.number, "Invoice")
+    assert now.description == "Checked by the portal" and now.etag != invoice.etag
+
+
+def test_a_stale_edit_shows_the_conflict_field_by_field(client_for, operator, tenant, sandbox):
+    client = client_for(operator)
+    invoice = find_invoice(tenant, "Balanced")
+    fields = _edit_fields(client, tenant, invoice)
+    sandbox.control(
+        "POST",
+        f"/_sandbox/tenants/{tenant.tenant_id}/supplier-invoices/Invoice/{invoice.number}/touch",
+        {"supplierReference": "THEIRS-1"},
+    )
+    url = reverse("operations:invoice_edit", args=[tenant.pk, "Invoice", invoice.number])
+    response = client.post(url, {**fields, "description": "Mine"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "nothing was overwritten" in html
+    row = html.split('data-field="supplier_reference"', 1)[1].split("</tr>", 1)[0]
+    assert "THEIRS-1" in row and "changed in the ERP" in row
+    mine = html.split('data-field="description"', 1)[1].split("</tr>", 1)[0]
+    assert "Mine" in mine and "your change" in mine
+    # Re-apply on the latest version: the form the conflict view carries.
+    reapply = html.split("Re-apply my changes", 1)[0].rsplit("<form", 1)[1]
+    data = _values(r'name="(\w+)" value="([^"]*)"', reapply)
+    assert data["description"] == "Mine"
+    assert client.post(url, data).status_code == 302
+    from operations.erp import StaffClient
+
+    with StaffClient(tenant) as erp:
+        now = erp.client.supplier_invoices.get(invoice.number, "Invoice")
+    assert (now.description, now.supplier_reference) == ("Mine", "THEIRS-1")
+
+
+def test_an_invoice_the_erp_does_not_have_is_a_404_in_words(client_for, viewer, tenant):
+    url = reverse("operations:invoice", args=[tenant.pk, "Invoice", "999999"])
+    response = client_for(viewer).get(url)
+    assert response.status_code == 404
+    assert "What the ERP answered" in response.content.decode()
+    bad = reverse("operations:invoice", args=[tenant.pk, "Nonsense", "100012"])
+    assert client_for(viewer).get(bad).status_code == 404

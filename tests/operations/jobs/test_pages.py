@@ -1,0 +1,110 @@
+"""Job pages: live (htmx polling) while a job runs, still once it ended; the conflict view of an
+action refused with 412, and confirming it again on the latest version."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from operations.jobs import services
+from operations.jobs.models import BackgroundJob, JobOutcome
+
+from .helpers import find_invoice, queue, run_until_ended
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tenant(erp_settings, make_tenant):
+    return make_tenant("healthy")
+
+
+def test_a_running_job_polls_and_an_ended_one_stops(
+    client_for, viewer, tenant, advance_sandbox_clock
+):
+    client = client_for(viewer)
+    job = queue(tenant, find_invoice(tenant, "Balanced"))
+    url = reverse("operations:job", args=[job.pk])
+    running = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 1s"' in running and "queued" in running
+    assert 'hx-trigger="every' in client.get(reverse("operations:jobs")).content.decode()
+
+    services.job_send(job.pk)
+    run_until_ended(job, advance_sandbox_clock)
+    ended = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "finished, verified: Open" in ended
+    assert "hx-trigger" not in ended
+    assert "Verified by GET" in ended and "202 accepted" in ended
+    listing = client.get(reverse("operations:tenant_jobs", args=[tenant.pk])).content.decode()
+    assert "finished, verified: Open" in listing and 'hx-trigger="every' not in listing
+
+
+def test_unknown_job_is_404(client_for, viewer, tenant):
+    assert client_for(viewer).get(reverse("operations:job", args=[999999])).status_code == 404
+
+
+def test_a_conflict_shows_the_new_status_and_confirms_again(
+    client_for, operator, tenant, erp_settings, advance_sandbox_clock
+):
+    client = client_for(operator)
+    invoice = find_invoice(tenant, "Balanced")
+    job = queue(tenant, invoice, actor=operator)
+    services.job_send(job.pk)
+    erp_settings.control(
+        "POST",
+        f"/_sandbox/tenants/{tenant.tenant_id}/supplier-invoices/Invoice/{invoice.number}/touch",
+        {"status": "Hold"},
+    )
+    job = run_until_ended(job, advance_sandbox_clock)
+    assert job.outcome == JobOutcome.CONFLICT
+    page = client.get(reverse("operations:job", args=[job.pk])).content.decode()
+    assert "Compare the versions and decide again" in page
+
+    html = client.get(reverse("operations:job_conflict", args=[job.pk])).content.decode()
+    status_row = html.split('data-field="status"', 1)[1].split("</tr>", 1)[0]
+    assert "Balanced" in status_row and "Hold" in status_row and "changed in the ERP" in status_row
+    # On hold, release is no longer possible: nothing to confirm.
+    assert "is no longer possible" in html
+
+    erp_settings.control(
+        "POST",
+        f"/_sandbox/tenants/{tenant.tenant_id}/supplier-invoices/Invoice/{invoice.number}/touch",
+        {"status": "Balanced"},
+    )
+    html = client.get(reverse("operations:job_conflict", args=[job.pk])).content.decode()
+    form = html.split("Confirm again", 1)[0].rsplit("<form", 1)[1]
+    action = re.search(r'action="([^"]+)"', form).group(1)
+    data = {
+        n: v.replace("&quot;", '"') for n, v in re.findall(r'name="(\w+)" value="([^"]*)"', form)
+    }
+    response = client.post(action, data)
+    assert response.status_code == 302
+    again = BackgroundJob.objects.exclude(pk=job.pk).get()
+    assert again.if_match != job.if_match and again.operation == "release"
+
+
+def test_check_now_brings_the_next_step_forward(client_for, operator, viewer, tenant):
+    job = queue(tenant, find_invoice(tenant, "Balanced"))
+    services.job_send(job.pk)
+    url = reverse("operations:job_check", args=[job.pk])
+    assert client_for(viewer).post(url).status_code == 403
+    response = client_for(operator).post(url, follow=True)
+    assert "next step runs now" in response.content.decode()
+
+
+def test_the_lists_across_tenants(client_for, viewer, tenant):
+    client = client_for(viewer)
+    for name in ("operations:invoices", "operations:payments"):
+        html = client.get(reverse(name)).content.decode()
+        assert tenant.display_name in html and "Open" in html
+    assert "Background jobs" in client.get(reverse("operations:jobs")).content.decode()
+    index = client.get(reverse("operations:index")).content.decode()
+    assert reverse("operations:tenant_invoices", args=[tenant.pk]) in index
+
+
+def test_a_tenant_not_ready_gets_the_reason_and_no_erp_call(client_for, viewer, make_tenant):
+    suspended = make_tenant("healthy", status="suspended")
+    response = client_for(viewer).get(reverse("operations:tenant_invoices", args=[suspended.pk]))
+    assert response.status_code == 409 and "Suspended" in response.content.decode()

@@ -1,0 +1,154 @@
+"""The inbox pages for each role: viewers read, admins reprocess and manage keys and URLs."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from webhooks import services
+from webhooks.models import DeliveryStatus, InboundDelivery, SigningKey, StatuspageToken
+
+from .conftest import KEY, TENANT, notification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def failed_delivery(subscription, post_signed):
+    post_signed(notification(password="hunter2-in-body"))
+    delivery = InboundDelivery.objects.get()
+    InboundDelivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.FAILED, last_error="RuntimeError: boom", traceback="Traceback: boom"
+    )
+    return delivery
+
+
+def test_the_inbox_lists_and_filters_deliveries_for_a_viewer(failed_delivery, client_for, viewer):
+    client = client_for(viewer)
+    page = client.get(reverse("webhooks:inbox")).content.decode()
+    assert "apinvoice_statuschanged" in page and TENANT in page
+    assert "Process a range again" not in page
+    filtered = client.get(reverse("webhooks:inbox"), {"status": "processed"}).content.decode()
+    assert "apinvoice_statuschanged" not in filtered
+    by_tenant = client.get(reverse("webhooks:inbox"), {"tenant": TENANT}).content.decode()
+    assert f'href="{reverse("webhooks:delivery", args=[failed_delivery.pk])}"' in by_tenant
+
+
+def test_a_bad_filter_is_a_form_error_not_a_500(failed_delivery, client_for, viewer):
+    response = client_for(viewer).get(reverse("webhooks:inbox"), {"status": "nonsense"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_the_delivery_page_shows_headers_and_body_redacted(failed_delivery, client_for, viewer):
+    page = client_for(viewer).get(reverse("webhooks:delivery", args=[failed_delivery.pk]))
+    text = page.content.decode()
+    assert "x-vwd-notification-id" in text and "Traceback: boom" in text
+    assert "hunter2-in-body" not in text  # a password-like body field is masked on the page
+    assert "RuntimeError: boom" in text
+    assert "Process again" not in text  # a viewer cannot
+
+
+def test_an_unknown_delivery_is_404(client_for, viewer):
+    client = client_for(viewer)
+    assert client.get(reverse("webhooks:delivery", args=["999999"])).status_code == 404
+    assert client.get(reverse("webhooks:delivery", args=["x1"])).status_code == 404
+
+
+def test_a_viewer_and_an_operator_cannot_reprocess(failed_delivery, client_for, viewer, operator):
+    for user in (viewer, operator):
+        client = client_for(user)
+        url = reverse("webhooks:reprocess", args=[failed_delivery.pk])
+        assert client.post(url).status_code == 403
+        assert client.post(reverse("webhooks:reprocess_range")).status_code == 403
+        assert client.get(reverse("webhooks:verification")).status_code == 403
+    failed_delivery.refresh_from_db()
+    assert failed_delivery.status == DeliveryStatus.FAILED
+
+
+def test_an_admin_reprocesses_one_delivery(
+    failed_delivery, client_for, admin, django_capture_on_commit_callbacks
+):
+    client = client_for(admin)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            reverse("webhooks:reprocess", args=[failed_delivery.pk]), follow=True
+        )
+    assert "queued to be processed again" in response.content.decode()
+    failed_delivery.refresh_from_db()
+    assert failed_delivery.status == DeliveryStatus.QUEUED and len(callbacks) == 1
+
+
+def test_reprocessing_a_range_with_a_bad_range_says_why(failed_delivery, client_for, admin):
+    response = client_for(admin).post(
+        reverse("webhooks:reprocess_range"),
+        {"source": "visma", "start": "2026-12-02T10:00", "end": "2026-12-02T09:00"},
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "The end of the range must come after its start." in text
+    assert "This field is required." in text  # no status chosen
+    failed_delivery.refresh_from_db()
+    assert failed_delivery.status == DeliveryStatus.FAILED
+
+
+def test_an_admin_reprocesses_a_range(failed_delivery, client_for, admin):
+    response = client_for(admin).post(
+        reverse("webhooks:reprocess_range"),
+        {
+            "source": "visma",
+            "start": "2001-01-01T00:00",
+            "end": "2099-01-01T00:00",
+            "statuses": ["failed"],
+        },
+        follow=True,
+    )
+    assert "1 deliveries are queued" in response.content.decode()
+    failed_delivery.refresh_from_db()
+    assert failed_delivery.status == DeliveryStatus.QUEUED
+
+
+def test_an_admin_adds_a_subscription_and_a_key_that_is_never_shown(client_for, admin):
+    client = client_for(admin)
+    client.post(
+        reverse("webhooks:subscription_create"), {"name": "ERP events", "dispatcher_id": "s-9"}
+    )
+    subscription = services.Subscription.objects.get(name="ERP events")
+    response = client.post(
+        reverse("webhooks:signing_key_add", args=[subscription.pk]),
+        {"label": "first", "key": KEY},
+        follow=True,
+    )
+    assert KEY not in response.content.decode()
+    assert SigningKey.objects.get().secret.reveal() == KEY
+
+
+def test_a_short_key_is_refused_with_a_message(subscription, client_for, admin):
+    response = client_for(admin).post(
+        reverse("webhooks:signing_key_add", args=[subscription.pk]),
+        {"label": "short", "key": "abc"},
+    )
+    assert response.status_code == 400
+    assert "at least 16 characters" in response.content.decode()
+    assert SigningKey.objects.count() == 1
+
+
+def test_a_duplicate_subscription_name_is_refused(subscription, client_for, admin):
+    response = client_for(admin).post(
+        reverse("webhooks:subscription_create"), {"name": "erp events"}
+    )
+    assert response.status_code == 400
+    assert "exists already" in response.content.decode()
+
+
+def test_an_admin_makes_a_statuspage_url_shown_once_and_retires_it(client_for, admin):
+    client = client_for(admin)
+    response = client.post(reverse("webhooks:statuspage_token_create"), {"label": "status"})
+    text = response.content.decode()
+    assert "shown only now" in text
+    token = StatuspageToken.objects.get()
+    again = client.get(reverse("webhooks:verification")).content.decode()
+    assert "shown only now" not in again
+    client.post(reverse("webhooks:statuspage_token_retire", args=[token.pk]))
+    token.refresh_from_db()
+    assert token.active is False
