@@ -4,9 +4,10 @@ another, then checked for lost, doubled and invisible work.
     python -m bench.faults [--tenants 2000] [--window 480] [--latency-ms 50]
                            [--database portal_faults] [--faults all|name,name]
 
-It starts, as processes of its own (bench/stack.py): the sandbox ERP, two private redis-servers
-with append-only files (one for the cache, the budget limiter and beat's lock; one as the Celery
-broker), and Procfile.production's web, worker1, worker2 and beat1 in the production profile
+It starts, as processes of its own (bench/stack.py): the sandbox ERP, a private redis-server
+with an append-only file (the cache, the budget limiter and beat's lock), a private broker (a
+second redis-server, or with ``--broker rabbitmq`` a RabbitMQ node of its own), and
+Procfile.production's web, worker1, worker2 and beat1 in the production profile
 against PostgreSQL (a database it creates). Each tenant is due once in the window, at its own
 slot (tenants.schedule). A supervisor restarts a process that dies, as systemd or an
 orchestrator would. Then, on a timeline through the window:
@@ -45,7 +46,7 @@ import psutil
 
 from . import sandbox_process
 from .drivers import FAILED, FINISHED, PENDING, SweepDriver, erp_writes_sent_twice
-from .stack import ROOT, PrivateRedis, Stack, free_port, wait_for
+from .stack import ROOT, PrivateRabbit, PrivateRedis, Stack, free_port, wait_for
 
 HARNESS = "faults-harness"
 
@@ -114,7 +115,7 @@ class Context:
     stack: Stack
     supervisor: Supervisor
     sandbox: Sandbox
-    broker: PrivateRedis
+    broker: PrivateRedis | PrivateRabbit
     redis: PrivateRedis
     driver: SweepDriver
     web_url: str
@@ -417,7 +418,9 @@ def run_suite(args, faults: list[Fault], log_dir: Path, out=print) -> Report:
         "--world", "empty", "--latency-ms", str(args.latency_ms), "--seed", "7"
     )
     redis = PrivateRedis(persistent=True).start()
-    broker = PrivateRedis(persistent=True).start()
+    broker = (
+        PrivateRabbit() if args.broker == "rabbitmq" else PrivateRedis(persistent=True)
+    ).start()
     web_port = free_port()
     stack = None
     request_log = supervisor = None
@@ -586,6 +589,9 @@ def parse_args(argv=None):
         "--database", default="portal_faults", help="created anew on DATABASE_URL's server"
     )
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument(
+        "--broker", choices=["redis", "rabbitmq"], default="redis", help="a private one of each"
+    )
     parser.add_argument("--faults", default="all", help="all, or names (comma-separated, any part)")
     parser.add_argument("--log-dir", default=str(ROOT / "var" / "faults"))
     return parser.parse_args(argv)

@@ -27,11 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PROCFILE = ROOT / "Procfile.production"
 
 
-def free_port() -> int:
+def free_port(exclude: tuple[int, ...] = ()) -> int:
     """A free local port: from STACK_PORTS (``8300-8399``) when set, else any the system gives."""
     span = os.environ.get("STACK_PORTS", "")
     candidates = range(int(span.split("-")[0]), int(span.split("-")[1]) + 1) if span else [0]
     for port in candidates:
+        if port in exclude:
+            continue
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
@@ -221,3 +223,96 @@ class PrivateRedis:
     def close(self) -> None:
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class PrivateRabbit:
+    """A RabbitMQ node of our own (``rabbitmq-server`` with its own name, port, data and config
+    under a temporary folder), so a broker restart harms nobody else's queues."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.dist_port = free_port(exclude=(self.port,))
+        self.node = f"portalfaults{self.port}@localhost"
+        self.dir = Path(tempfile.mkdtemp(prefix="portal-rabbit-"))
+        self.popen: subprocess.Popen[bytes] | None = None
+        (self.dir / "enabled_plugins").write_text("[].\n")
+        (self.dir / "rabbitmq.conf").write_text(
+            f"listeners.tcp.local = 127.0.0.1:{self.port}\nloopback_users = none\n"
+        )
+        (self.dir / "env.conf").write_text("")
+
+    def url(self, db: int = 0) -> str:
+        return f"amqp://guest:guest@127.0.0.1:{self.port}//"
+
+    def _env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "RABBITMQ_CONF_ENV_FILE": str(self.dir / "env.conf"),
+            "RABBITMQ_NODENAME": self.node,
+            "RABBITMQ_DIST_PORT": str(self.dist_port),
+            "RABBITMQ_MNESIA_BASE": str(self.dir / "mnesia"),
+            "RABBITMQ_LOG_BASE": str(self.dir / "log"),
+            "RABBITMQ_ENABLED_PLUGINS_FILE": str(self.dir / "enabled_plugins"),
+            "RABBITMQ_PID_FILE": str(self.dir / "pid"),
+            "RABBITMQ_FEATURE_FLAGS_FILE": str(self.dir / "feature_flags"),
+            "RABBITMQ_CONFIG_FILE": str(self.dir / "rabbitmq.conf"),
+            "ERL_EPMD_ADDRESS": "127.0.0.1",
+        }
+
+    def start(self) -> PrivateRabbit:
+        if shutil.which("rabbitmq-server") is None:
+            raise RuntimeError("rabbitmq-server is not installed (apt-get install rabbitmq-server)")
+        for sub in ("mnesia", "log"):
+            (self.dir / sub).mkdir(exist_ok=True)
+        if _has_user("rabbitmq"):  # the server drops to this user and must write its folders
+            for path in [self.dir, *self.dir.rglob("*")]:
+                shutil.chown(path, "rabbitmq", "rabbitmq")
+        self.popen = subprocess.Popen(
+            ["rabbitmq-server"],
+            env=self._env(),
+            stdout=(self.dir / "server.out").open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        # await_startup needs the Erlang node up first: ask until it answers.
+        wait_for(
+            lambda: (
+                self.popen.poll() is None
+                and subprocess.run(
+                    ["rabbitmqctl", "-n", self.node, "await_startup", "--timeout", "10"],
+                    env=self._env(),
+                    capture_output=True,
+                ).returncode
+                == 0
+            ),
+            timeout=90,
+            what=f"RabbitMQ node {self.node}",
+            every=1,
+        )
+        return self
+
+    def stop(self) -> None:
+        if self.popen is None or self.popen.poll() is not None:
+            return
+        subprocess.run(
+            ["rabbitmqctl", "-n", self.node, "stop"], env=self._env(), capture_output=True
+        )
+        try:
+            self.popen.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait(timeout=10)
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _has_user(name: str) -> bool:
+    import pwd
+
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
