@@ -11,9 +11,9 @@ from django.db import connection
 
 from operations.jobs import tasks
 from operations.jobs.models import BackgroundJob, JobOutcome, JobStatus, Step
+from tests.worker_process import celery_worker, wait_for
 
 from .helpers import find_invoice, posts_to, queue
-from .worker import celery_worker, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
