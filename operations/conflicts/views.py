@@ -15,10 +15,10 @@ from portal.inputs import is_database_id
 from portal.roles import VIEW
 
 from ..erp import StaffClient
+from ..financials.forms import ActionForm
 from ..financials.kinds import DocumentKind
-from ..invoices.forms import ActionForm
+from ..financials.selectors import erp_error
 from ..invoices.kind import INVOICES
-from ..invoices.selectors import erp_error
 from ..jobs import selectors as job_selectors
 from ..jobs.actions import ACTIONS, fetch_document
 from ..jobs.models import BackgroundJob, JobOutcome

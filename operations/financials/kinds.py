@@ -15,9 +15,8 @@ from portal import form_tokens
 from tenants.models import Tenant
 
 from ..documents import form_scope
-from ..invoices.forms import ActionForm
-from ..invoices.selectors import Read
 from ..refresh import Kind
+from .forms import ActionForm
 
 # What a job records the person saw (its ``seen``), and the hidden field that carried it.
 SEEN_FIELDS = {"status": "seen_status", "approval_status": "seen_approval"}
@@ -52,9 +51,8 @@ class DocumentKind:
     # The other kind's list, linked from this one's (URL name, label).
     sibling: tuple[str, str]
     filter_form: type[forms.Form]
-    # The ERP reads: a page of the list (tenant, filters, page number), one document.
-    read_page: Callable[[Tenant, dict[str, Any], int], Read]
-    read_one: Callable[[Tenant, str, str], Read]
+    # The client's resource that reads them (``client.supplier_invoices``).
+    resource: str
     # The rules: the actions offered on a document, and in words why none is.
     allowed_actions: Callable[[Any], list[str]]
     why_not: Callable[[Any], str]

@@ -18,10 +18,11 @@ from portal.roles import OPERATE, VIEW
 
 from ..documents import checked, form_scope, tenant_and_readiness, tenant_rows
 from ..forms import TenantSearchForm
-from ..invoices.forms import page_number
 from ..jobs import selectors as job_selectors
 from ..jobs.actions import ACTIONS
 from ..jobs.services import Upload, job_queue
+from . import selectors
+from .forms import page_number
 from .kinds import DocumentKind
 
 
@@ -62,7 +63,7 @@ def tenant_list(request: HtmxHttpRequest, tenant_pk: int, *, kind: DocumentKind)
     read = None
     if not form.is_bound or form.is_valid():
         filters = form.erp_filters() if form.is_bound else {}
-        read = kind.read_page(tenant, filters, number)
+        read = selectors.page(tenant, kind.resource, filters, number)
     context = {
         "kind": kind,
         "tenant": tenant,
@@ -92,7 +93,7 @@ def detail(
     number = checked(number)
     if not ready.ready:
         return not_ready(request, tenant, ready, f"{document_type} {number}")
-    read = kind.read_one(tenant, document_type, number)
+    read = selectors.document(tenant, kind.resource, document_type, number)
     document = read.result
     context = {
         "tenant": tenant,

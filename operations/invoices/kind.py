@@ -9,10 +9,11 @@ from erpclient import ErpError
 from tenants.models import Tenant
 
 from ..erp import StaffClient
+from ..financials.forms import ActionForm
 from ..financials.kinds import DocumentKind
 from ..refresh import Kind
 from . import attachments, ledger, rules, selectors
-from .forms import ActionForm, AttachForm, InvoiceFilterForm, PrebookForm
+from .forms import AttachForm, InvoiceFilterForm, PrebookForm
 
 
 def _ledger(tenant: Tenant):
@@ -71,8 +72,7 @@ INVOICES = DocumentKind(
     action_url_name="operations:invoice_action",
     sibling=("operations:tenant_payments", "Supplier payments"),
     filter_form=InvoiceFilterForm,
-    read_page=selectors.invoice_page,
-    read_one=selectors.invoice,
+    resource=selectors.RESOURCE,
     allowed_actions=rules.allowed_actions,
     why_not=rules.why_not,
     token_kinds={operation: f"invoice:{operation}" for operation in rules.INVOICE_ACTIONS},

@@ -20,6 +20,7 @@ from portal.roles import OPERATE
 
 from ..conflicts import diff, snapshot
 from ..documents import checked, form_scope, tenant_and_readiness
+from ..financials.selectors import erp_error
 from ..financials.views import not_ready
 from . import rules, selectors, services
 from .forms import (
@@ -125,7 +126,7 @@ def invoice_edit(
         return render(
             request,
             "operations/invoices/edit.html",
-            {**context, "form": form, "error": selectors.erp_error(tenant, error)},
+            {**context, "form": form, "error": erp_error(tenant, error)},
             status=400,
         )
     messages.success(request, f"Saved. The invoice's version is now {etag}.")

@@ -3,14 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 
-from tenants.models import Tenant
-
 from ..financials.kinds import DocumentKind
-from ..invoices.selectors import PAGE_SIZE, Read, read_erp
 from ..refresh import Kind
 from . import rules
 
@@ -30,19 +25,6 @@ class PaymentFilterForm(forms.Form):
         return {key: value for key, value in self.cleaned_data.items() if value}
 
 
-def _page(tenant: Tenant, filters: dict[str, Any], page_number: int) -> Read:
-    return read_erp(
-        tenant,
-        lambda client: client.supplier_payments.page(
-            page_number=page_number, page_size=PAGE_SIZE, **filters
-        ),
-    )
-
-
-def _payment(tenant: Tenant, payment_type: str, number: str) -> Read:
-    return read_erp(tenant, lambda client: client.supplier_payments.get(number, payment_type))
-
-
 PAYMENTS = DocumentKind(
     kind=Kind.SUPPLIER_PAYMENT,
     title="Supplier payments",
@@ -54,8 +36,7 @@ PAYMENTS = DocumentKind(
     action_url_name="operations:payment_release",
     sibling=("operations:tenant_invoices", "Supplier invoices"),
     filter_form=PaymentFilterForm,
-    read_page=_page,
-    read_one=_payment,
+    resource="supplier_payments",
     allowed_actions=rules.allowed_actions,
     why_not=rules.why_not,
     token_kinds={rules.RELEASE: "payment:release"},
