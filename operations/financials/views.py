@@ -35,6 +35,18 @@ def not_ready(request, tenant, ready, title: str) -> HttpResponse:
     )
 
 
+def from_url(request, tenant_pk: int, document_type: str, number: str, types: tuple[str, ...]):
+    """The tenant, and the document type and number from the URL, checked (else 404); with the
+    response to give instead when the company is not ready (else None)."""
+    tenant, ready = tenant_and_readiness(tenant_pk)
+    document_type = checked(document_type, types)
+    number = checked(number)
+    refusal = None
+    if not ready.ready:
+        refusal = not_ready(request, tenant, ready, f"{document_type} {number}")
+    return tenant, document_type, number, refusal
+
+
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def tenants(request: HtmxHttpRequest, *, kind: DocumentKind) -> HttpResponse:
@@ -88,14 +100,15 @@ def detail(
     *,
     kind: DocumentKind,
 ) -> HttpResponse:
-    tenant, ready = tenant_and_readiness(tenant_pk)
-    document_type = checked(document_type, kind.types)
-    number = checked(number)
-    if not ready.ready:
-        return not_ready(request, tenant, ready, f"{document_type} {number}")
+    tenant, document_type, number, refusal = from_url(
+        request, tenant_pk, document_type, number, kind.types
+    )
+    if refusal:
+        return refusal
     read = selectors.document(tenant, kind.resource, document_type, number)
     document = read.result
     context = {
+        "kind": kind,
         "tenant": tenant,
         "read": read,
         kind.noun: document,
@@ -132,13 +145,13 @@ def action(
     *,
     kind: DocumentKind,
 ) -> HttpResponse:
-    tenant, ready = tenant_and_readiness(tenant_pk)
-    document_type = checked(document_type, kind.types)
-    number = checked(number)
+    tenant, document_type, number, refusal = from_url(
+        request, tenant_pk, document_type, number, kind.types
+    )
     if operation not in kind.token_kinds:
         raise Http404("unknown action")
-    if not ready.ready:
-        return not_ready(request, tenant, ready, f"{document_type} {number}")
+    if refusal:
+        return refusal
     form = kind.posted_form(tenant, operation, request.POST, request.FILES)
     token_id = None
     if form.is_valid():

@@ -19,14 +19,15 @@ from portal.htmx import HtmxHttpRequest
 from portal.roles import OPERATE
 
 from ..conflicts import diff, snapshot
-from ..documents import checked, form_scope, tenant_and_readiness
+from ..documents import form_scope
 from ..financials.selectors import erp_error
-from ..financials.views import not_ready
+from ..financials.views import from_url
 from . import rules, selectors, services
 from .forms import (
     EDIT_FIELDS,
     EditForm,
 )
+from .kind import INVOICES
 
 EDIT_LABELS = (
     ("description", "Description"),
@@ -56,11 +57,11 @@ def _edit_form(request, tenant, document_type, number, invoice, values=None) -> 
 def invoice_edit(
     request: HtmxHttpRequest, tenant_pk: int, document_type: str, number: str
 ) -> HttpResponse:
-    tenant, ready = tenant_and_readiness(tenant_pk)
-    document_type = checked(document_type, rules.DOCUMENT_TYPES)
-    number = checked(number)
-    if not ready.ready:
-        return not_ready(request, tenant, ready, f"{document_type} {number}")
+    tenant, document_type, number, refusal = from_url(
+        request, tenant_pk, document_type, number, rules.DOCUMENT_TYPES
+    )
+    if refusal:
+        return refusal
     context = {"tenant": tenant, "document_type": document_type, "number": number}
     if request.method == "GET":
         read = selectors.invoice(tenant, document_type, number)
@@ -68,7 +69,7 @@ def invoice_edit(
             return render(
                 request,
                 "operations/invoices/detail.html",
-                {**context, "read": read},
+                {**context, "read": read, "kind": INVOICES},
                 status=read.status,
             )
         form = _edit_form(request, tenant, document_type, number, read.result)
