@@ -1,5 +1,5 @@
 """A Financials document kind (supplier invoices, supplier payments), declared once by its part:
-its labels, filter form, reads, rules and the actions the pages may send. The shared pages
+its labels, filter form, client resource, rules and the actions the pages may send. The shared pages
 (``.views``) and the conflict view serve every kind from its declaration."""
 
 from __future__ import annotations
@@ -43,8 +43,7 @@ class DocumentKind:
     noun: str
     # The document types a URL may name.
     types: tuple[str, ...]
-    # URL names: the tenant picker, one tenant's list, one document, its action.
-    list_url: str
+    # URL names: one tenant's list, one document, its action.
     tenant_list_url: str
     detail_url: str
     action_url_name: str

@@ -66,7 +66,6 @@ INVOICES = DocumentKind(
     title="Supplier invoices",
     noun="invoice",
     types=rules.DOCUMENT_TYPES,
-    list_url="operations:invoices",
     tenant_list_url="operations:tenant_invoices",
     detail_url="operations:invoice",
     action_url_name="operations:invoice_action",

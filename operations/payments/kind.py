@@ -30,7 +30,6 @@ PAYMENTS = DocumentKind(
     title="Supplier payments",
     noun="payment",
     types=rules.PAYMENT_TYPES,
-    list_url="operations:payments",
     tenant_list_url="operations:tenant_payments",
     detail_url="operations:payment",
     action_url_name="operations:payment_release",
