@@ -15,7 +15,7 @@ from ..models.supplier_invoices import ActionResult, WriteResult
 from ..models.supplier_payments import SupplierPayment
 from ..pagination import DEFAULT_PAGE_SIZE
 from ..resources import supplier_payments as ops
-from ..resources.supplier_invoices import WriteOptions
+from ..resources._financials import WriteOptions
 from .pagination import AsyncListing, AsyncPage, fetch_page
 
 if TYPE_CHECKING:

@@ -19,7 +19,8 @@ from ..models.background import BackgroundAccepted
 from ..models.supplier_invoices import ActionResult, SupplierInvoice, WriteResult
 from ..pagination import DEFAULT_PAGE_SIZE
 from ..resources import supplier_invoices as ops
-from ..resources.supplier_invoices import INVOICE, WriteOptions
+from ..resources._financials import WriteOptions
+from ..resources.supplier_invoices import INVOICE
 from .pagination import Page, SyncListing, fetch_page
 
 if TYPE_CHECKING:

@@ -10,18 +10,17 @@ Paths follow OAS-2025 exactly (``supplierInvoice`` in camel case; ``voidinvoice`
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, TypedDict, Unpack
+from functools import partial
+from typing import Any, Unpack
 
 from .._operation import FileUpload, Operation, build_path
-from .._reply import Reply
-from ..background import Background
 from ..config import Service
-from ..etag import HasEtag
 from ..filters import When
 from ..models.background import BackgroundAccepted
 from ..models.supplier_invoices import ActionResult, SupplierInvoice, WriteResult
-from ..pagination import PageData, financials_paging, read_financials_page
-from ._common import if_match_header, json_object, parse_accepted
+from ..pagination import PageData
+from . import _financials as financials
+from ._financials import WriteOptions, read_action, read_write
 
 FAMILY = "supplierInvoice"
 LIST = "/v1/supplierInvoice"
@@ -38,49 +37,8 @@ INVOICE = "Invoice"
 # These actions exist only on the path that names the document type.
 _TYPED_ONLY_ACTIONS = frozenset({"prebook", "voidinvoice", "sendtoapproval", "reverse"})
 
-IfMatch = str | HasEtag | None
-
-
-class WriteOptions(TypedDict, total=False):
-    """What every write takes: ``if_match``, the ETag the user saw (a string, or the invoice you
-    read), and ``background``, a ``Background`` mode (the ERP queues the write and the call
-    returns ``BackgroundAccepted``)."""
-
-    if_match: IfMatch
-    background: Background | None
-
-
-# --- readers -----------------------------------------------------------------------------------
-
-
-def _read_invoice(reply: Reply) -> SupplierInvoice:
-    return SupplierInvoice.from_dict(
-        json_object(reply), ratelimit=reply.ratelimit, etag_header=reply.headers.get("etag")
-    )
-
-
-def _read_write(reply: Reply) -> WriteResult | BackgroundAccepted:
-    if reply.status_code == 202:
-        return parse_accepted(reply)
-    return WriteResult.from_dict(
-        {},
-        ratelimit=reply.ratelimit,
-        status=reply.status_code,
-        location=reply.headers.get("location"),
-        etag_header=reply.headers.get("etag"),
-    )
-
-
-def _read_action(reply: Reply) -> ActionResult | BackgroundAccepted:
-    if reply.status_code == 202:
-        return parse_accepted(reply)
-    data = json_object(reply) if reply.content else {}
-    return ActionResult.from_dict(
-        data,
-        ratelimit=reply.ratelimit,
-        status=reply.status_code,
-        etag_header=reply.headers.get("etag"),
-    )
+_read_invoice = financials.document_reader(SupplierInvoice)
+_write = partial(financials.write_operation, FAMILY)
 
 
 # --- operations ----------------------------------------------------------------------------------
@@ -122,33 +80,25 @@ def invoice_filters(
         "expandLinePrebookAccounts": expand_line_prebook_accounts,
         "expandLandedCosts": expand_landed_costs,
     }
-    dated = (
-        ("docDate", doc_date, True),
-        ("dueDate", due_date, True),
-        ("lastModifiedDateTime", last_modified_date_time, False),
-        ("createdDateTime", created_date_time, False),
-    )
-    for name, when, date_only in dated:
-        if when is None:
-            continue
-        if not isinstance(when, When):
-            raise ValueError(
-                f"{name} needs a condition: use since(), after(), until() or before() "
-                "from erpclient.filters"
+    params.update(
+        financials.dated_params(
+            (
+                ("docDate", doc_date, True),
+                ("dueDate", due_date, True),
+                ("lastModifiedDateTime", last_modified_date_time, False),
+                ("createdDateTime", created_date_time, False),
             )
-        params.update(when.render(name, date_only=date_only))
+        )
+    )
     return params
 
 
 def page_operation(
     page_number: int, *, page_size: int, filters: Mapping[str, Any]
 ) -> Operation[PageData[SupplierInvoice]]:
-    params = {**filters, **financials_paging(page_number, page_size)}
-
-    def read(reply: Reply) -> PageData[SupplierInvoice]:
-        return read_financials_page(reply, SupplierInvoice, page_number, page_size)
-
-    return Operation("GET", Service.ERP, LIST, LIST, FAMILY, read, params=params)
+    return financials.page_operation(
+        SupplierInvoice, FAMILY, LIST, page_number, page_size=page_size, filters=filters
+    )
 
 
 def _invoice_path(template_typed: str, template_plain: str, **params: Any) -> tuple[str, str]:
@@ -165,31 +115,6 @@ def get_operation(number: str, document_type: str | None) -> Operation[SupplierI
     return Operation("GET", Service.ERP, template, path, FAMILY, _read_invoice)
 
 
-def _write(
-    method: str,
-    template: str,
-    path: str,
-    parse: Any,
-    *,
-    if_match: IfMatch = None,
-    background: Background | None = None,
-    json: Any = None,
-    upload: FileUpload | None = None,
-) -> Operation[Any]:
-    return Operation(
-        method,
-        Service.ERP,
-        template,
-        path,
-        FAMILY,
-        parse,
-        json=json,
-        upload=upload,
-        if_match=if_match_header(if_match),
-        background=background,
-    )
-
-
 def update_operation(
     number: str, body: Mapping[str, Any], document_type: str | None, **write: Unpack[WriteOptions]
 ) -> Operation[WriteResult | BackgroundAccepted]:
@@ -198,7 +123,7 @@ def update_operation(
     template, path = _invoice_path(
         BY_TYPE, BY_NUMBER, invoiceNumber=number, documentType=document_type
     )
-    return _write("PUT", template, path, _read_write, json=dict(body), **write)
+    return _write("PUT", template, path, read_write, json=dict(body), **write)
 
 
 def action_operation(
@@ -214,7 +139,7 @@ def action_operation(
     template, path = _invoice_path(
         BY_TYPE + suffix, BY_NUMBER + suffix, invoiceNumber=number, documentType=document_type
     )
-    return _write("POST", template, path, _read_action, json=body, **write)
+    return _write("POST", template, path, read_action, json=body, **write)
 
 
 def prebook_body(
@@ -269,4 +194,4 @@ def attach_operation(
             lineNumber=line_number,
             documentType=document_type,
         )
-    return _write("POST", template, path, _read_write, upload=upload, **write)
+    return _write("POST", template, path, read_write, upload=upload, **write)

@@ -8,19 +8,18 @@ with ``erp-api-background``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, Unpack
 
 from .._operation import Operation, build_path
-from .._reply import Reply
 from ..config import Service
-from ..etag import HasEtag
 from ..filters import When
 from ..models.background import BackgroundAccepted
 from ..models.supplier_invoices import ActionResult, WriteResult
 from ..models.supplier_payments import SupplierPayment
-from ..pagination import PageData, financials_paging, read_financials_page
-from ._common import if_match_header, json_object
-from .supplier_invoices import WriteOptions, _read_action, _read_write
+from ..pagination import PageData
+from . import _financials as financials
+from ._financials import WriteOptions, read_action, read_write
 
 FAMILY = "supplierPayment"
 LIST = "/v1/supplierPayment"
@@ -29,10 +28,8 @@ BY_TYPE = "/v1/supplierPayment/{paymentType}/{paymentNumber}"
 RELEASE = "/v1/supplierPayment/{paymentNumber}/action/release"
 
 
-def _read_payment(reply: Reply) -> SupplierPayment:
-    return SupplierPayment.from_dict(
-        json_object(reply), ratelimit=reply.ratelimit, etag_header=reply.headers.get("etag")
-    )
+_read_payment = financials.document_reader(SupplierPayment)
+_write = partial(financials.write_operation, FAMILY)
 
 
 def payment_filters(
@@ -55,24 +52,23 @@ def payment_filters(
         "invoiceRefNbr": invoice_ref_nbr,
         "financialPeriod": financial_period,
     }
-    for name, when in (("docDate", doc_date), ("lastModifiedDateTime", last_modified_date_time)):
-        if when is None:
-            continue
-        if not isinstance(when, When):
-            raise ValueError(f"{name} needs a condition: use since(), after(), until() or before()")
-        params.update(when.render(name, date_only=name == "docDate"))
+    params.update(
+        financials.dated_params(
+            (
+                ("docDate", doc_date, True),
+                ("lastModifiedDateTime", last_modified_date_time, False),
+            )
+        )
+    )
     return params
 
 
 def page_operation(
     page_number: int, *, page_size: int, filters: Mapping[str, Any]
 ) -> Operation[PageData[SupplierPayment]]:
-    params = {**filters, **financials_paging(page_number, page_size)}
-
-    def read(reply: Reply) -> PageData[SupplierPayment]:
-        return read_financials_page(reply, SupplierPayment, page_number, page_size)
-
-    return Operation("GET", Service.ERP, LIST, LIST, FAMILY, read, params=params)
+    return financials.page_operation(
+        SupplierPayment, FAMILY, LIST, page_number, page_size=page_size, filters=filters
+    )
 
 
 def get_operation(number: str, payment_type: str | None) -> Operation[SupplierPayment]:
@@ -89,30 +85,7 @@ def update_operation(
     if not isinstance(body, Mapping) or not body:
         raise ValueError("update needs a non-empty SupplierPaymentUpdateDto body")
     path = build_path(BY_NUMBER, paymentNumber=number)
-    return _write("PUT", BY_NUMBER, path, _read_write, json=dict(body), **write)
-
-
-def _write(
-    method: str,
-    template: str,
-    path: str,
-    parse: Any,
-    *,
-    if_match: str | HasEtag | None = None,
-    background: Any = None,
-    json: Any = None,
-) -> Operation[Any]:
-    return Operation(
-        method,
-        Service.ERP,
-        template,
-        path,
-        FAMILY,
-        parse,
-        json=json,
-        if_match=if_match_header(if_match),
-        background=background,
-    )
+    return _write("PUT", BY_NUMBER, path, read_write, json=dict(body), **write)
 
 
 def release_operation(
@@ -120,4 +93,4 @@ def release_operation(
 ) -> Operation[ActionResult | BackgroundAccepted]:
     body = {"type": {"value": payment_type}} if payment_type else None
     path = build_path(RELEASE, paymentNumber=number)
-    return _write("POST", RELEASE, path, _read_action, json=body, **write)
+    return _write("POST", RELEASE, path, read_action, json=body, **write)

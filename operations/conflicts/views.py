@@ -8,61 +8,35 @@ from __future__ import annotations
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from erpclient import ErpError
-from portal import form_tokens
 from portal.inputs import is_database_id
 from portal.roles import VIEW
 
-from ..documents import form_scope
 from ..erp import StaffClient
-from ..invoices import rules as invoice_rules
-from ..invoices.forms import ActionForm
-from ..invoices.selectors import erp_error
+from ..financials.forms import ActionForm
+from ..financials.kinds import DocumentKind
+from ..financials.selectors import erp_error
+from ..invoices.kind import INVOICES
 from ..jobs import selectors as job_selectors
 from ..jobs.actions import ACTIONS, fetch_document
 from ..jobs.models import BackgroundJob, JobOutcome
-from ..payments import rules as payment_rules
-from ..refresh import Kind
+from ..payments.kind import PAYMENTS
 from . import diff
 
 FIELDS = (("status", "Status"), ("approval_status", "Approval status"), ("version", "Version"))
 
 
-def _still_allowed(job: BackgroundJob, document) -> bool:
-    if job.document_kind == Kind.SUPPLIER_PAYMENT:
-        return payment_rules.can_release(document)
-    return job.operation in invoice_rules.allowed_actions(document)
+# The document kinds whose actions run as jobs, by the job's document kind.
+KINDS = {kind.kind: kind for kind in (INVOICES, PAYMENTS)}
 
 
-def _confirm_form(request, job: BackgroundJob, document) -> tuple[ActionForm, str]:
-    if job.document_kind == Kind.SUPPLIER_PAYMENT:
-        kind = "payment:release"
-        url = reverse(
-            "operations:payment_release",
-            args=[job.tenant_id, job.document_type, job.document_number],
-        )
-    else:
-        kind = f"invoice:{job.operation}"
-        url = reverse(
-            "operations:invoice_action",
-            args=[job.tenant_id, job.document_type, job.document_number, job.operation],
-        )
-    form = ActionForm(
-        initial={
-            "token": form_tokens.issue(
-                user=request.user,
-                kind=kind,
-                scope=form_scope(job.tenant_id, job.document_type, job.document_number),
-            ),
-            "etag": document.etag,
-            "seen_status": document.status or "",
-            "seen_approval": getattr(document, "approval_status", None) or "",
-        }
+def _confirm_form(request, job: BackgroundJob, kind: DocumentKind, document) -> ActionForm:
+    initial = kind.action_initial(
+        request, job.tenant_id, job.document_type, job.document_number, job.operation, document
     )
-    return form, url
+    return ActionForm(initial=initial)
 
 
 @require_GET
@@ -96,21 +70,20 @@ def job_conflict(request, pk: int) -> HttpResponse:
         "approval_status": getattr(document, "approval_status", None) or "",
         "version": document.etag or "",
     }
-    if job.document_kind == Kind.SUPPLIER_PAYMENT:
-        fields = tuple(f for f in FIELDS if f[0] != "approval_status")
-    else:
-        fields = FIELDS
-    allowed = _still_allowed(job, document) and request.user.has_perm("portal.operate")
+    kind = KINDS[job.document_kind]
+    fields = tuple(f for f in FIELDS if f[0] in kind.seen or f[0] == "version")
+    still_allowed = job.operation in kind.allowed_actions(document)
     form = url = None
-    if allowed and job.operation != "attach":
-        form, url = _confirm_form(request, job, document)
+    if still_allowed and request.user.has_perm("portal.operate") and job.operation != "attach":
+        form = _confirm_form(request, job, kind, document)
+        url = kind.action_url(job.tenant_id, job.document_type, job.document_number, job.operation)
     context.update(
         {
             "document": document,
             "rows": diff.rows(fields, opened, now),
             "form": form,
             "form_url": url,
-            "allowed": _still_allowed(job, document),
+            "allowed": still_allowed,
         }
     )
     return render(request, "operations/conflicts/action.html", context)

@@ -13,12 +13,12 @@ from django.utils import timezone
 from erpclient import When
 from portal import inputs
 
+from ..financials.forms import ActionForm
 from . import attachments
 from .rules import DOCUMENT_TYPES, STATUSES
 
 CONDITIONS = [(">=", "on or after"), ("<=", "on or before"), (">", "after"), ("<", "before")]
 _DOCUMENT_ID = RegexValidator(r"^[A-Za-z0-9_.-]*$", "Use letters, digits, '-', '_' or '.' only.")
-MAX_PAGE = 10_000
 
 
 class InvoiceFilterForm(forms.Form):
@@ -80,26 +80,6 @@ class InvoiceFilterForm(forms.Form):
                     value = timezone.make_aware(value)
                 filters[keyword] = When(value, data.get(condition) or ">=")
         return {key: value for key, value in filters.items() if value is not None}
-
-
-def page_number(raw: str | None) -> int:
-    try:
-        number = int(str(raw or "1"))
-    except ValueError:
-        return 1
-    return min(max(number, 1), MAX_PAGE)
-
-
-class ActionForm(forms.Form):
-    """A confirmation: what the page showed (its version and status) and the form's token."""
-
-    token = forms.CharField(widget=forms.HiddenInput, max_length=500)
-    etag = forms.CharField(widget=forms.HiddenInput, max_length=200)
-    seen_status = forms.CharField(widget=forms.HiddenInput, max_length=40, required=False)
-    seen_approval = forms.CharField(widget=forms.HiddenInput, max_length=40, required=False)
-
-    def payload(self) -> dict:
-        return {}
 
 
 class PrebookForm(ActionForm):

@@ -1,13 +1,16 @@
 from django.urls import path
 
+from ..financials import views as pages
 from . import views
+from .kind import INVOICES
 
 _ONE = "tenants/<int:tenant_pk>/invoices/<str:document_type>/<str:number>/"
+_KIND = {"kind": INVOICES}
 
 urlpatterns = [
-    path("invoices/", views.invoices, name="invoices"),
-    path("tenants/<int:tenant_pk>/invoices/", views.tenant_invoices, name="tenant_invoices"),
-    path(_ONE, views.invoice_detail, name="invoice"),
+    path("invoices/", pages.tenants, _KIND, name="invoices"),
+    path("tenants/<int:tenant_pk>/invoices/", pages.tenant_list, _KIND, name="tenant_invoices"),
+    path(_ONE, pages.detail, _KIND, name="invoice"),
     path(_ONE + "edit/", views.invoice_edit, name="invoice_edit"),
-    path(_ONE + "actions/<str:operation>/", views.invoice_action, name="invoice_action"),
+    path(_ONE + "actions/<str:operation>/", pages.action, _KIND, name="invoice_action"),
 ]

@@ -1,6 +1,6 @@
-"""Supplier-invoice pages: the list (ERP filters, paged by pageNumber), one invoice with the
-version it holds and its actions, the actions' confirmations, and the header edit with its
-conflict view."""
+"""The supplier-invoice header edit (a PUT with If-Match) and its conflict view. The list, the
+detail and the actions are the shared Financials pages (``operations.financials``, declared in
+``.kind``)."""
 
 from __future__ import annotations
 
@@ -8,247 +8,32 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from erpclient import ErpError
 from portal import form_tokens
-from portal.htmx import HtmxHttpRequest, page_or_partial, query_without
-from portal.roles import OPERATE, VIEW
+from portal.htmx import HtmxHttpRequest
+from portal.roles import OPERATE
 
 from ..conflicts import diff, snapshot
-from ..documents import checked, form_scope, tenant_and_readiness, tenant_rows
-from ..erp import StaffClient
-from ..forms import TenantSearchForm
-from ..jobs import selectors as job_selectors
-from ..jobs.actions import ACTIONS
-from ..jobs.services import Upload, job_queue
-from ..refresh import Kind
-from . import attachments, ledger, rules, selectors, services
+from ..documents import form_scope
+from ..financials.selectors import erp_error
+from ..financials.views import from_url
+from . import rules, selectors, services
 from .forms import (
     EDIT_FIELDS,
-    ActionForm,
-    AttachForm,
     EditForm,
-    InvoiceFilterForm,
-    PrebookForm,
-    page_number,
 )
+from .kind import INVOICES
 
 EDIT_LABELS = (
     ("description", "Description"),
     ("supplier_reference", "Supplier reference"),
     ("due_date", "Due date"),
 )
-
-
-def _not_ready(request, tenant, ready, title: str) -> HttpResponse:
-    return render(
-        request,
-        "operations/invoices/not_ready.html",
-        {"tenant": tenant, "readiness": ready, "title": title},
-        status=409,
-    )
-
-
-@require_GET
-@permission_required(VIEW, raise_exception=True)
-def invoices(request: HtmxHttpRequest) -> HttpResponse:
-    form = TenantSearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    return render(
-        request,
-        "operations/invoices/tenants.html",
-        {
-            "form": form,
-            "rows": tenant_rows(query),
-            "title": "Supplier invoices",
-            "url_name": "operations:tenant_invoices",
-        },
-    )
-
-
-@require_GET
-@permission_required(VIEW, raise_exception=True)
-def tenant_invoices(request: HtmxHttpRequest, tenant_pk: int) -> HttpResponse:
-    tenant, ready = tenant_and_readiness(tenant_pk)
-    if not ready.ready:
-        return _not_ready(request, tenant, ready, "Supplier invoices")
-    form = InvoiceFilterForm(request.GET or None)
-    number = page_number(request.GET.get("page"))
-    read = None
-    if not form.is_bound or form.is_valid():
-        filters = form.erp_filters() if form.is_bound else {}
-        read = selectors.invoice_page(tenant, filters, number)
-    context = {
-        "tenant": tenant,
-        "form": form,
-        "read": read,
-        "page": read.result if read else None,
-        "page_number": number,
-        "query": query_without(request, "page"),
-    }
-    return render(
-        request, page_or_partial(request, "operations/invoices/list.html", "results"), context
-    )
-
-
-def _action_forms(request, tenant, invoice, offered: list[str]) -> dict[str, ActionForm]:
-    forms = {}
-    for operation in offered:
-        initial = {
-            "token": form_tokens.issue(
-                user=request.user,
-                kind=f"invoice:{operation}",
-                scope=form_scope(tenant.pk, invoice.document_type, invoice.number),
-            ),
-            "etag": invoice.etag,
-            "seen_status": invoice.status or "",
-            "seen_approval": invoice.approval_status or "",
-        }
-        if operation == "attach":
-            forms[operation] = AttachForm(initial=initial, lines=invoice.invoice_lines)
-        else:
-            forms[operation] = ActionForm(initial=initial)
-    return forms
-
-
-def _ledger(tenant):
-    with StaffClient(tenant) as erp:
-        return ledger.active_accounts(tenant, erp.client), ledger.subaccounts(tenant, erp.client)
-
-
-@require_GET
-@permission_required(VIEW, raise_exception=True)
-def invoice_detail(
-    request: HtmxHttpRequest, tenant_pk: int, document_type: str, number: str
-) -> HttpResponse:
-    tenant, ready = tenant_and_readiness(tenant_pk)
-    document_type = checked(document_type, rules.DOCUMENT_TYPES)
-    number = checked(number)
-    if not ready.ready:
-        return _not_ready(request, tenant, ready, f"{document_type} {number}")
-    read = selectors.invoice(tenant, document_type, number)
-    invoice = read.result
-    context = {
-        "tenant": tenant,
-        "read": read,
-        "invoice": invoice,
-        "document_type": document_type,
-        "number": number,
-    }
-    if invoice is not None:
-        offered = rules.allowed_actions(invoice) if request.user.has_perm(OPERATE) else []
-        forms = _action_forms(request, tenant, invoice, offered)
-        accounts, subaccounts = ({}, {})
-        if "prebook" in offered:
-            try:
-                accounts, subaccounts = _ledger(tenant)
-            except ErpError:
-                offered.remove("prebook")
-        context.update(
-            {
-                "actions": [(ACTIONS[name], forms[name]) for name in offered],
-                "why_not": rules.why_not(invoice),
-                "accounts": sorted(accounts.items()),
-                "subaccounts": sorted(subaccounts.items()),
-                "attachment_limits": attachments.limits_text(),
-                "jobs": job_selectors.jobs_on(tenant, Kind.SUPPLIER_INVOICE, number)[:10],
-            }
-        )
-    return render(request, "operations/invoices/detail.html", context, status=read.status)
-
-
-@require_POST
-@permission_required(OPERATE, raise_exception=True)
-def invoice_action(
-    request: HtmxHttpRequest, tenant_pk: int, document_type: str, number: str, operation: str
-) -> HttpResponse:
-    tenant, ready = tenant_and_readiness(tenant_pk)
-    document_type = checked(document_type, rules.DOCUMENT_TYPES)
-    number = checked(number)
-    if operation not in rules.INVOICE_ACTIONS:
-        raise Http404("unknown action")
-    if not ready.ready:
-        return _not_ready(request, tenant, ready, f"{document_type} {number}")
-    if operation == "prebook":
-        try:
-            accounts, subaccounts = _ledger(tenant)
-        except ErpError as error:
-            form = PrebookForm(request.POST)
-            form.is_valid()
-            form.add_error(
-                None,
-                "The company's accounts could not be read, so the account cannot be checked; "
-                f"nothing was sent. {error.message}",
-            )
-            return _action_error(request, tenant, document_type, number, operation, form)
-        form = PrebookForm(request.POST, accounts=accounts, subaccounts=subaccounts)
-    elif operation == "attach":
-        form = AttachForm(request.POST, request.FILES)
-    else:
-        form = ActionForm(request.POST)
-    token_id = None
-    if form.is_valid():
-        try:
-            token_id = form_tokens.read(
-                form.cleaned_data["token"],
-                user=request.user,
-                kind=f"invoice:{operation}",
-                scope=form_scope(tenant.pk, document_type, number),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-    if token_id is None or form.errors:
-        return _action_error(request, tenant, document_type, number, operation, form)
-    upload = None
-    if operation == "attach":
-        file = form.cleaned_data["file"]
-        upload = Upload(file.name, file.content_type or "application/octet-stream", file.read())
-    job, created = job_queue(
-        actor=request.user,
-        tenant=tenant,
-        operation=operation,
-        document_type=document_type,
-        document_number=number,
-        if_match=form.cleaned_data["etag"],
-        seen={
-            "status": form.cleaned_data.get("seen_status", ""),
-            "approval_status": form.cleaned_data.get("seen_approval", ""),
-        },
-        payload=form.payload(),
-        upload=upload,
-        form_token=token_id,
-    )
-    if created:
-        messages.success(
-            request,
-            f"{ACTIONS[operation].label} of {document_type} {number} was queued in the ERP's "
-            "Background API. This page follows it until the ERP's result is verified.",
-        )
-    else:
-        messages.info(request, "This form was sent before; here is the job it started.")
-    return redirect("operations:job", pk=job.pk)
-
-
-def _action_error(request, tenant, document_type, number, operation, form) -> HttpResponse:
-    return render(
-        request,
-        "operations/invoices/action_error.html",
-        {
-            "tenant": tenant,
-            "document_type": document_type,
-            "number": number,
-            "action": ACTIONS[operation],
-            "form": form,
-        },
-        status=400,
-    )
-
-
-# --- the header edit ------------------------------------------------------------------------------
 
 
 def _edit_form(request, tenant, document_type, number, invoice, values=None) -> EditForm:
@@ -272,11 +57,11 @@ def _edit_form(request, tenant, document_type, number, invoice, values=None) -> 
 def invoice_edit(
     request: HtmxHttpRequest, tenant_pk: int, document_type: str, number: str
 ) -> HttpResponse:
-    tenant, ready = tenant_and_readiness(tenant_pk)
-    document_type = checked(document_type, rules.DOCUMENT_TYPES)
-    number = checked(number)
-    if not ready.ready:
-        return _not_ready(request, tenant, ready, f"{document_type} {number}")
+    tenant, document_type, number, refusal = from_url(
+        request, tenant_pk, document_type, number, rules.DOCUMENT_TYPES
+    )
+    if refusal:
+        return refusal
     context = {"tenant": tenant, "document_type": document_type, "number": number}
     if request.method == "GET":
         read = selectors.invoice(tenant, document_type, number)
@@ -284,7 +69,7 @@ def invoice_edit(
             return render(
                 request,
                 "operations/invoices/detail.html",
-                {**context, "read": read},
+                {**context, "read": read, "kind": INVOICES},
                 status=read.status,
             )
         form = _edit_form(request, tenant, document_type, number, read.result)
@@ -342,7 +127,7 @@ def invoice_edit(
         return render(
             request,
             "operations/invoices/edit.html",
-            {**context, "form": form, "error": selectors.erp_error(tenant, error)},
+            {**context, "form": form, "error": erp_error(tenant, error)},
             status=400,
         )
     messages.success(request, f"Saved. The invoice's version is now {etag}.")

@@ -41,29 +41,38 @@ def _typed(job: BackgroundJob) -> str:
     return job.document_type or "Invoice"
 
 
-def _attach(client: ErpClient, job: BackgroundJob, background: Background) -> Any:
+def _invoice_action(
+    method: str, *, typed: bool = True, arguments: Callable[[BackgroundJob], dict] | None = None
+) -> Send:
+    """Send ``client.supplier_invoices.<method>`` on the job's invoice with its If-Match, its
+    document type (for the actions whose path names one) and the action's own ``arguments``."""
+
+    def send(client: ErpClient, job: BackgroundJob, background: Background) -> Any:
+        call = getattr(client.supplier_invoices, method)
+        typed_by = {"document_type": _typed(job)} if typed else {}
+        extra = arguments(job) if arguments else {}
+        return call(
+            job.document_number, background=background, **typed_by, **extra, **_invoice(job)
+        )
+
+    return send
+
+
+def _attach_arguments(job: BackgroundJob) -> dict[str, Any]:
     upload = job.file
-    return client.supplier_invoices.attach(
-        job.document_number,
-        filename=upload.name,
-        content=bytes(upload.content),
-        content_type=upload.content_type,
-        document_type=_typed(job),
-        line_number=job.payload.get("line_number"),
-        background=background,
-        **_invoice(job),
-    )
+    return {
+        "filename": upload.name,
+        "content": bytes(upload.content),
+        "content_type": upload.content_type,
+        "line_number": job.payload.get("line_number"),
+    }
 
 
-def _prebook(client: ErpClient, job: BackgroundJob, background: Background) -> Any:
-    return client.supplier_invoices.prebook(
-        job.document_number,
-        document_type=_typed(job),
-        account=job.payload.get("account"),
-        subaccount={int(k): v for k, v in (job.payload.get("subaccount") or {}).items()},
-        background=background,
-        **_invoice(job),
-    )
+def _prebook_arguments(job: BackgroundJob) -> dict[str, Any]:
+    return {
+        "account": job.payload.get("account"),
+        "subaccount": {int(k): v for k, v in (job.payload.get("subaccount") or {}).items()},
+    }
 
 
 INVOICE = Kind.SUPPLIER_INVOICE
@@ -77,25 +86,21 @@ ACTIONS: dict[str, Action] = {
             "Release",
             INVOICE,
             "Release the invoice: it becomes Open and can be paid; it can then only be reversed.",
-            lambda c, j, b: c.supplier_invoices.release(
-                j.document_number, document_type=_typed(j), background=b, **_invoice(j)
-            ),
+            _invoice_action("release"),
         ),
         Action(
             "prebook",
             "Prebook",
             INVOICE,
             "Prebook the invoice to the account and subaccount you chose: it becomes Prebooked.",
-            _prebook,
+            _invoice_action("prebook", arguments=_prebook_arguments),
         ),
         Action(
             "void",
             "Void",
             INVOICE,
             "Void the invoice: it becomes Voided with no balance. This cannot be undone.",
-            lambda c, j, b: c.supplier_invoices.void(
-                j.document_number, document_type=_typed(j), background=b, **_invoice(j)
-            ),
+            _invoice_action("void"),
         ),
         Action(
             "send_to_approval",
@@ -103,9 +108,7 @@ ACTIONS: dict[str, Action] = {
             INVOICE,
             "Send the invoice to the approval workflow: its approval status becomes "
             "SentToApproval and approvers are asked.",
-            lambda c, j, b: c.supplier_invoices.send_to_approval(
-                j.document_number, document_type=_typed(j), background=b, **_invoice(j)
-            ),
+            _invoice_action("send_to_approval"),
         ),
         Action(
             "reverse",
@@ -113,9 +116,7 @@ ACTIONS: dict[str, Action] = {
             INVOICE,
             "Reverse the invoice: the ERP creates a new balancing document (a debit adjustment "
             "for an invoice) that you then release.",
-            lambda c, j, b: c.supplier_invoices.reverse(
-                j.document_number, document_type=_typed(j), background=b, **_invoice(j)
-            ),
+            _invoice_action("reverse"),
         ),
         Action(
             "correct",
@@ -123,9 +124,7 @@ ACTIONS: dict[str, Action] = {
             INVOICE,
             "Correct the invoice: the ERP closes it with a debit adjustment and creates an "
             "editable copy on hold.",
-            lambda c, j, b: c.supplier_invoices.correct(
-                j.document_number, background=b, **_invoice(j)
-            ),
+            _invoice_action("correct", typed=False),
         ),
         Action(
             "attach",
@@ -133,7 +132,7 @@ ACTIONS: dict[str, Action] = {
             INVOICE,
             "Upload the file to the invoice (or to the line you chose); the same file name "
             "again makes a new revision.",
-            _attach,
+            _invoice_action("attach", arguments=_attach_arguments),
         ),
         Action(
             "payment_release",

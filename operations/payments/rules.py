@@ -7,10 +7,16 @@ from typing import Any
 
 STATUSES = ("Hold", "Balanced", "Open", "Closed", "Voided", "Printed", "Reserved")
 PAYMENT_TYPES = ("Payment", "Prepayment", "Refund", "VoidPayment", "DebitAdj", "CreditAdj")
+# The one action on a payment (its name in ``operations.jobs.actions``).
+RELEASE = "payment_release"
 
 
 def can_release(payment: Any) -> bool:
     return payment.status == "Balanced" and not payment.hold and not payment.released
+
+
+def allowed_actions(payment: Any) -> list[str]:
+    return [RELEASE] if can_release(payment) else []
 
 
 def why_not(payment: Any) -> str:

@@ -11,8 +11,8 @@ import pytest
 from django.db import connection
 from playwright.sync_api import expect
 
-from tests.operations.jobs.worker import celery_worker
 from tests.tenants.helpers import onboard_demo
+from tests.worker_process import celery_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("isolated_world")]
 

@@ -41,9 +41,18 @@ def queue(tenant, invoice, operation: str = "release", actor=None, **extra):
     return job
 
 
-def posts_to(sandbox, suffix: str) -> list[dict[str, Any]]:
+def posts_to(sandbox, suffix: str, job=None) -> list[dict[str, Any]]:
+    """The POSTs to a path ending in ``suffix`` (only ``job``'s, by the correlation id it sends,
+    when given: the sandbox logs a held request when it finally answers, which may be after the
+    previous test's reset)."""
     requests = sandbox.control("GET", "/_sandbox/requests?limit=5000")
-    return [r for r in requests if r["method"] == "POST" and r["path"].endswith(suffix)]
+    return [
+        r
+        for r in requests
+        if r["method"] == "POST"
+        and r["path"].endswith(suffix)
+        and (job is None or str(job.correlation_id) in r["headers"].get("erp-api-background", ""))
+    ]
 
 
 def run_until_ended(job, advance_clock, *, steps: int = 12):

@@ -11,9 +11,9 @@ from django.db import connection
 
 from operations.jobs import tasks
 from operations.jobs.models import BackgroundJob, JobOutcome, JobStatus, Step
+from tests.worker_process import celery_worker, wait_for
 
 from .helpers import find_invoice, posts_to, queue
-from .worker import celery_worker, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -117,6 +117,6 @@ def test_killed_between_finished_and_verified(setup, erp_settings, settings):
         wait_for(lambda: _job(job.pk).ended, "the job to end")
     job = _job(job.pk)
     path = f"/v1/supplierInvoice/Invoice/{invoice.number}/action/release"
-    assert len(posts_to(erp_settings, path)) == 1
+    assert len(posts_to(erp_settings, path, job)) == 1
     assert len(_background_ops(erp_settings, invoice.number)) == 1
     assert job.outcome == JobOutcome.VERIFIED and job.verified_status == "Open"

@@ -44,6 +44,17 @@ def test_list_and_release_a_payment(client_for, operator, tenant, advance_sandbo
     assert job.outcome == JobOutcome.VERIFIED and job.verified_status == "Closed"
 
 
+def test_bad_filters_ask_nothing_of_the_erp(client_for, viewer, tenant, sandbox):
+    # The list page is the shared Financials list: a bad filter is a message, as for invoices.
+    before = len(sandbox.control("GET", "/_sandbox/requests"))
+    response = client_for(viewer).get(
+        reverse("operations:tenant_payments", args=[tenant.pk]), {"status": "Paid twice"}
+    )
+    assert response.status_code == 200
+    assert "Nothing was asked of the ERP" in response.content.decode()
+    assert len(sandbox.control("GET", "/_sandbox/requests")) == before
+
+
 def test_a_held_payment_offers_no_release(client_for, operator, tenant):
     detail = client_for(operator).get(
         reverse("operations:payment", args=[tenant.pk, "Payment", "300007"])

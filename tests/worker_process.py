@@ -1,4 +1,5 @@
-"""A real Celery worker process for the job tests, on a queue of the test's own."""
+"""A real Celery worker process, on a queue of the test's own, for the tests that need one (a
+worker killed mid-task, a browser page following a job)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def database_url() -> str:

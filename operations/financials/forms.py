@@ -1,0 +1,28 @@
+"""What every Financials document page's forms share: the page number of a list, and an action's
+confirmation (hidden fields: the version the page showed, what it showed, the one-time token)."""
+
+from __future__ import annotations
+
+from django import forms
+
+MAX_PAGE = 10_000
+
+
+def page_number(raw: str | None) -> int:
+    try:
+        number = int(str(raw or "1"))
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+class ActionForm(forms.Form):
+    """A confirmation: what the page showed (its version and status) and the form's token."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=500)
+    etag = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    seen_status = forms.CharField(widget=forms.HiddenInput, max_length=40, required=False)
+    seen_approval = forms.CharField(widget=forms.HiddenInput, max_length=40, required=False)
+
+    def payload(self) -> dict:
+        return {}
