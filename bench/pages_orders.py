@@ -122,12 +122,13 @@ def order_form(bench) -> None:
     apart) shows the portal's own work when other programs share the machine."""
     from django.urls import reverse
 
+    from operations.orders.form_views import KIND, token_scope
     from portal import form_tokens
     from portal.models import User
 
     tenant = _tenant()
     user = User.objects.get(email="bench-admin@isv.example")
-    token = form_tokens.issue(user=user, kind="sales_order", scope=str(tenant.pk))
+    token = form_tokens.issue(user=user, kind=KIND, scope=token_scope(tenant))
     path = reverse("operations:order_new", args=[tenant.pk])
     print("order_form: the sales order form (htmx round trips, order types cached)")
     baseline, _ = _measure(

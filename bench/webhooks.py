@@ -219,6 +219,11 @@ def main() -> None:
         ratio = bare["per_second"] / inbox["per_second"] if inbox["per_second"] else float("inf")
         p50_ratio = inbox["p50"] / bare["p50"]
         print(f"  ratio bare/inbox throughput {ratio:.2f}x, inbox/bare p50 {p50_ratio:.2f}x")
+        bare_ms, inbox_ms = server_time(env)
+        print(
+            f"  server time in one process (Django's test client, no network client): bare "
+            f"{bare_ms:.2f} ms, inbox {inbox_ms:.2f} ms per request ({inbox_ms / bare_ms:.1f}x)"
+        )
         stored = count_verified(env)
         print(f"  deliveries stored and verified in the database: {stored:,}")
         met = (
@@ -235,6 +240,42 @@ def main() -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         purge(env)
+
+
+SERVER_TIME = """
+import json, time, uuid
+import django
+django.setup()
+from django.test import Client
+from bench.webhooks import signed_requests
+client = Client()
+requests = signed_requests(600)
+def post(path, items, expected):
+    started = time.perf_counter()
+    for body, headers in items:
+        extra = {k: v for k, v in headers.items() if k != "content-type"}
+        response = client.post(path, data=body, content_type="application/json", headers=extra)
+        assert response.status_code == expected, response.status_code
+    return (time.perf_counter() - started) * 1000 / len(items)
+post("/bench/bare/", requests[:100], 200)
+post("/webhooks/in/visma/", requests[:100], 202)
+print(json.dumps([post("/bench/bare/", requests[100:], 200),
+                  post("/webhooks/in/visma/", requests[100:], 202)]))
+"""
+
+
+def server_time(env: dict[str, str]) -> tuple[float, float]:
+    """Milliseconds per request of each view inside one process: the server's own cost."""
+    out = subprocess.run(
+        [sys.executable, "-c", SERVER_TIME],
+        env={**env, "ALLOWED_HOSTS": "testserver,127.0.0.1", "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    bare, inbox = json.loads(out.stdout.strip().splitlines()[-1])
+    return bare, inbox
 
 
 def count_verified(env: dict[str, str]) -> int:

@@ -41,6 +41,7 @@ REPLACEMENTS = {
     "AsyncCustomers": "Customers",
     "AsyncInventory": "Inventory",
     "AsyncOrderTypes": "OrderTypes",
+    "AsyncSuppliers": "Suppliers",
     "AsyncLedger": "Ledger",
     "AsyncBackgroundOperations": "BackgroundOperations",
     "AsyncTokenProvider": "TokenProvider",

@@ -16,6 +16,14 @@ delivery failed, with its traceback, and an admin can process it again. Raising 
 instead marks it ignored (nothing to do, e.g. a tenant the portal does not serve): not a failure.
 Handlers must be idempotent: the same event may reach them twice (a reprocess).
 
+Event types per source: `Source.VISMA`, the dispatcher's `x-vwd-event-id` (e.g.
+`BACKGROUND_API_RESPONSE`, `apinvoice_statuschanged`, `SALESORDER_UPDATED`; operations handles
+every one nobody registered more specifically); `Source.BACKGROUND_URL`, always
+`"background_response"`; `Source.STATUSPAGE`, `"incident"`, `"maintenance"` or
+`"component_update"`. `Event.headers` carries the delivery's headers in lower case, so the
+`subscription:name=value` pairs of a Background API call are there (use hyphens in the names:
+WSGI servers drop header names with underscores).
+
 `Event.verified` says how far the inbox could trust the delivery: True for a valid signature or
 URL token; None for a legacy Background URL callback, which nothing signs, so its handler must
 confirm it with a GET of the state before acting on it.

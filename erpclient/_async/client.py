@@ -54,6 +54,7 @@ from .order_types import AsyncOrderTypes
 from .sales_orders import AsyncSalesOrders
 from .supplier_invoices import AsyncSupplierInvoices
 from .supplier_payments import AsyncSupplierPayments
+from .suppliers import AsyncSuppliers
 from .token_provider import AsyncTokenProvider
 from .webhook_feedback import AsyncWebhookFeedback
 
@@ -162,6 +163,7 @@ class AsyncErpClient(ClientBase):
         self.customers = AsyncCustomers(self)
         self.inventory = AsyncInventory(self)
         self.order_types = AsyncOrderTypes(self)
+        self.suppliers = AsyncSuppliers(self)
         self.background = AsyncBackgroundOperations(self)
         self.webhook_feedback = AsyncWebhookFeedback(self)
         self.ledger = AsyncLedger(self)

@@ -55,6 +55,7 @@ from .order_types import OrderTypes
 from .sales_orders import SalesOrders
 from .supplier_invoices import SupplierInvoices
 from .supplier_payments import SupplierPayments
+from .suppliers import Suppliers
 from .token_provider import TokenProvider
 from .webhook_feedback import SyncWebhookFeedback
 
@@ -163,6 +164,7 @@ class ErpClient(ClientBase):
         self.customers = Customers(self)
         self.inventory = Inventory(self)
         self.order_types = OrderTypes(self)
+        self.suppliers = Suppliers(self)
         self.background = BackgroundOperations(self)
         self.webhook_feedback = SyncWebhookFeedback(self)
         self.ledger = Ledger(self)

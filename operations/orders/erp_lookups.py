@@ -29,6 +29,9 @@ ORDER_TYPES = "order_types"
 CUSTOMERS = "customers"
 LOCATIONS = "locations"
 ITEMS = "items"
+# Dropped by the event intake on supplier events (operations.events.LOOKUP_KINDS).
+SUPPLIERS = "suppliers"
+SUPPLIER_PAGE = 100
 
 
 def order_types(tenant: Tenant) -> Lookup:
@@ -168,8 +171,36 @@ def items_by_id(tenant: Tenant, ids: Iterable[str]) -> dict[str, Row]:
     return found
 
 
+def all_suppliers(tenant: Tenant) -> Lookup:
+    """The company's suppliers (first page, one call, cached): ``{"id", "name", "active"}``."""
+
+    def fetch() -> tuple[list[Row], bool]:
+        with StaffClient(tenant) as erp:
+            page = erp.client.suppliers.page(page_size=SUPPLIER_PAGE)
+        rows = [
+            {"id": s.number, "name": s.name or "", "active": (s.status or "Active") == "Active"}
+            for s in page.items
+            if s.number
+        ]
+        return rows, not page.has_next
+
+    return lookups.cached(tenant, SUPPLIERS, "first-page", fetch)
+
+
+def suppliers(tenant: Tenant, query: str) -> tuple[list[Row], Lookup]:
+    """Suppliers whose number or name holds ``query`` (and the answer they came from)."""
+    known = all_suppliers(tenant)
+    folded = query.casefold()
+    rows = [
+        row
+        for row in known.rows
+        if folded in str(row["id"]).casefold() or folded in str(row["name"]).casefold()
+    ]
+    return rows, known
+
+
 def forget_all(tenant: Tenant) -> None:
-    for kind in (ORDER_TYPES, CUSTOMERS, LOCATIONS, ITEMS):
+    for kind in (ORDER_TYPES, CUSTOMERS, LOCATIONS, ITEMS, SUPPLIERS):
         lookups.forget(tenant, kind)
 
 

@@ -43,7 +43,7 @@ def _input(row, name: str, label: str, extra: str = "") -> SafeString:
     )
 
 
-def line_row(row, *, items_url: str, form_path: str, focus: bool) -> SafeString:
+def line_row(row, *, items_url: str, suppliers_url: str, form_path: str, focus: bool) -> SafeString:
     v, e, i, n, p = row.values, row.errors, row.index, row.number, row.prefix
     options = format_html_join(
         "",
@@ -54,11 +54,17 @@ def line_row(row, *, items_url: str, form_path: str, focus: bool) -> SafeString:
         ),
     )
     if row.is_po:
-        supplier = _input(
-            row,
-            "supplier_id",
-            "supplier",
-            ' size="7" maxlength="15" placeholder="item\'s preferred"',
+        attrs = format_html(
+            _SUPPLIER_ATTRS + ' autocomplete="off" hx-get="{}" hx-trigger="input changed '
+            'delay:400ms" hx-target="#line-{}-supplier-suggest" hx-swap="innerHTML" '
+            'hx-sync="this:replace"',
+            suppliers_url,
+            i,
+        )
+        supplier = format_html(
+            '{}<div id="line-{}-supplier-suggest" class="suggest" aria-live="polite"></div>',
+            _input(row, "supplier_id", "supplier", attrs),
+            i,
         )
     else:
         supplier = format_html(

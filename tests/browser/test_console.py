@@ -209,6 +209,9 @@ def test_an_admin_follows_a_202_background_request(sign_in, page, live_server, a
     answer = _answer(page)
     expect(answer).to_contain_text("202 Accepted")
     expect(answer).to_contain_text("Background request")
+    expect(answer.get_by_role("link", name="The tenant's Background jobs")).to_have_attribute(
+        "href", f"/operations/tenants/{tenant.pk}/jobs/"
+    )
     answer.get_by_role("link", name="Read its state here").click()
     expect(page.locator("#console-op-title")).to_contain_text("/v1/background/{requestId}")
     page.get_by_role("button", name="Send GET").click()

@@ -153,7 +153,12 @@ def test_a_refused_order_shows_the_error_on_its_line_and_keeps_every_value(
     _settled(page)
 
     # Corrected, the same form creates the order.
-    page.get_by_label("Line 2, supplier").fill("50005")
+    page.get_by_label("Line 2, supplier").fill("500")
+    suggest = page.locator("#line-1-supplier-suggest")
+    expect(suggest.get_by_role("button", name=re.compile(r"^50010 "))).to_be_disabled()
+    suggest.get_by_role("button", name=re.compile(r"^50005 ")).click()
+    expect(page.get_by_label("Line 2, supplier")).to_have_value("50005")
+    _settled(page)
     page.get_by_role("button", name="Create order").click()
     expect(page.locator("#order-outcome")).to_have_text("Created")
     assert len(_creates(sandbox)) == 2

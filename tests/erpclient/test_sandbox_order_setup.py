@@ -41,3 +41,14 @@ def test_item_prices_come_from_the_financials_inventory(erp):
     assert prices["KITCHEN-CUSTOM"] == 89000.0
     found = client.inventory.prices(description="kjøkken").items
     assert [p.inventory_number for p in found] == ["KITCHEN-CUSTOM"]
+
+
+def test_suppliers_by_name_with_their_status(erp):
+    client = erp("healthy")
+    everyone = list(client.suppliers.list(page_size=100))
+    assert {s.status for s in everyone} >= {"Active", "Inactive"}
+    inactive = next(s for s in everyone if s.number == "50010")
+    assert inactive.status == "Inactive"
+    first = everyone[0]
+    named = client.suppliers.page(name=first.name[:5]).items
+    assert first.number in [s.number for s in named]

@@ -23,6 +23,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 # URL names that answer without a login, and why.
 PUBLIC = {
     "healthz": "liveness probe for load balancers",
+    "livez": "the orchestrator's liveness probe (answers without touching anything)",
+    "readyz": "the orchestrator's readiness probe (database, broker, cache; no details)",
     "favicon": "browsers ask for it on every page, the sign-in page included",
     "invitation_accept": "the invitee has no password yet",
     "account_login": "the sign-in page",

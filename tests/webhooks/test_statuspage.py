@@ -161,3 +161,17 @@ def _summary(sandbox):
     import httpx
 
     return httpx.get(sandbox.url + "/api/v2/summary.json").json()
+
+
+def test_maintenance_in_progress_puts_up_the_banner_until_it_is_completed(
+    post_status, client_for, viewer
+):
+    post_status("maintenance_scheduled", name="Database upgrade")
+    client = client_for(viewer)
+    assert banner_text(client) == ""  # scheduled, not started
+    post_status("maintenance_started")
+    incident = StatusIncident.objects.get()
+    assert incident.is_maintenance and incident.status == "in_progress"
+    assert "Maintenance on" in banner_text(client)
+    post_status("maintenance_completed")
+    assert banner_text(client) == ""

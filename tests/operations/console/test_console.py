@@ -307,6 +307,7 @@ def test_a_202_offers_the_background_request_to_follow(client_for, admin, tenant
     assert answer.status == 202 and answer.background_id
     body = response.content.decode()
     assert "Background request" in body and "Read its state here" in body
+    assert response.context["jobs_url"] == reverse("operations:tenant_jobs", args=[tenant.pk])
     follow = _page(
         client,
         tenant,

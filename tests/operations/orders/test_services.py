@@ -230,3 +230,22 @@ def test_a_row_left_pending_by_a_stopped_worker_can_be_checked(tenant, operator,
     settled = services.order_settle(actor=operator, order=order)
 
     assert settled.outcome == Outcome.CREATED and settled.settled_by == "get"
+
+
+def test_the_erps_own_429_holds_the_create_and_says_until_when(
+    erp_settings, make_tenant, operator, sandbox, posted_orders
+):
+    tenant = make_tenant("healthy", "test")
+    body = {"tenant_id": tenant.tenant_id, "client_id": tenant.api_client.client_id, "used": 0}
+    limit = sandbox.control("POST", "/_sandbox/usage", body)["limit"]
+    # The ERP's hour is spent, and the portal does not know it yet: the ERP answers 429.
+    sandbox.control("POST", "/_sandbox/usage", {**body, "used": limit})
+
+    with pytest.raises(services.OrderHeld) as held:
+        services.order_create(
+            actor=operator, tenant=tenant, token=uuid.uuid4(), command=command("WEB-000111")
+        )
+
+    assert "429 Too Many Requests" in held.value.message and "held until" in held.value.message
+    assert [e["status"] for e in posted_orders()] == [429]
+    assert not PortalOrder.objects.exists()

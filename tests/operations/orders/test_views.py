@@ -410,3 +410,32 @@ def test_the_erp_failing_while_typing_keeps_the_form(opened, new_url, tenant, mo
     assert text.strip().startswith('<form id="order-form"')
     assert 'value="STAYS"' in text and text.count('<tr id="line-') == 2
     assert "What the ERP answered" in text or "erp-error" in text
+
+
+def test_suppliers_are_picked_on_purchase_lines_only_and_inactive_ones_refused(
+    opened, new_url, tenant
+):
+    client, token, _ = opened
+    url = reverse("operations:order_suppliers", args=[tenant.pk])
+    suggest = client.get(url, {"lines-0-supplier_id": "5001"}).content.decode()
+    assert "supplier:0:50010" in suggest and "inactive: cannot be used" in suggest
+
+    po_line = [{"inventory_id": "BIKE-CITY", "quantity": "1", "purchase_order_source": "dropShip"}]
+    picked = client.post(
+        new_url,
+        {**form_data(token, lines=po_line), "action": "supplier:0:50005"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert 'name="lines-0-supplier_id" value="50005"' in picked
+
+    inactive = client.post(
+        new_url,
+        {**form_data(token, lines=po_line), "action": "supplier:0:50010"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "supplier 50010" in inactive and "is inactive; pick another" in inactive
+
+    plain = client.post(
+        new_url, {**form_data(token), "action": "supplier:0:50005"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "only on a line marked for purchase" in plain
