@@ -28,7 +28,7 @@ PROCFILE = ROOT / "Procfile.production"
 
 
 def free_port(exclude: tuple[int, ...] = ()) -> int:
-    """A free local port: from STACK_PORTS (``8300-8399``) when set, else any the system gives."""
+    """A free local port: from STACK_PORTS (e.g. ``9100-9199``) when set, else any free one."""
     span = os.environ.get("STACK_PORTS", "")
     candidates = range(int(span.split("-")[0]), int(span.split("-")[1]) + 1) if span else [0]
     for port in candidates:

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.smoke
     ("task", "queue"),
     [
         ("webhooks.process_delivery", "webhooks"),
-        ("operations.create_sales_order", "erp_io"),
+        ("operations.jobs.send", "erp_io"),
+        ("operations.refresh_document", "erp_io"),
         ("tenants.check_tenants", "erp_io"),
         ("tenants.health_sweep", "sweeps"),
         ("tenants.check_batch", "sweeps"),
@@ -31,6 +32,10 @@ pytestmark = pytest.mark.smoke
 )
 def test_tasks_go_to_the_queue_of_their_kind(task, queue):
     assert app.amqp.router.route({}, task)["queue"].name == queue
+
+
+def test_background_jobs_go_to_the_erp_io_queue():
+    assert settings.OPERATIONS_JOBS_QUEUE == "erp_io"
 
 
 def test_every_routed_queue_is_declared_and_a_plain_worker_consumes_them_all():
