@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
+from portal.roles import OPERATE, VIEW
+
 from .access import Capability
 
 
@@ -20,6 +22,8 @@ class Section:
     description: str
     index_url_name: str
     tenant_url_name: str | None = None
+    # Who may open it: a part a role cannot use is not offered to it (no link to a 403).
+    permission: str = VIEW
 
     def index_url(self) -> str | None:
         try:
@@ -80,9 +84,15 @@ SECTIONS: tuple[Section, ...] = (
         "Try any ERP call for a tenant without seeing its token, within its budget, recorded.",
         "operations:console_index",
         "operations:console",
+        permission=OPERATE,
     ),
 )
 
 
-def available() -> list[Section]:
-    return [section for section in SECTIONS if section.index_url() is not None]
+def available(user) -> list[Section]:
+    """The parts that exist and that ``user`` may open."""
+    return [
+        section
+        for section in SECTIONS
+        if section.index_url() is not None and user.has_perm(section.permission)
+    ]

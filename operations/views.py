@@ -25,7 +25,7 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
     form = TenantSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(selectors.operable_tenants(query), PAGE_SIZE).get_page(request.GET.get("page"))
-    sections = available()
+    sections = available(request.user)
     rows = [
         {
             "tenant": tenant,
