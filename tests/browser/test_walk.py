@@ -73,3 +73,64 @@ def test_a_long_erp_answer_on_a_job_page_scrolls_in_its_box(
     assert scroll_width <= window_width
     # The answer is all there, to scroll to inside its own box.
     assert answer.evaluate("el => el.scrollWidth > el.clientWidth")
+
+
+def _settled(page):
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+
+
+def test_the_keyboard_keeps_its_place_on_the_order_form(
+    sign_in, page, live_server, operator, tenant
+):
+    """Every round trip re-renders the form, and the button or field that had the focus used to
+    go with it: the focus fell back to the page and a keyboard user started over from the top."""
+    page.set_viewport_size(PHONE)
+    sign_in(operator)
+    page.goto(f"{live_server.url}/operations/tenants/{tenant.pk}/orders/new/")
+    page.wait_for_load_state("load")
+    customer = page.get_by_label("Customer", exact=True)
+
+    customer.press_sequentially("Bergen")
+    page.locator("#customer-suggest").get_by_role("button").first.wait_for()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#customer-picked")).to_contain_text("10000 Bergen Sportsbutikk AS")
+    expect(customer).to_be_focused()
+
+    page.get_by_label("Line 1, item").press_sequentially("BIKE")
+    page.locator("#line-0-suggest").get_by_role("button").first.wait_for()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Line 1, item")).to_have_value("BIKE-CITY")
+    expect(page.get_by_label("Line 1, quantity")).to_be_focused()
+
+    # Enter in a field refreshes the form; the field keeps the focus and what was typed.
+    page.keyboard.type("4")
+    page.keyboard.press("Enter")
+    _settled(page)
+    expect(page.get_by_label("Line 1, quantity")).to_be_focused()
+    expect(page.get_by_label("Line 1, quantity")).to_have_value("4")
+
+    for _ in range(2):
+        page.get_by_role("button", name="Add line").focus()
+        page.keyboard.press("Enter")
+        _settled(page)
+    expect(page.get_by_label("Line 3, item")).to_be_focused()
+
+    # Changing a line's purchase source re-renders the form too.
+    page.get_by_label("Line 2, purchase").focus()
+    page.get_by_label("Line 2, purchase").select_option("purchaseToOrder")
+    expect(page.get_by_label("Line 2, supplier")).to_be_visible()
+    _settled(page)
+    expect(page.get_by_label("Line 2, purchase")).to_be_focused()
+
+    # Removing a line leaves the focus on the line that took its place, then on the one before.
+    page.get_by_role("button", name="Remove line 2").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("tr.order-line")).to_have_count(2)
+    expect(page.get_by_label("Line 2, item")).to_be_focused()
+    page.get_by_role("button", name="Remove line 2").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("tr.order-line")).to_have_count(1)
+    expect(page.get_by_label("Line 1, item")).to_be_focused()
+    expect(page.get_by_label("Line 1, item")).to_have_value("BIKE-CITY")
