@@ -134,3 +134,43 @@ def test_the_keyboard_keeps_its_place_on_the_order_form(
     expect(page.locator("tr.order-line")).to_have_count(1)
     expect(page.get_by_label("Line 1, item")).to_be_focused()
     expect(page.get_by_label("Line 1, item")).to_have_value("BIKE-CITY")
+
+
+def test_a_viewer_on_a_conflict_is_told_who_may_act_not_that_the_action_is_impossible(
+    sign_in, page, live_server, viewer, operator, tenant
+):
+    from operations.jobs.models import BackgroundJob, JobOutcome, JobStatus
+    from tests.operations.jobs.helpers import find_invoice
+
+    invoice = find_invoice(tenant, "Balanced")
+    job = BackgroundJob.objects.create(
+        tenant=tenant,
+        operation="release",
+        document_kind="supplier_invoice",
+        document_type=invoice.document_type,
+        document_number=invoice.number,
+        if_match='"an older version"',
+        seen={"status": "Balanced"},
+        status=JobStatus.FAILED,
+        outcome=JobOutcome.CONFLICT,
+        erp_status_code=412,
+    )
+    url = f"{live_server.url}/operations/jobs/{job.pk}/conflict/"
+
+    sign_in(viewer)
+    page.goto(url)
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("Release is still possible on this Balanced document")
+    expect(main).to_contain_text("only an operator or an admin can send it again")
+    expect(main).not_to_contain_text("no longer possible")
+    expect(page.get_by_role("button", name="Confirm again")).to_have_count(0)
+    main.get_by_role("link", name="Open the latest").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Invoice {invoice.number}")
+
+    page.context.clear_cookies()
+    sign_in(operator)
+    page.goto(url)
+    expect(
+        page.get_by_role("button", name="Confirm again: release on the latest version")
+    ).to_be_visible()
+    expect(page.get_by_role("main")).not_to_contain_text("only an operator or an admin")
