@@ -174,3 +174,31 @@ def test_a_viewer_on_a_conflict_is_told_who_may_act_not_that_the_action_is_impos
         page.get_by_role("button", name="Confirm again: release on the latest version")
     ).to_be_visible()
     expect(page.get_by_role("main")).not_to_contain_text("only an operator or an admin")
+
+
+@pytest.mark.parametrize("role", ["viewer", "operator"])
+def test_the_tenant_page_links_to_each_operations_page_the_role_may_open(
+    sign_in, page, live_server, viewer, operator, tenant, role
+):
+    page.set_viewport_size(PHONE)
+    sign_in({"viewer": viewer, "operator": operator}[role])
+    page.goto(f"{live_server.url}/tenants/{tenant.pk}/")
+    nav = page.get_by_role("navigation", name="Operations on this tenant")
+    expected = ["Supplier invoices", "Supplier payments", "Background jobs"]
+    if role == "operator":
+        expected.append("API console")
+    expect(nav.get_by_role("link")).to_have_text(expected)
+    headings = {
+        "Supplier invoices": f"Supplier invoices of {tenant.display_name}",
+        "Supplier payments": f"Supplier payments of {tenant.display_name}",
+        "Background jobs": tenant.display_name,
+        "API console": tenant.display_name,
+    }
+    for name in expected:
+        page.goto(f"{live_server.url}/tenants/{tenant.pk}/")
+        page.get_by_role("navigation", name="Operations on this tenant").get_by_role(
+            "link", name=name
+        ).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(headings[name])
+    scroll_width, window_width = _page_width(page)
+    assert scroll_width <= window_width
