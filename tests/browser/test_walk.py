@@ -202,3 +202,53 @@ def test_the_tenant_page_links_to_each_operations_page_the_role_may_open(
         expect(page.get_by_role("heading", level=1)).to_contain_text(headings[name])
     scroll_width, window_width = _page_width(page)
     assert scroll_width <= window_width
+
+
+_LABELS_FIT = """() => Array.from(document.querySelectorAll('table.conflict td[data-label]')).every(td => {
+    // Each cell's column name (its ::before) must fit inside the cell, not run into the next one.
+    const live = getComputedStyle(td, '::before');
+    const names = ['width', 'fontSize', 'fontWeight', 'fontFamily', 'letterSpacing',
+                   'textTransform', 'lineHeight', 'overflowWrap'];
+    const style = Object.fromEntries(names.map(name => [name, live[name]]));
+    const top = parseFloat(live.top);
+    const probe = document.createElement('div');
+    Object.assign(probe.style, style, {position: 'absolute', visibility: 'hidden'});
+    probe.textContent = td.dataset.label;
+    document.body.appendChild(probe);
+    const needed = top + probe.getBoundingClientRect().height;
+    probe.remove();
+    return td.getBoundingClientRect().height + 0.5 >= needed;
+})"""
+
+
+def test_the_edit_conflict_fits_a_phone_and_its_labels_do_not_overlap(
+    sign_in, page, live_server, operator, tenant, erp
+):
+    from tests.operations.jobs.helpers import find_invoice
+
+    invoice = find_invoice(tenant, "Balanced")
+    page.set_viewport_size(PHONE)
+    sign_in(operator)
+    page.goto(
+        f"{live_server.url}/operations/tenants/{tenant.pk}/invoices/"
+        f"{invoice.document_type}/{invoice.number}/"
+    )
+    page.get_by_role("link", name="Edit the header").click()
+    erp.control(
+        "POST",
+        f"/_sandbox/tenants/{tenant.tenant_id}/supplier-invoices/"
+        f"{invoice.document_type}/{invoice.number}/touch",
+        {"description": "Changed by someone else", "supplierReference": "OTHER-REF"},
+    )
+    page.get_by_label("Description").fill("Mine")
+    page.get_by_role("button", name="Save the header").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("changed while you edited it")
+    clash = page.locator("table.conflict tr.clash")
+    expect(clash.get_by_role("rowheader")).to_contain_text("you both changed it")
+    scroll_width, window_width = _page_width(page)
+    assert scroll_width <= window_width
+    assert page.evaluate(_LABELS_FIT)
+
+    page.get_by_role("button", name="Re-apply my changes to the latest version").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Invoice {invoice.number}")
+    expect(page.get_by_role("main")).to_contain_text("Mine")
