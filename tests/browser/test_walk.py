@@ -204,7 +204,9 @@ def test_the_tenant_page_links_to_each_operations_page_the_role_may_open(
     assert scroll_width <= window_width
 
 
-_LABELS_FIT = """() => Array.from(document.querySelectorAll('table.conflict td[data-label]')).every(td => {
+_LABELS_FIT = """() => Array.from(
+  document.querySelectorAll('table.conflict td[data-label]')
+).every(td => {
     // Each cell's column name (its ::before) must fit inside the cell, not run into the next one.
     const live = getComputedStyle(td, '::before');
     const names = ['width', 'fontSize', 'fontWeight', 'fontFamily', 'letterSpacing',
