@@ -3,6 +3,8 @@ role and at the width where it showed."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -254,3 +256,36 @@ def test_the_edit_conflict_fits_a_phone_and_its_labels_do_not_overlap(
     page.get_by_role("button", name="Re-apply my changes to the latest version").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Invoice {invoice.number}")
     expect(page.get_by_role("main")).to_contain_text("Mine")
+
+
+def test_supplier_lists_say_when_nothing_matches_and_offer_only_filters_the_erp_takes(
+    sign_in, page, live_server, operator, tenant
+):
+    sign_in(operator)
+    invoices = f"{live_server.url}/operations/tenants/{tenant.pk}/invoices/"
+    page.goto(invoices)
+    page.get_by_label("Supplier", exact=True).fill("99999")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("main")).to_contain_text("No invoice matches these filters.")
+
+    page.goto(f"{invoices}?page=999")
+    expect(page.get_by_role("main")).to_contain_text("No invoice matches these filters.")
+    expect(page.get_by_role("link", name="← Previous")).to_be_visible()
+
+    page.goto(f"{live_server.url}/operations/tenants/{tenant.pk}/payments/?page=999")
+    expect(page.get_by_role("main")).to_contain_text("No payment matches.")
+
+    # Every document type the filter offers is one the ERP's list accepts.
+    page.goto(invoices)
+    types = (
+        page.get_by_label("Document type")
+        .locator("option")
+        .evaluate_all("options => options.map(o => o.value).filter(Boolean)")
+    )
+    assert "Invoice" in types
+    for document_type in types:
+        page.get_by_label("Document type").select_option(document_type)
+        page.get_by_role("button", name="Filter").click()
+        expect(page).to_have_url(re.compile(rf"document_type={document_type}(&|$)"))
+        expect(page.get_by_role("main")).to_contain_text("This page cost")
+        expect(page.locator(".erp-error")).to_have_count(0)
