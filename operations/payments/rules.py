@@ -7,6 +7,9 @@ from typing import Any
 
 STATUSES = ("Hold", "Balanced", "Open", "Closed", "Voided", "Printed", "Reserved")
 PAYMENT_TYPES = ("Payment", "Prepayment", "Refund", "VoidPayment", "DebitAdj", "CreditAdj")
+# The list's paymentType filter takes the spec's query set, not every payment's own type: the ERP
+# answers 400 to CreditAdj there.
+FILTER_PAYMENT_TYPES = ("Payment", "DebitAdj", "Prepayment", "Refund", "VoidPayment", "VoidRefund")
 
 
 def can_release(payment: Any) -> bool:

@@ -289,3 +289,18 @@ def test_supplier_lists_say_when_nothing_matches_and_offer_only_filters_the_erp_
         expect(page).to_have_url(re.compile(rf"document_type={document_type}(&|$)"))
         expect(page.get_by_role("main")).to_contain_text("This page cost")
         expect(page.locator(".erp-error")).to_have_count(0)
+
+    payments = f"{live_server.url}/operations/tenants/{tenant.pk}/payments/"
+    page.goto(payments)
+    types = (
+        page.get_by_label("Type", exact=True)
+        .locator("option")
+        .evaluate_all("options => options.map(o => o.value).filter(Boolean)")
+    )
+    assert "Payment" in types
+    for payment_type in types:
+        page.get_by_label("Type", exact=True).select_option(payment_type)
+        page.get_by_role("button", name="Filter").click()
+        expect(page).to_have_url(re.compile(rf"payment_type={payment_type}(&|$)"))
+        expect(page.get_by_role("main")).to_contain_text("This page cost")
+        expect(page.locator(".erp-error")).to_have_count(0)
