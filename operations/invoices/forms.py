@@ -15,7 +15,7 @@ from portal import inputs
 
 from ..financials.forms import ActionForm
 from . import attachments
-from .rules import DOCUMENT_TYPES, STATUSES
+from .rules import FILTER_DOCUMENT_TYPES, STATUSES
 
 CONDITIONS = [(">=", "on or after"), ("<=", "on or before"), (">", "after"), ("<", "before")]
 _DOCUMENT_ID = RegexValidator(r"^[A-Za-z0-9_.-]*$", "Use letters, digits, '-', '_' or '.' only.")
@@ -28,7 +28,7 @@ class InvoiceFilterForm(forms.Form):
     document_type = forms.ChoiceField(
         label="Document type",
         required=False,
-        choices=[("", "Any type"), *[(t, t) for t in DOCUMENT_TYPES]],
+        choices=[("", "Any type"), *[(t, t) for t in FILTER_DOCUMENT_TYPES]],
     )
     supplier = forms.CharField(required=False, max_length=30, validators=[_DOCUMENT_ID])
     due_condition = forms.ChoiceField(label="Due", choices=CONDITIONS, required=False)

@@ -28,6 +28,9 @@ DOCUMENT_TYPES = (
     "VoidCheck",
     "VoidQuickCheck",
 )
+# The list's documentType filter takes another set than a document's own type (the spec's
+# SupplierInvoiceQueryParameters): the ERP answers 400 to a check type there.
+FILTER_DOCUMENT_TYPES = ("Invoice", "CreditAdj", "DebitAdj", "Prepayment", "Refund", "Payment")
 # Approval states in which an invoice waits for (or was stopped by) its approvers.
 IN_APPROVAL = (
     "SentToApproval",

@@ -262,6 +262,11 @@ def job_reschedule(job_pk: int) -> bool:
         if job.ended:
             return False
         if job.status == JobStatus.QUEUED:
+            grace = timedelta(seconds=setting("OPERATIONS_JOB_SWEEP_GRACE_SECONDS"))
+            if job.sent_at is not None and job.sent_at > timezone.now() - grace:
+                # Its send is in flight: the answer decides. A second send task now would take
+                # it for lost ("the worker stopped after sending") while the ERP is answering.
+                return True
             transaction.on_commit(lambda: enqueue_send(job_pk))
         else:
             schedule(job, 0)

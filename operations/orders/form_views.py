@@ -127,7 +127,7 @@ class _Page:
         order_type = header_form["order_type"].value()
         rows = _rows(lines)
         items_url = reverse("operations:order_items", args=[self.tenant.pk])
-        focus = extra.get("focus_line")
+        focus_index, focus_field = extra.get("focus_line") or (None, "")
         suppliers_url = reverse("operations:order_suppliers", args=[self.tenant.pk])
         for row in rows:
             row.html = line_row(
@@ -135,7 +135,7 @@ class _Page:
                 items_url=items_url,
                 suppliers_url=suppliers_url,
                 form_path=self.request.path,
-                focus=row.index == focus,
+                focus=focus_field if row.index == focus_index else "",
             )
         if self.types_error is not None and "erp_error" not in extra:
             extra["erp_error"] = erp_reading(self.tenant, self.types_error)
@@ -272,21 +272,27 @@ def _edit(request, page: _Page, action: str) -> HttpResponse:
     header = _posted_header(data)
     lines = _posted_lines(data)[:MAX_LINES]
     notice = ""
-    focus_line = None
+    # Who takes the keyboard focus after the round trip (the button pressed is gone).
+    focus_line: tuple[int, str] | None = None
+    focus_customer = False
     if action == "add":
         if len(lines) >= MAX_LINES:
             notice = f"An order can have at most {MAX_LINES} lines."
         else:
             lines.append(_empty_line())
-            focus_line = len(lines) - 1
+            focus_line = (len(lines) - 1, "inventory_id")
     elif action.startswith("remove:"):
         index = _index(action.split(":", 1)[1], len(lines))
         if index is not None:
             del lines[index]
         if not lines:
             lines.append(_empty_line())
+        if index is not None:
+            # The keyboard stays where the removed line was: on the line that took its place.
+            focus_line = (min(index, len(lines) - 1), "inventory_id")
     elif action.startswith("customer:"):
         notice = _pick_customer(page.tenant, header, action.split(":", 1)[1])
+        focus_customer = True
     elif action.startswith("supplier:"):
         _, index_text, supplier_id = [*action.split(":", 2), "", ""][:3]
         index = _index(index_text, len(lines))
@@ -297,6 +303,7 @@ def _edit(request, page: _Page, action: str) -> HttpResponse:
         index = _index(index_text, len(lines))
         if index is not None:
             notice = _pick_item(page.tenant, lines[index], item_id, index)
+            focus_line = (index, "inventory_id" if notice else "quantity")
     if header.get("order_type") and page.types.rows:
         manual = any(r["id"] == header["order_type"] and r["manual"] for r in page.types.rows)
         if manual and not header.get("order_id"):
@@ -306,7 +313,14 @@ def _edit(request, page: _Page, action: str) -> HttpResponse:
             line["supplier_id"] = ""
     header_form, line_forms = page.unbound(header, lines)
     token = data.get("token") or _new_token(request, page.tenant)
-    return page.render(header_form, line_forms, token, notice=notice, focus_line=focus_line)
+    return page.render(
+        header_form,
+        line_forms,
+        token,
+        notice=notice,
+        focus_line=focus_line,
+        focus_customer=focus_customer,
+    )
 
 
 def _index(text: str, count: int) -> int | None:

@@ -28,10 +28,18 @@ def _invalid(texts: list[str]) -> SafeString:
     return SafeString(' aria-invalid="true"') if texts else SafeString("")
 
 
-def _input(row, name: str, label: str, extra: str = "") -> SafeString:
+def _autofocus(on: bool) -> SafeString:
+    return SafeString(" autofocus") if on else SafeString("")
+
+
+def _input(row, name: str, label: str, extra: str = "", focus: str = "") -> SafeString:
+    # The id lets htmx give the focus back to the same field after the form is re-rendered.
     errors = row.errors.get(name, [])
     return format_html(
-        '<input type="text" name="{}-{}" value="{}" aria-label="Line {}, {}"{}{}>{}',
+        '<input type="text" name="{}-{}" id="id_{}-{}" value="{}" '
+        'aria-label="Line {}, {}"{}{}{}>{}',
+        row.prefix,
+        name,
         row.prefix,
         name,
         row.values[name],
@@ -39,11 +47,15 @@ def _input(row, name: str, label: str, extra: str = "") -> SafeString:
         label,
         SafeString(extra),
         _invalid(errors),
+        _autofocus(focus == name),
         _errors(errors),
     )
 
 
-def line_row(row, *, items_url: str, suppliers_url: str, form_path: str, focus: bool) -> SafeString:
+def line_row(
+    row, *, items_url: str, suppliers_url: str, form_path: str, focus: str = ""
+) -> SafeString:
+    """``focus`` names the field of this line that takes the keyboard focus ("" none)."""
     v, e, i, n, p = row.values, row.errors, row.index, row.number, row.prefix
     options = format_html_join(
         "",
@@ -94,7 +106,8 @@ def line_row(row, *, items_url: str, suppliers_url: str, form_path: str, focus: 
         '<td data-label="Warehouse">{warehouse}</td>'
         '<td data-label="Discount %">{discount}</td>'
         '<td data-label="Purchase">'
-        '<select name="{p}-purchase_order_source" aria-label="Line {n}, purchase" '
+        '<select name="{p}-purchase_order_source" id="id_{p}-purchase_order_source" '
+        'aria-label="Line {n}, purchase" '
         'hx-post="{form_path}" hx-trigger="change" hx-target="#order-form" hx-swap="outerHTML" '
         'hx-include="#order-form" hx-vals=\'{{"action": "refresh"}}\'{source_invalid}>'
         "{options}</select>"
@@ -112,9 +125,9 @@ def line_row(row, *, items_url: str, suppliers_url: str, form_path: str, focus: 
         item=v["inventory_id"],
         items_url=items_url,
         item_invalid=_invalid(item_errors),
-        focus=SafeString(" autofocus") if focus else "",
+        focus=_autofocus(focus == "inventory_id"),
         item_errors=_errors(item_errors),
-        quantity=_input(row, "quantity", "quantity", ' inputmode="decimal" size="6"'),
+        quantity=_input(row, "quantity", "quantity", ' inputmode="decimal" size="6"', focus),
         unit=_input(row, "unit", "unit", ' size="4" maxlength="6"'),
         price=_input(row, "unit_price", "unit price", _price_attrs(v["erp_price"])),
         warehouse=_input(row, "warehouse_id", "warehouse", ' size="8" maxlength="10"'),

@@ -17,7 +17,7 @@ class PaymentFilterForm(forms.Form):
     payment_type = forms.ChoiceField(
         label="Type",
         required=False,
-        choices=[("", "Any type"), *[(t, t) for t in rules.PAYMENT_TYPES]],
+        choices=[("", "Any type"), *[(t, t) for t in rules.FILTER_PAYMENT_TYPES]],
     )
 
     def erp_filters(self) -> dict:

@@ -9,6 +9,9 @@ STATUSES = ("Hold", "Balanced", "Open", "Closed", "Voided", "Printed", "Reserved
 PAYMENT_TYPES = ("Payment", "Prepayment", "Refund", "VoidPayment", "DebitAdj", "CreditAdj")
 # The one action on a payment (its name in ``operations.jobs.actions``).
 RELEASE = "payment_release"
+# The list's paymentType filter takes the spec's query set, not every payment's own type: the ERP
+# answers 400 to CreditAdj there.
+FILTER_PAYMENT_TYPES = ("Payment", "DebitAdj", "Prepayment", "Refund", "VoidPayment", "VoidRefund")
 
 
 def can_release(payment: Any) -> bool:
