@@ -18,17 +18,12 @@ from tenants.models import Tenant
 
 from .. import lookups
 from ..erp import StaffClient
-from ..lookups import Lookup, Row
+from ..lookups import CUSTOMERS, ITEMS, LOCATIONS, ORDER_TYPES, Lookup, Row
 
 CUSTOMER_PAGE = 20
 ITEM_PAGE = 100
 MIN_QUERY = 2
 SOURCE_ATTRIBUTE = "DEFAULTPOSOURCE"
-
-ORDER_TYPES = "order_types"
-CUSTOMERS = "customers"
-LOCATIONS = "locations"
-ITEMS = "items"
 
 
 def order_types(tenant: Tenant) -> Lookup:
