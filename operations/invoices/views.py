@@ -26,7 +26,7 @@ from ..jobs import selectors as job_selectors
 from ..jobs.actions import ACTIONS
 from ..jobs.services import Upload, job_queue
 from ..refresh import Kind
-from . import attachments, ledger, rules, selectors, services
+from . import attachments, ledger, live, rules, selectors, services
 from .forms import (
     EDIT_FIELDS,
     ActionForm,
@@ -120,6 +120,18 @@ def _ledger(tenant):
         return ledger.active_accounts(tenant, erp.client), ledger.subaccounts(tenant, erp.client)
 
 
+def _watching(tenant, document_type, number, read, place: str) -> dict:
+    """The page follows the invoice's changes in the ERP from the moment it read it."""
+    return live.watch_context(
+        tenant,
+        document_type,
+        number,
+        since=read.fetched_at.timestamp(),
+        shown=read.result.etag or "",
+        place=place,
+    )
+
+
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def invoice_detail(
@@ -156,6 +168,7 @@ def invoice_detail(
                 "subaccounts": sorted(subaccounts.items()),
                 "attachment_limits": attachments.limits_text(),
                 "jobs": job_selectors.jobs_on(tenant, Kind.SUPPLIER_INVOICE, number)[:10],
+                **_watching(tenant, document_type, number, read, "detail"),
             }
         )
     return render(request, "operations/invoices/detail.html", context, status=read.status)
@@ -288,8 +301,11 @@ def invoice_edit(
                 status=read.status,
             )
         form = _edit_form(request, tenant, document_type, number, read.result)
+        watching = _watching(tenant, document_type, number, read, "edit")
         return render(
-            request, "operations/invoices/edit.html", {**context, "form": form, "read": read}
+            request,
+            "operations/invoices/edit.html",
+            {**context, "form": form, "read": read, **watching},
         )
 
     form = EditForm(request.POST)
