@@ -590,6 +590,8 @@ CELERY_BEAT_SCHEDULE.update(
 # alarm); the dashboard shows an open silence alarm.
 USAGE_METRICS_EXTRA.append("webhooks.metrics.silence")
 PORTAL_DASHBOARD_PANELS.append("webhooks.panels.silence_panel")
+# make run: the demo clients' dispatcher subscriptions, with the key the sandbox signs with.
+PORTAL_DEMO_SEEDERS.append("webhooks.demo.seed")
 # ERP events on one document within this many seconds cost one refresh (operations/events.py).
 OPERATIONS_EVENT_COALESCE_SECONDS = env.float("OPERATIONS_EVENT_COALESCE_SECONDS", default=2.0)
 # An invoice page asks the portal (no ERP call) this often whether an ERP event changed the
