@@ -69,6 +69,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def _events_url(value: str) -> str:
+    if not value:  # the default: no subscriptions
+        return ""
     try:
         return check_notification_url(value)
     except ValueError as error:

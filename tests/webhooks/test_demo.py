@@ -79,6 +79,7 @@ def test_the_sandbox_of_make_run_posts_signed_events_the_seeded_inbox_verifies(l
 
 
 def test_the_sandbox_refuses_an_events_url_it_may_not_post_to():
+    assert parse_args([]).events_url == "", "without the flag: no subscriptions"
     with pytest.raises(SystemExit):
         parse_args(["--events-url", "http://portal.example/webhooks/in/visma/"])
     with pytest.raises(SystemExit):
