@@ -35,6 +35,7 @@ TEMPLATE = "operations/invoices/_live.html"
 # told, so what the person typed stays).
 PLACES = ("detail", "edit")
 MAX_SHOWN = 100
+MAX_SKEW_SECONDS = 300
 
 
 class BadWatch(ValueError):
@@ -46,7 +47,9 @@ def _since(value: str | None) -> float:
         since = float(value or "")
     except ValueError:
         raise BadWatch("since") from None
-    if not math.isfinite(since) or since <= 0:
+    # A page read the invoice in the past; a time ahead of the clock (beyond a little skew
+    # between hosts) is not one a page sent, and would follow forever.
+    if not math.isfinite(since) or since <= 0 or since > time.time() + MAX_SKEW_SECONDS:
         raise BadWatch("since")
     return since
 

@@ -124,6 +124,7 @@ def test_the_edit_page_keeps_what_was_typed_and_offers_the_new_version(
         {"since": "soon", "shown": "x", "on": "detail"},
         {"since": "nan", "shown": "x", "on": "detail"},
         {"since": "-1", "shown": "x", "on": "detail"},
+        {"since": "99999999999", "shown": "x", "on": "detail"},
         {"since": "1700000000", "shown": "x" * 101, "on": "detail"},
         {"since": "1700000000", "shown": "x", "on": "elsewhere"},
         {"shown": "x", "on": "detail"},
