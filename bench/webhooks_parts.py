@@ -8,8 +8,9 @@ PostgreSQL and Celery broker, in the same run:
 
 - the bare view and the inbox through the portal's whole middleware (Django's test client);
 - the INSERT of one delivery (autocommit: the commit is in it) and one Celery publish (pk only);
-- the rest: the inbox minus the bare view, the INSERT and the publish (reading the body, the
-  signature check, the row built, the dedupe key, the answer).
+- the rest: the inbox with its INSERT and publish replaced by nothing, minus the bare view
+  (reading the body, the signature check, the row built, the dedupe key, the answer); timed
+  directly, since subtracting medians taken at different moments of a loaded machine is noise.
 
 Goal: the rest is under 0.5 ms a request, so the inbox costs about what its two writes cost (the
 INSERT must commit before the 2xx, store-first; the publish is the hand-over to the worker).
@@ -118,7 +119,18 @@ def main() -> None:
     insert_ms = _median_ms(insert, range(n))
     publish_ms = _median_ms(lambda _: process_delivery.delay(stored.pk), range(n))
     app.control.purge()  # no worker runs here: drop what the run queued
-    rest = inbox - bare - insert_ms - publish_ms
+
+    from webhooks import intake
+
+    kept = intake._insert, process_delivery.delay
+    counter = iter(range(10**9, 2 * 10**9))
+    intake._insert = lambda delivery: setattr(delivery, "pk", next(counter))
+    process_delivery.delay = lambda pk: None
+    try:
+        without_writes = _median_ms(post("/webhooks/in/visma/"), requests[100 + 2 * n :])
+    finally:
+        intake._insert, process_delivery.delay = kept
+    rest = without_writes - bare
 
     print(
         f"{n:,} requests of each kind, one process, PostgreSQL, Celery broker on "
@@ -129,7 +141,8 @@ def main() -> None:
     print(f"  inbox (stored, verified, queued)   {inbox:6.2f} ms   ({ratio:.1f}x the bare view)")
     print(f"    its INSERT and commit            {insert_ms:6.2f} ms")
     print(f"    its Celery publish               {publish_ms:6.2f} ms")
-    print(f"    the rest of the inbox's work     {rest:6.2f} ms")
+    print(f"  inbox without its two writes       {without_writes:6.2f} ms")
+    print(f"    the rest of the inbox's work     {rest:6.2f} ms   (beyond the bare view)")
     met = rest < GOAL_REST_MS
     print(
         f"goal (the inbox's work beyond its INSERT and publish under {GOAL_REST_MS} ms): "
