@@ -6,6 +6,7 @@ production (seed_demo only). The key is the sandbox's published demo value, not 
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 
 from erpsim.world import DEMO_CLIENTS, DEMO_EVENTS_KEY, demo_events_subscription_id
 
@@ -18,10 +19,12 @@ def seed(stdout=None) -> int:
     created = 0
     for spec in DEMO_CLIENTS:
         dispatcher_id = demo_events_subscription_id(spec["client_id"])
-        if Subscription.objects.filter(dispatcher_id=dispatcher_id).exists():
+        name = f"ERP events: {spec['name']}"
+        # Already there, or a subscription of that name made by hand: left as it is.
+        if Subscription.objects.filter(Q(dispatcher_id=dispatcher_id) | Q(name__iexact=name)):
             continue
         subscription = services.subscription_create(
-            actor=None, name=f"ERP events: {spec['name']}", dispatcher_id=dispatcher_id
+            actor=None, name=name, dispatcher_id=dispatcher_id
         )
         services.signing_key_add(
             actor=None, subscription=subscription, label="Sandbox demo key", key=DEMO_EVENTS_KEY

@@ -44,6 +44,14 @@ def test_the_seeder_adds_each_demo_clients_subscription_once():
     assert all(len([k for k in s.keys.all() if k.active]) == 1 for s in seeded)
 
 
+@pytest.mark.django_db
+def test_the_seeder_leaves_a_subscription_of_the_same_name_alone():
+    first = DEMO_CLIENTS[0]
+    Subscription.objects.create(name=f"ERP events: {first['name']}", dispatcher_id="by-hand")
+    assert demo.seed() == 2 * (len(DEMO_CLIENTS) - 1)
+    assert Subscription.objects.filter(dispatcher_id="by-hand").count() == 1
+
+
 def test_the_procfile_tells_the_sandbox_the_inbox_url():
     args = _sandbox_args(8000)
     assert args.events_url == f"http://127.0.0.1:8000{reverse('webhooks:inbound_visma')}"
