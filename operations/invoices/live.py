@@ -20,6 +20,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseStopPolling
 
@@ -82,6 +83,7 @@ def _stopped(request, message: str) -> HttpResponse:
 
 
 @require_GET
+@never_cache  # the same URL is asked again and again: every answer must come from the portal
 @permission_required(VIEW, raise_exception=True)
 def invoice_changes(
     request: HtmxHttpRequest, tenant_pk: int, document_type: str, number: str
@@ -112,6 +114,7 @@ def invoice_changes(
 
 
 @require_GET
+@never_cache
 @permission_required(VIEW, raise_exception=True)
 def invoice_latest(
     request: HtmxHttpRequest, tenant_pk: int, document_type: str, number: str

@@ -62,7 +62,9 @@ def test_the_poll_asks_no_erp_and_a_change_costs_one_read_that_swaps_status_and_
     poll = _url(_page(client, tenant, invoice), "changes")
     before = _erp_requests(sandbox)
 
-    assert client.get(poll).status_code == 204, "nothing changed: ask again"
+    unchanged = client.get(poll)
+    assert unchanged.status_code == 204, "nothing changed: ask again"
+    assert "no-cache" in unchanged["Cache-Control"], "a browser must not answer the poll itself"
     _touch(sandbox, tenant, invoice, status="Open")
     assert client.get(poll).status_code == 204, "the ERP changed, but no event said so yet"
     _event_on(tenant, invoice)
