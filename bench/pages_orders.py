@@ -26,7 +26,6 @@ TYPES = [
 
 def _tenant():
     from operations import lookups
-    from operations.orders import erp_lookups
     from tenants.models import ApiClient, Customer, Tenant, TenantStatus
 
     client, _ = ApiClient.objects.get_or_create(
@@ -44,8 +43,8 @@ def _tenant():
             "status": TenantStatus.ACTIVE,
         },
     )
-    lookups.forget(tenant, erp_lookups.ORDER_TYPES)
-    lookups.cached(tenant, erp_lookups.ORDER_TYPES, "all", lambda: (TYPES, True))
+    lookups.forget(tenant, lookups.ORDER_TYPES)
+    lookups.cached(tenant, lookups.ORDER_TYPES, "all", lambda: (TYPES, True))
     return tenant
 
 

@@ -2,9 +2,9 @@
 
     python -m bench.webhooks [--database-url postgres://...] [--requests 3000] [--concurrency 16]
 
-Starts gunicorn (2 sync workers, as production runs the web) on the portal with PostgreSQL and
-the configured Celery broker (``CELERY_BROKER_URL``; Redis in production), then posts the same
-number of requests, at the same concurrency, to
+Starts gunicorn with the portal's own ``gunicorn.conf.py`` (gthread, as production runs the web),
+2 workers, on the portal with PostgreSQL and the configured Celery broker (``CELERY_BROKER_URL``;
+Redis in production), then posts the same number of requests, at the same concurrency, to
 
 - the bare view: a Django view behind the portal's whole middleware that only answers 200;
 - the inbox: ``/webhooks/in/visma/`` with distinct notifications, each signed with the
@@ -150,7 +150,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
-        "--threads", type=int, default=1, help="threads per worker (gthread) instead of sync"
+        "--threads", type=int, default=4, help="threads per worker (gunicorn.conf.py's default)"
     )
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
@@ -170,14 +170,25 @@ def main() -> None:
         "PORTAL_VAR_DIR": str(ROOT / "var" / "bench-webhooks"),
     }
     prepare_database(env)
+    log_path = Path(env["PORTAL_VAR_DIR"]) / "gunicorn.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    server_log = log_path.open("w")
     server = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
             "bench.webhooks_site_wsgi:application",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
             "--workers",
             str(args.workers),
+            "--threads",
+            str(args.threads),
+            # Production recycles a worker every ~2,000 requests; one recycled mid-run resets the
+            # bench's keep-alive connections, so the run measures the steady state instead.
+            "--max-requests",
+            "0",
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -187,6 +198,9 @@ def main() -> None:
         ],
         env=env,
         cwd=ROOT,
+        # The access log is written as in production, to a file rather than over the figures.
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -239,6 +253,7 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        server_log.close()
         purge(env)
 
 

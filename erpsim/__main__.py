@@ -10,6 +10,7 @@ import uvicorn
 
 from erpsim.app import SandboxApp
 from erpsim.config import DEFAULT_SIGNATURE_HEADER, SandboxOptions
+from erpsim.loopback import check_notification_url
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -56,8 +57,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=[],
         help="a host name to answer besides the loopback ones (repeatable)",
     )
+    parser.add_argument(
+        "--events-url",
+        type=_events_url,
+        default="",
+        help="post every event of the demo world to this URL (a portal's dispatcher inbox), "
+        "signed with the demo events key",
+    )
     parser.add_argument("--log-level", default="warning")
     return parser.parse_args(argv)
+
+
+def _events_url(value: str) -> str:
+    if not value:  # the default: no subscriptions
+        return ""
+    try:
+        return check_notification_url(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def build_app(args: argparse.Namespace) -> SandboxApp:
@@ -73,6 +90,7 @@ def build_app(args: argparse.Namespace) -> SandboxApp:
         max_page_size=args.max_page_size,
         signature_header=args.signature_header,
         allowed_hosts=tuple(args.allowed_host),
+        events_url=args.events_url,
     )
     app = SandboxApp(options)
     if args.latency_ms:

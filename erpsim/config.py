@@ -47,6 +47,8 @@ class SandboxOptions:
     token_lifetime: int = 3600
     # Host names answered besides the loopback ones (localhost, *.localhost, 127.0.0.0/8, ::1).
     allowed_hosts: tuple[str, ...] = ()
+    # Where the demo world's subscriptions post every event (a portal's inbox); "" for none.
+    events_url: str = ""
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> SandboxOptions:

@@ -30,7 +30,13 @@ from erpsim.throttle import (
 )
 from erpsim.tokens import TokenService
 from erpsim.webhooks import Dispatcher, WebhookLog
-from erpsim.world import COUNTRY_CURRENCY, DEMO_CLIENTS, DEMO_TENANTS
+from erpsim.world import (
+    COUNTRY_CURRENCY,
+    DEMO_CLIENTS,
+    DEMO_EVENTS_KEY,
+    DEMO_TENANTS,
+    demo_events_subscription_id,
+)
 
 _ENCODED_CACHE_SIZE = 4096
 # SQL Server rowversions look like this one (the KB's example ETag is AAAAAE0YIiI=).
@@ -293,6 +299,24 @@ class Sandbox:
                 customer_tenant_id=spec["customer_tenant_id"],
             )
             self.add_tenant(tenant)
+        if self.options.events_url:
+            self._subscribe_demo_clients(self.options.events_url)
+
+    def _subscribe_demo_clients(self, url: str) -> None:
+        """Every event of every company, for each demo client, to ``url`` (``--events-url``),
+        signed with the demo key; kept across resets like the rest of the world."""
+        for spec in DEMO_CLIENTS:
+            client_id = spec["client_id"]
+            self.subscriptions.put(
+                Subscription(
+                    demo_events_subscription_id(client_id),
+                    client_id,
+                    None,
+                    url,
+                    (DEMO_EVENTS_KEY,),
+                    None,
+                )
+            )
 
     def _build_pristine_documents(self) -> None:
         for spec in DEMO_TENANTS:

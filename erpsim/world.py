@@ -44,6 +44,17 @@ DEMO_CLIENTS: list[dict[str, Any]] = [
     },
 ]
 
+# The demo world's Webhook Dispatcher subscriptions (one per demo client, as the Developer Portal
+# keeps them per application), registered when the sandbox starts with --events-url. Their key is
+# a published demo value: the portal's demo seeder (webhooks/demo.py) registers the same one.
+DEMO_EVENTS_SUBSCRIPTION_PREFIX = "demo-events-"
+DEMO_EVENTS_KEY = "sandbox-demo-events-key-5c81d2e0"
+
+
+def demo_events_subscription_id(client_id: str) -> str:
+    return f"{DEMO_EVENTS_SUBSCRIPTION_PREFIX}{client_id}"
+
+
 _BOTH = ["isv_demo_test", "isv_demo_prod"]
 
 DEMO_TENANTS: list[dict[str, Any]] = [

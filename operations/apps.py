@@ -10,8 +10,8 @@ class OperationsConfig(AppConfig):
         # Registers the ERP event and automation-action handlers with the webhook inbox.
         from . import events  # noqa: F401
 
-        # Each part registers its tasks, webhook handlers and refreshers on import.
+        # Each part registers its tasks, webhook handlers and what an ERP event refreshes
+        # (operations/refresh.py) on import.
+        from .invoices import changes as _invoice_changes  # noqa: F401
         from .jobs import handlers, tasks  # noqa: F401
-
-        # Each part registers what an ERP event refreshes (operations/refresh.py).
         from .orders import refresh as _orders_refresh  # noqa: F401

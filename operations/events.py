@@ -56,11 +56,11 @@ DOCUMENT_EVENTS: dict[str, Kind] = {
     "inventoryitem_created": Kind.INVENTORY_ITEM,
     "inventoryitem_updated": Kind.INVENTORY_ITEM,
 }
-# The lookup caches of the order form each kind feeds (operations/lookups.py kinds).
+# The lookup caches each kind feeds (their names live in operations/lookups.py).
 LOOKUP_KINDS: dict[Kind, tuple[str, ...]] = {
-    Kind.CUSTOMER: ("customers",),
-    Kind.SUPPLIER: ("suppliers",),
-    Kind.INVENTORY_ITEM: ("items",),
+    Kind.CUSTOMER: (lookups.CUSTOMERS,),
+    Kind.SUPPLIER: (lookups.SUPPLIERS,),
+    Kind.INVENTORY_ITEM: (lookups.ITEMS,),
 }
 LABELS = {
     Kind.SUPPLIER_INVOICE: "supplier invoice",

@@ -26,6 +26,17 @@ from tenants.models import Tenant
 PREFIX = "operations:lookup:"
 Row = dict[str, Any]
 
+# The kinds of cached lookup: the one home of their names, shared by the forms that fill them and
+# the ERP events that drop them (operations.events.LOOKUP_KINDS).
+ORDER_TYPES = "order_types"
+CUSTOMERS = "customers"
+LOCATIONS = "locations"
+ITEMS = "items"
+# No form reads suppliers yet; a supplier event drops them so the first one that does is fresh.
+SUPPLIERS = "suppliers"
+ACCOUNTS = "accounts"
+SUBACCOUNTS = "subaccounts"
+
 
 @dataclass(frozen=True, slots=True)
 class Lookup:

@@ -591,8 +591,14 @@ CELERY_BEAT_SCHEDULE.update(
 # alarm); the dashboard shows an open silence alarm.
 USAGE_METRICS_EXTRA.append("webhooks.metrics.silence")
 PORTAL_DASHBOARD_PANELS.append("webhooks.panels.silence_panel")
+# make run: the demo clients' dispatcher subscriptions, with the key the sandbox signs with.
+PORTAL_DEMO_SEEDERS.append("webhooks.demo.seed")
 # ERP events on one document within this many seconds cost one refresh (operations/events.py).
 OPERATIONS_EVENT_COALESCE_SECONDS = env.float("OPERATIONS_EVENT_COALESCE_SECONDS", default=2.0)
+# An invoice page asks the portal (no ERP call) this often whether an ERP event changed the
+# invoice, and stops asking after OPERATIONS_INVOICE_WATCH_SECONDS (reloading starts again).
+OPERATIONS_INVOICE_POLL_SECONDS = env.float("OPERATIONS_INVOICE_POLL_SECONDS", default=3.0)
+OPERATIONS_INVOICE_WATCH_SECONDS = env.int("OPERATIONS_INVOICE_WATCH_SECONDS", default=3600)
 # status.visma.com: the page whose public summary confirms what its webhooks say (the sandbox
 # serves one), and the components whose incidents put up the banner and count as an ERP outage.
 TENANTS_STATUSPAGE_URL = env.str(

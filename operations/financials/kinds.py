@@ -22,7 +22,7 @@ from .forms import ActionForm
 SEEN_FIELDS = {"status": "seen_status", "approval_status": "seen_approval"}
 
 
-def _no_extras(tenant: Tenant, document: Any, offered: list[str]) -> dict[str, Any]:
+def _no_extras(tenant: Tenant, document: Any, offered: list[str], read: Any) -> dict[str, Any]:
     return {}
 
 
@@ -63,8 +63,9 @@ class DocumentKind:
     rows_template: str
     # Whether the action's URL names the operation (a kind with one action needs not).
     action_in_url: bool = True
-    # The detail page's extra context for the actions offered (it may withdraw one).
-    extras: Callable[[Tenant, Any, list[str]], dict[str, Any]] = _no_extras
+    # The detail page's extra context for the actions offered (it may withdraw one), given the
+    # read that fetched the document (when, and at which version).
+    extras: Callable[[Tenant, Any, list[str], Any], dict[str, Any]] = _no_extras
     # An operation's confirmation form: as the detail page offers it (operation, hidden fields,
     # document), and as it was posted (tenant, operation, data, files; errors already added).
     offered_form: Callable[[str, dict[str, Any], Any], ActionForm] = _offered_form

@@ -117,7 +117,7 @@ def detail(
     }
     if document is not None:
         offered = kind.allowed_actions(document) if request.user.has_perm(OPERATE) else []
-        context.update(kind.extras(tenant, document, offered))
+        context.update(kind.extras(tenant, document, offered, read))
         actions = []
         for operation in offered:
             initial = kind.action_initial(

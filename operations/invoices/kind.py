@@ -12,7 +12,7 @@ from ..erp import StaffClient
 from ..financials.forms import ActionForm
 from ..financials.kinds import DocumentKind
 from ..refresh import Kind
-from . import attachments, ledger, rules, selectors
+from . import attachments, ledger, live, rules, selectors
 from .forms import AttachForm, InvoiceFilterForm, PrebookForm
 
 
@@ -21,7 +21,7 @@ def _ledger(tenant: Tenant):
         return ledger.active_accounts(tenant, erp.client), ledger.subaccounts(tenant, erp.client)
 
 
-def _extras(tenant: Tenant, invoice: Any, offered: list[str]) -> dict[str, Any]:
+def _extras(tenant: Tenant, invoice: Any, offered: list[str], read: Any) -> dict[str, Any]:
     # Prebooking needs the company's accounts; when they cannot be read it is not offered.
     accounts, subaccounts = ({}, {})
     if "prebook" in offered:
@@ -33,6 +33,15 @@ def _extras(tenant: Tenant, invoice: Any, offered: list[str]) -> dict[str, Any]:
         "accounts": sorted(accounts.items()),
         "subaccounts": sorted(subaccounts.items()),
         "attachment_limits": attachments.limits_text(),
+        # The page follows the invoice's changes in the ERP from the moment it read it.
+        **live.watch_context(
+            tenant,
+            invoice.document_type,
+            invoice.number,
+            since=read.fetched_at.timestamp(),
+            shown=invoice.etag or "",
+            place="detail",
+        ),
     }
 
 

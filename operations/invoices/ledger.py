@@ -17,7 +17,7 @@ def active_accounts(tenant: Tenant, client: ErpClient) -> dict[str, str]:
         rows = [{"number": a.number, "description": a.description or ""} for a in page.items]
         return rows, not page.has_next
 
-    found = lookups.cached(tenant, "accounts", "active", fetch)
+    found = lookups.cached(tenant, lookups.ACCOUNTS, "active", fetch)
     return {row["number"]: row["description"] for row in found.rows if row["number"]}
 
 
@@ -26,6 +26,6 @@ def subaccounts(tenant: Tenant, client: ErpClient) -> dict[str, Subaccount]:
         page = client.ledger.subaccounts(page_size=500, active=True)
         return [dict(s.raw) for s in page.items], not page.has_next
 
-    found = lookups.cached(tenant, "subaccounts", "active", fetch)
+    found = lookups.cached(tenant, lookups.SUBACCOUNTS, "active", fetch)
     made = (Subaccount.from_dict(row) for row in found.rows)
     return {s.subaccount_number: s for s in made if s.subaccount_number}

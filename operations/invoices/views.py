@@ -22,7 +22,7 @@ from ..conflicts import diff, snapshot
 from ..documents import form_scope
 from ..financials.selectors import erp_error
 from ..financials.views import from_url
-from . import rules, selectors, services
+from . import live, rules, selectors, services
 from .forms import (
     EDIT_FIELDS,
     EditForm,
@@ -73,8 +73,19 @@ def invoice_edit(
                 status=read.status,
             )
         form = _edit_form(request, tenant, document_type, number, read.result)
+        # The page follows the invoice's changes in the ERP from the moment it read it.
+        watching = live.watch_context(
+            tenant,
+            document_type,
+            number,
+            since=read.fetched_at.timestamp(),
+            shown=read.result.etag or "",
+            place="edit",
+        )
         return render(
-            request, "operations/invoices/edit.html", {**context, "form": form, "read": read}
+            request,
+            "operations/invoices/edit.html",
+            {**context, "form": form, "read": read, **watching},
         )
 
     form = EditForm(request.POST)

@@ -18,19 +18,13 @@ from tenants.models import Tenant
 
 from .. import lookups
 from ..erp import StaffClient
-from ..lookups import Lookup, Row
+from ..lookups import CUSTOMERS, ITEMS, LOCATIONS, ORDER_TYPES, SUPPLIERS, Lookup, Row
 
 CUSTOMER_PAGE = 20
 ITEM_PAGE = 100
 MIN_QUERY = 2
 SOURCE_ATTRIBUTE = "DEFAULTPOSOURCE"
 
-ORDER_TYPES = "order_types"
-CUSTOMERS = "customers"
-LOCATIONS = "locations"
-ITEMS = "items"
-# Dropped by the event intake on supplier events (operations.events.LOOKUP_KINDS).
-SUPPLIERS = "suppliers"
 SUPPLIER_PAGE = 100
 
 

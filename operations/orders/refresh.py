@@ -12,14 +12,13 @@ from tenants.models import Tenant
 
 from .. import lookups
 from ..refresh import Kind, refresher
-from . import erp_lookups
 
 
 @refresher(Kind.SALES_ORDER)
 def sales_order_changed(tenant: Tenant, document_id: str) -> None:
-    lookups.forget(tenant, erp_lookups.ORDER_TYPES)
+    lookups.forget(tenant, lookups.ORDER_TYPES)
 
 
 @refresher(Kind.CUSTOMER)
 def customer_changed(tenant: Tenant, document_id: str) -> None:
-    lookups.forget(tenant, erp_lookups.LOCATIONS)
+    lookups.forget(tenant, lookups.LOCATIONS)

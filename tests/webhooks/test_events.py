@@ -191,11 +191,11 @@ def test_a_customer_change_drops_the_cached_customer_lookups(
         calls.append(1)
         return [{"id": "1"}], True
 
-    lookups.cached(tenant, "customers", "all", fetch)
-    lookups.cached(tenant, "customers", "all", fetch)
+    lookups.cached(tenant, lookups.CUSTOMERS, "all", fetch)
+    lookups.cached(tenant, lookups.CUSTOMERS, "all", fetch)
     assert len(calls) == 1
     with django_capture_on_commit_callbacks(execute=True):
         delivery = post_event(client, tenant, "customer_changed", "10000")
         services.delivery_process(pk=delivery.pk)
-    lookups.cached(tenant, "customers", "all", fetch)
+    lookups.cached(tenant, lookups.CUSTOMERS, "all", fetch)
     assert len(calls) == 2
