@@ -426,7 +426,7 @@ def test_suppliers_are_picked_on_purchase_lines_only_and_inactive_ones_refused(
         {**form_data(token, lines=po_line), "action": "supplier:0:50005"},
         HTTP_HX_REQUEST="true",
     ).content.decode()
-    assert 'name="lines-0-supplier_id" value="50005"' in picked
+    assert 'name="lines-0-supplier_id" id="id_lines-0-supplier_id" value="50005"' in picked
 
     inactive = client.post(
         new_url,
