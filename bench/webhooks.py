@@ -189,6 +189,9 @@ def main() -> None:
             # bench's keep-alive connections, so the run measures the steady state instead.
             "--max-requests",
             "0",
+            # The run is over when it stops: no 30 s grace for the keep-alive connections.
+            "--graceful-timeout",
+            "5",
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -252,7 +255,11 @@ def main() -> None:
         )
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
         server_log.close()
         purge(env)
 
