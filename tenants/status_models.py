@@ -6,6 +6,33 @@ from __future__ import annotations
 
 from django.db import models
 
+# Statuspage's words (operations-facts.md §2) as people read them; an unknown one is shown as sent.
+STATUS_WORDS = {
+    "operational": "Operational",
+    "under_maintenance": "Under maintenance",
+    "degraded_performance": "Degraded performance",
+    "partial_outage": "Partial outage",
+    "major_outage": "Major outage",
+    "investigating": "Investigating",
+    "identified": "Identified",
+    "monitoring": "Monitoring",
+    "resolved": "Resolved",
+    "postmortem": "Postmortem",
+    "scheduled": "Scheduled",
+    "in_progress": "In progress",
+    "verifying": "Verifying",
+    "completed": "Completed",
+    "none": "No impact",
+    "minor": "Minor impact",
+    "major": "Major impact",
+    "critical": "Critical impact",
+    "maintenance": "Maintenance",
+}
+
+
+def status_words(code: str) -> str:
+    return STATUS_WORDS.get(code, code)
+
 
 class StatusComponent(models.Model):
     component_id = models.CharField(max_length=64, unique=True)
@@ -18,6 +45,10 @@ class StatusComponent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.status}"
+
+    @property
+    def status_label(self) -> str:
+        return status_words(self.status)
 
 
 class StatusIncident(models.Model):
@@ -50,3 +81,11 @@ class StatusIncident(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+    @property
+    def status_label(self) -> str:
+        return status_words(self.status)
+
+    @property
+    def impact_label(self) -> str:
+        return status_words(self.impact) if self.impact else ""

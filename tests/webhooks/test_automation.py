@@ -70,6 +70,8 @@ def test_an_unmapped_press_is_stored_and_shown(press, tenant, client_for, viewer
     assert run.status == AutomationRunStatus.UNMAPPED and run.parameter == "recheck"
     page = client_for(viewer).get(reverse("operations:automation")).content.decode()
     assert "No mapping for SALESORDER_UI_CUSTOMACTION" in page and "recheck" in page
+    # Who can map it: a viewer is told, and offered no form.
+    assert "added and changed by an admin" in page and 'id="mapping-form"' not in page
 
 
 def test_a_press_mapped_to_check_the_tenant_runs_a_check(press, tenant, admin):

@@ -82,10 +82,13 @@ def test_a_payload_the_summary_contradicts_changes_nothing(post_status, client_f
     assert banner_text(client_for(viewer)) == ""
 
 
-def test_a_component_update_is_checked_against_the_summary(post_status):
+def test_a_component_update_is_checked_against_the_summary(post_status, client_for, viewer):
     post_status("component_degraded", component_id="vnerp0saleso")
     component = StatusComponent.objects.get(component_id="vnerp0saleso")
     assert component.status == "degraded_performance"
+    # The history page says it in words, not in the status page's codes.
+    history = client_for(viewer).get(reverse("tenants:status_history")).content.decode()
+    assert "Degraded performance" in history and "degraded_performance" not in history
     contradicted = post_status(
         "component_degraded", component_id="vconnect0001", apply_to_summary=False
     )
