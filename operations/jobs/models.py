@@ -145,6 +145,26 @@ class BackgroundJob(models.Model):
         return str(data.get("referenceNumber") or data.get("refNbr") or "")
 
     @property
+    def sent_with(self) -> list[tuple[str, str]]:
+        """What the action carried besides the document, as people read it (the payload keeps
+        the ERP's shapes: subaccount segments, line numbers)."""
+        payload = self.payload or {}
+        shown = []
+        if payload.get("account"):
+            shown.append(("Account", str(payload["account"])))
+        if payload.get("subaccount_number"):
+            shown.append(("Subaccount", str(payload["subaccount_number"])))
+        if payload.get("line_number"):
+            shown.append(("Attached to", f"line {payload['line_number']}"))
+        known = {"account", "subaccount", "subaccount_number", "line_number"}
+        shown += [
+            (key.replace("_", " ").capitalize(), str(v))
+            for key, v in payload.items()
+            if key not in known
+        ]
+        return shown
+
+    @property
     def action_label(self) -> str:
         from .actions import ACTIONS
 
