@@ -46,13 +46,13 @@ def customer_search(request: HtmxHttpRequest, tenant_pk: int) -> HttpResponse:
     return render(request, "operations/orders/_customers.html", context)
 
 
-@require_GET
-@permission_required(OPERATE, raise_exception=True)
-def item_search(request: HtmxHttpRequest, tenant_pk: int) -> HttpResponse:
+def _line_search(request: HtmxHttpRequest, tenant_pk: int, pattern, search, template: str):
+    """A lookup typed into one line's field (the field's name says which line): the ERP's
+    matches, cached per tenant (``search``), rendered for that line."""
     tenant = tenant_or_404(tenant_pk)
     index, query = None, ""
     for name, value in request.GET.items():
-        match = _ITEM_QUERY.match(name)
+        match = pattern.match(name)
         if match:
             index, query = int(match.group(1)), value.strip()[:60]
             break
@@ -61,30 +61,28 @@ def item_search(request: HtmxHttpRequest, tenant_pk: int) -> HttpResponse:
     context: dict[str, Any] = {"tenant": tenant, "query": query, "index": index}
     if query:
         try:
-            rows, known = erp_lookups.items(tenant, query)
+            rows, known = search(tenant, query)
             context.update(rows=rows[:20], fetched_at=known.fetched_at)
         except errors.ErpError as error:
             context["error"] = erp_reading(tenant, error)
-    return render(request, "operations/orders/_items.html", context)
+    return render(request, template, context)
+
+
+@require_GET
+@permission_required(OPERATE, raise_exception=True)
+def item_search(request: HtmxHttpRequest, tenant_pk: int) -> HttpResponse:
+    return _line_search(
+        request, tenant_pk, _ITEM_QUERY, erp_lookups.items, "operations/orders/_items.html"
+    )
 
 
 @require_GET
 @permission_required(OPERATE, raise_exception=True)
 def supplier_search(request: HtmxHttpRequest, tenant_pk: int) -> HttpResponse:
-    tenant = tenant_or_404(tenant_pk)
-    index, query = None, ""
-    for name, value in request.GET.items():
-        match = _SUPPLIER_QUERY.match(name)
-        if match:
-            index, query = int(match.group(1)), value.strip()[:60]
-            break
-    if index is None or index >= MAX_LINES:
-        raise Http404("No such line.")
-    context: dict[str, Any] = {"tenant": tenant, "query": query, "index": index}
-    if query:
-        try:
-            rows, known = erp_lookups.suppliers(tenant, query)
-            context.update(rows=rows[:20], fetched_at=known.fetched_at)
-        except errors.ErpError as error:
-            context["error"] = erp_reading(tenant, error)
-    return render(request, "operations/orders/_suppliers.html", context)
+    return _line_search(
+        request,
+        tenant_pk,
+        _SUPPLIER_QUERY,
+        erp_lookups.suppliers,
+        "operations/orders/_suppliers.html",
+    )
