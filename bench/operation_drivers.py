@@ -34,9 +34,9 @@ def carried_out(entry: dict) -> bool:
     return status is not None and 200 <= status < 300
 
 
-def order_creates_carried_out(requests: Iterable[dict]) -> Counter[str]:
-    """Per own order number: the create POSTs the sandbox carried out."""
-    counts: Counter[str] = Counter()
+def order_creates_carried_out(requests: Iterable[dict]) -> Counter[tuple[str, str]]:
+    """Per (tenant id, own order number): the create POSTs the sandbox carried out."""
+    counts: Counter[tuple[str, str]] = Counter()
     for entry in requests:
         if entry.get("method") != "POST" or entry.get("path", "").lower() != SALES_ORDERS_PATH:
             continue
@@ -47,7 +47,7 @@ def order_creates_carried_out(requests: Iterable[dict]) -> Counter[str]:
         except (ValueError, AttributeError):
             continue
         if number:
-            counts[number] += 1
+            counts[(str(entry.get("tenant_id") or "").lower(), number)] += 1
     return counts
 
 
@@ -167,7 +167,7 @@ class SalesOrderDriver:
         self.sandbox = sandbox
         self.spread_seconds = spread_seconds
         self.requests = requests
-        self.numbers: list[tuple[int, str]] = []  # (tenant pk, own number)
+        self.numbers: list[tuple[str, str]] = []  # (tenant id, own number)
         self.held: dict[str, str] = {}
         self.thread: _Spread | None = None
 
@@ -178,11 +178,11 @@ class SalesOrderDriver:
             self.sandbox, client_id="isv_faults_orders", company_base=7_800_000
         ).create(self.COMPANIES, documents=False)
         plan = [tenants[n % len(tenants)] for n in range(count)]
-        self.numbers = [(t.pk, services.own_number_take(tenant=t)) for t in plan]
-        by_pk = {t.pk: t for t in tenants}
+        self.numbers = [(t.tenant_id, services.own_number_take(tenant=t)) for t in plan]
+        by_id = {t.tenant_id: t for t in tenants}
 
-        def create(item: tuple[int, str]) -> None:
-            pk, number = item
+        def create(item: tuple[str, str]) -> None:
+            tenant_id, number = item
             command = {
                 "type": "SO",
                 "orderId": number,
@@ -192,10 +192,10 @@ class SalesOrderDriver:
             }
             try:
                 services.order_create(
-                    actor=actor, tenant=by_pk[pk], token=uuid.uuid4(), command=command
+                    actor=actor, tenant=by_id[tenant_id], token=uuid.uuid4(), command=command
                 )
             except services.OrderHeld as held:
-                self.held[number] = held.message
+                self.held[key(tenant_id, number)] = held.message
 
         self.thread = _Spread(self.numbers, create, self.spread_seconds)
         self.thread.start()
@@ -207,30 +207,46 @@ class SalesOrderDriver:
         from operations.orders.models import Outcome as OrderOutcome
         from operations.orders.models import PortalOrder
 
-        found = {number: Outcome(number, PENDING, "never sent") for _, number in self.numbers}
+        keys = [key(*pair) for pair in self.numbers]
+        found = {k: Outcome(k, PENDING, "never sent") for k in keys}
         errors = self.thread.errors if self.thread else {}
-        for index, (_, number) in enumerate(self.numbers):
-            if number in self.held:
-                found[number] = Outcome(number, FAILED, f"held, not sent: {self.held[number]}")
+        for index, k in enumerate(keys):
+            if k in self.held:
+                found[k] = Outcome(k, FAILED, f"held, not sent: {self.held[k]}")
             elif index in errors:
-                found[number] = Outcome(number, FAILED, f"the service raised {errors[index]}")
-        rows = PortalOrder.objects.filter(own_number__in=found).values_list(
-            "own_number", "outcome", "outcome_detail", "created_at", "settled_at"
+                found[k] = Outcome(k, FAILED, f"the service raised {errors[index]}")
+        rows = PortalOrder.objects.filter(
+            tenant__tenant_id__in={t for t, _ in self.numbers},
+            own_number__in={n for _, n in self.numbers},
+        ).values_list(
+            "tenant__tenant_id",
+            "own_number",
+            "outcome",
+            "outcome_detail",
+            "created_at",
+            "settled_at",
         )
         states = {
             OrderOutcome.CREATED: FINISHED,
             OrderOutcome.REJECTED: FAILED,
             OrderOutcome.UNKNOWN: UNKNOWN,
         }
-        for number, outcome, detail, created_at, settled_at in rows:
-            entry = found[number]
+        for tenant_id, number, outcome, detail, created_at, settled_at in rows:
+            entry = found.get(key(tenant_id, number))
+            if entry is None:
+                continue
             entry.state = states.get(outcome, PENDING)
             entry.reason = detail if entry.state != PENDING else "still pending"
             entry.first_at, entry.last_at = created_at, settled_at or created_at
-        for number, sent in order_creates_carried_out(self.requests()).items():
-            if number in found:
-                found[number].repeats = max(0, sent - 1)
+        for (tenant_id, number), sent in order_creates_carried_out(self.requests()).items():
+            if (k := key(tenant_id, number)) in found:
+                found[k].repeats = max(0, sent - 1)
         return found
+
+
+def key(tenant_id: str, number: str) -> str:
+    """An operation's key in the report: the company (short) and the document's number."""
+    return f"{tenant_id.lower()[:8]}/{number}"
 
 
 class InvoiceActionDriver:
@@ -272,7 +288,7 @@ class InvoiceActionDriver:
             for tenant in tenants:
                 if balanced[tenant.pk] and len(plan) < count:
                     plan.append((tenant, balanced[tenant.pk].pop(0)))
-        self.keys = [f"{t.tenant_id[:8]}/{invoice.number}" for t, invoice in plan]
+        self.keys = [key(t.tenant_id, invoice.number) for t, invoice in plan]
 
         def release(item) -> None:
             tenant, invoice = item
@@ -286,7 +302,7 @@ class InvoiceActionDriver:
                 seen={"status": invoice.status},
                 form_token=uuid.uuid4(),
             )
-            self.jobs[f"{tenant.tenant_id[:8]}/{invoice.number}"] = job.pk
+            self.jobs[key(tenant.tenant_id, invoice.number)] = job.pk
 
         self.thread = _Spread(plan, release, self.spread_seconds)
         self.thread.start()

@@ -15,9 +15,13 @@ from bench.operation_drivers import (
     order_creates_carried_out,
 )
 
+TENANT = "b0000000-0000-4000-8000-00000000000a"
+OTHER = "c0000000-0000-4000-8000-00000000000b"
 
-def create(number: str, status: int | None, fault: str | None = None) -> dict:
+
+def create(number: str, status: int | None, fault: str | None = None, tenant=TENANT) -> dict:
     return {
+        "tenant_id": tenant,
         "method": "POST",
         "path": "/api/v3/SalesOrders",
         "body": json.dumps({"type": "SO", "orderId": number, "customer": {"id": "10000"}}),
@@ -45,15 +49,20 @@ def test_an_order_create_carried_out_once_is_not_doubled_whatever_was_refused_ar
         create("WEB-000001", 201),
         create("WEB-000001", 409),  # the client's resend, refused: the order exists once
         create("WEB-000002", 201),
+        create("WEB-000001", 201, tenant=OTHER),  # another company's number sequence
     ]
 
-    assert order_creates_carried_out(log) == {"WEB-000001": 1, "WEB-000002": 1}
+    assert order_creates_carried_out(log) == {
+        (TENANT, "WEB-000001"): 1,
+        (TENANT, "WEB-000002"): 1,
+        (OTHER, "WEB-000001"): 1,
+    }
 
 
 def test_an_order_create_carried_out_twice_is_doubled_even_when_one_answer_was_lost():
     log = [create("WEB-000003", 504, "lost_answer_timeout"), create("WEB-000003", 201)]
 
-    assert order_creates_carried_out(log) == {"WEB-000003": 2}
+    assert order_creates_carried_out(log) == {(TENANT, "WEB-000003"): 2}
 
 
 def test_a_job_action_counts_per_correlation_id_and_only_when_carried_out():
@@ -73,19 +82,22 @@ def test_a_job_action_counts_per_correlation_id_and_only_when_carried_out():
 def test_the_order_driver_marks_a_number_created_twice_as_doubled(monkeypatch):
     log = [create("WEB-000005", 201), create("WEB-000006", 201), create("WEB-000006", 201)]
     driver = SalesOrderDriver(sandbox=None, spread_seconds=0, requests=lambda: log)
-    driver.numbers = [(1, "WEB-000005"), (1, "WEB-000006")]
+    driver.numbers = [(TENANT, "WEB-000005"), (TENANT, "WEB-000006")]
     monkeypatch.setattr(
         "operations.orders.models.PortalOrder.objects",
         _Rows(
-            [("WEB-000005", "created", "", None, None), ("WEB-000006", "created", "", None, None)]
+            [
+                (TENANT, "WEB-000005", "created", "", None, None),
+                (TENANT, "WEB-000006", "created", "", None, None),
+            ]
         ),
     )
 
     found = driver.outcomes()
 
     assert {k: (o.state, o.repeats) for k, o in found.items()} == {
-        "WEB-000005": (FINISHED, 0),
-        "WEB-000006": (FINISHED, 1),
+        "b0000000/WEB-000005": (FINISHED, 0),
+        "b0000000/WEB-000006": (FINISHED, 1),
     }
 
 
