@@ -636,10 +636,10 @@ def parse_args(argv=None):
     parser.add_argument("--time-limit", type=int, default=60)
     parser.add_argument("--lease", type=int, default=70)
     parser.add_argument(
-        "--orders", type=int, default=0, help="sales orders created through the faults (0: none)"
+        "--orders", type=int, default=20, help="sales orders created through the faults (0: none)"
     )
     parser.add_argument(
-        "--invoices", type=int, default=0, help="invoice releases queued as Background jobs"
+        "--invoices", type=int, default=20, help="invoice releases queued as Background jobs"
     )
     parser.add_argument("--warmup", type=int, default=5, help="seconds before the window opens")
     parser.add_argument(

@@ -2,9 +2,8 @@
 portal's own services exactly as the pages send them, spread over the window while the faults
 hit (bench/drivers.py describes the driver interface and the outcome states).
 
-Doubled work is read from the sandbox's request log: a write the sandbox *carried out* (it
-answered 2xx, or it did the work and lost the answer on purpose) counts; one it refused before
-doing anything (an injected 5xx, reset or timeout, a 409, a 412, a 429) does not.
+Doubled work is read from the sandbox's request log: only a write the sandbox carried out counts
+(``drivers.carried_out``), so the order client's resend after a refused attempt is no double.
 """
 
 from __future__ import annotations
@@ -17,21 +16,13 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from .drivers import FAILED, FINISHED, PENDING, UNKNOWN, Outcome
+from .drivers import FAILED, FINISHED, PENDING, UNKNOWN, Outcome, carried_out
 
 SALES_ORDERS_PATH = "/api/v3/salesorders"
 BACKGROUND_HEADER = "erp-api-background"
 _JOB_ID = re.compile(r"x-job-id=([0-9a-fA-F-]{36})")
 
 Requests = Callable[[], list[dict]]
-
-
-def carried_out(entry: dict) -> bool:
-    """The sandbox did the work of this request (its answer may have been lost on purpose)."""
-    status = entry.get("status")
-    if str(entry.get("fault") or "").startswith("lost_answer"):
-        return True
-    return status is not None and 200 <= status < 300
 
 
 def order_creates_carried_out(requests: Iterable[dict]) -> Counter[tuple[str, str]]:
