@@ -7,8 +7,9 @@ state. Every operation must end ``finished``, ``failed`` (with a reason staff ca
 counts the times its effect happened again after it had succeeded (a second check in the same
 interval, a second ERP write): doubled work.
 
-To plug in another operation (sales orders, invoice actions, Background jobs, webhooks): write a
-class with ``name``, ``start(count)`` and ``outcomes()``, and add it to ``DRIVERS``.
+The staff operations (sales orders, invoice releases) are in bench/operation_drivers.py. To plug
+in another operation (webhooks, other Background jobs): write a class with ``name``,
+``start(count)`` and ``outcomes()``, and add it to ``DRIVERS``.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 another, then checked for lost, doubled and invisible work.
 
     python -m bench.faults [--tenants 2000] [--window 480] [--latency-ms 50]
+                           [--orders 20] [--invoices 20]
                            [--database portal_faults] [--faults all|name,name]
 
 It starts, as processes of its own (bench/stack.py): the sandbox ERP, a private redis-server
@@ -9,8 +10,10 @@ with an append-only file (the cache, the budget limiter and beat's lock), a priv
 second redis-server, or with ``--broker rabbitmq`` a RabbitMQ node of its own), and
 Procfile.production's web, worker1, worker2 and beat1 in the production profile
 against PostgreSQL (a database it creates). Each tenant is due once in the window, at its own
-slot (tenants.schedule). A supervisor restarts a process that dies, as systemd or an
-orchestrator would. Then, on a timeline through the window:
+slot (tenants.schedule). Through most of the window, staff operations run too
+(bench/operation_drivers.py): sales orders created and supplier-invoice releases queued as
+Background jobs, through the portal's own services. A supervisor restarts a process that
+dies, as systemd or an orchestrator would. Then, on a timeline through the window:
 
 - the ERP gives 10 % 5xx, resets and timeouts; then a 429 storm for the companies due next;
 - SIGKILL of one pool child of worker1 mid-batch; SIGKILL of worker2's main process, then restart;
@@ -19,10 +22,12 @@ orchestrator would. Then, on a timeline through the window:
 - a second beat started while the first runs, then the first SIGKILLed.
 
 Afterwards: every tenant checked once in the window (lost = never checked, doubled = checked
-twice), no ERP write sent twice (the sandbox's request log), no company over its budget (the
+twice), every operation finished, failed or unknown with a reason (lost = still pending), no ERP
+write carried out twice (the sandbox's request log), no company over its budget (the
 sandbox's counters), every failure visible (a check run with a reason). The table prints, per
-fault: the operations due while it lasted, how many failed visibly, lost, doubled, and the time
-from the fault to the first good check after it. The last line says whether the goal is met.
+fault: the operations due while it lasted (tenants due, operations whose work ran then), how
+many failed visibly, lost, doubled, and the time from the fault to the first good check after
+it. The last line says whether the goal is met.
 """
 
 from __future__ import annotations
