@@ -7,8 +7,9 @@ state. Every operation must end ``finished``, ``failed`` (with a reason staff ca
 counts the times its effect happened again after it had succeeded (a second check in the same
 interval, a second ERP write): doubled work.
 
-To plug in another operation (sales orders, invoice actions, Background jobs, webhooks): write a
-class with ``name``, ``start(count)`` and ``outcomes()``, and add it to ``DRIVERS``.
+The staff operations (sales orders, invoice releases) are in bench/operation_drivers.py. To plug
+in another operation (webhooks, other Background jobs): write a class with ``name``,
+``start(count)`` and ``outcomes()``, and add it to ``DRIVERS``.
 """
 
 from __future__ import annotations
@@ -170,11 +171,24 @@ class SweepDriver:
         return found
 
 
+def carried_out(entry: dict) -> bool:
+    """The sandbox did the work of this logged request: it answered 2xx, or did the work and lost
+    the answer on purpose. One it refused first (an injected 5xx, reset or timeout, a 409, 412 or
+    429) changed nothing, so a resend after it is no double."""
+    if str(entry.get("fault") or "").startswith("lost_answer"):
+        return True
+    status = entry.get("status")
+    return status is not None and 200 <= status < 300
+
+
 def erp_writes_sent_twice(requests: Iterable[dict]) -> dict[tuple, int]:
-    """Identical ERP writes in the sandbox's request log (tokens and the control API aside)."""
+    """Identical ERP writes in the sandbox's request log that it carried out more than once
+    (tokens and the control API aside; an entry without a status counts)."""
     seen: dict[tuple, int] = {}
     for entry in requests:
         if entry.get("method") not in {"POST", "PUT", "PATCH", "DELETE"}:
+            continue
+        if "status" in entry and not carried_out(entry):
             continue
         if entry.get("api") in {"connect", "sandbox"} or "/connect/" in entry.get("path", ""):
             continue

@@ -2,6 +2,7 @@
 another, then checked for lost, doubled and invisible work.
 
     python -m bench.faults [--tenants 2000] [--window 480] [--latency-ms 50]
+                           [--orders 20] [--invoices 20]
                            [--database portal_faults] [--faults all|name,name]
 
 It starts, as processes of its own (bench/stack.py): the sandbox ERP, a private redis-server
@@ -9,8 +10,10 @@ with an append-only file (the cache, the budget limiter and beat's lock), a priv
 second redis-server, or with ``--broker rabbitmq`` a RabbitMQ node of its own), and
 Procfile.production's web, worker1, worker2 and beat1 in the production profile
 against PostgreSQL (a database it creates). Each tenant is due once in the window, at its own
-slot (tenants.schedule). A supervisor restarts a process that dies, as systemd or an
-orchestrator would. Then, on a timeline through the window:
+slot (tenants.schedule). Through most of the window, staff operations run too
+(bench/operation_drivers.py): sales orders created and supplier-invoice releases queued as
+Background jobs, through the portal's own services. A supervisor restarts a process that
+dies, as systemd or an orchestrator would. Then, on a timeline through the window:
 
 - the ERP gives 10 % 5xx, resets and timeouts; then a 429 storm for the companies due next;
 - SIGKILL of one pool child of worker1 mid-batch; SIGKILL of worker2's main process, then restart;
@@ -19,10 +22,12 @@ orchestrator would. Then, on a timeline through the window:
 - a second beat started while the first runs, then the first SIGKILLed.
 
 Afterwards: every tenant checked once in the window (lost = never checked, doubled = checked
-twice), no ERP write sent twice (the sandbox's request log), no company over its budget (the
+twice), every operation finished, failed or unknown with a reason (lost = still pending), no ERP
+write carried out twice (the sandbox's request log), no company over its budget (the
 sandbox's counters), every failure visible (a check run with a reason). The table prints, per
-fault: the operations due while it lasted, how many failed visibly, lost, doubled, and the time
-from the fault to the first good check after it. The last line says whether the goal is met.
+fault: the operations due while it lasted (tenants due, operations whose work ran then), how
+many failed visibly, lost, doubled, and the time from the fault to the first good check after
+it. The last line says whether the goal is met.
 """
 
 from __future__ import annotations
@@ -45,7 +50,8 @@ import httpx
 import psutil
 
 from . import sandbox_process
-from .drivers import FAILED, FINISHED, PENDING, SweepDriver, erp_writes_sent_twice
+from .drivers import FAILED, FINISHED, PENDING, UNKNOWN, SweepDriver, erp_writes_sent_twice
+from .operation_drivers import InvoiceActionDriver, SalesOrderDriver
 from .stack import ROOT, PrivateRabbit, PrivateRedis, Stack, free_port, wait_for
 
 HARNESS = "faults-harness"
@@ -121,6 +127,8 @@ class Context:
     web_url: str
     database: str
     notes: list[str] = field(default_factory=list)
+    # The staff operations running through the faults (bench/operation_drivers.py).
+    operations: list = field(default_factory=list)
 
 
 @dataclass
@@ -391,6 +399,8 @@ class Report:
     notes: list[str]
     error_lines: int
     requests: int
+    # Per staff-operation driver: count, finished, failed, unknown, lost, doubled, without_reason.
+    operations: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def table(self) -> str:
         head = ("fault", "ops due", "failed (visible)", "lost", "doubled", "time to recover")
@@ -407,6 +417,10 @@ class Report:
             or self.failed_without_reason
             or self.writes_doubled
             or self.over_budget
+            or any(
+                op["lost"] or op["doubled"] or op["without_reason"]
+                for op in self.operations.values()
+            )
         )
 
 
@@ -464,6 +478,7 @@ def run_suite(args, faults: list[Fault], log_dir: Path, out=print) -> Report:
         request_log = RequestLog(sandbox)
         request_log.start()
         wait_for(lambda: readyz(ctx), timeout=90, what="/readyz")
+        ctx.operations = start_operations(args, sandbox, request_log, out)
         start = datetime.now(UTC) + timedelta(seconds=args.warmup)
         driver.open_window(start)
         out(f"shape up; window {start:%H:%M:%S}Z + {args.window} s")
@@ -497,7 +512,11 @@ def run_suite(args, faults: list[Fault], log_dir: Path, out=print) -> Report:
         def settled() -> bool:
             if datetime.now(UTC) < end:
                 return False
-            return all(o.state != PENDING for o in driver.outcomes().values())
+            if not all(op.done() for op in ctx.operations):
+                return False
+            return all(
+                o.state != PENDING for d in (driver, *ctx.operations) for o in d.outcomes().values()
+            )
 
         try:
             wait_for(
@@ -526,20 +545,58 @@ def run_suite(args, faults: list[Fault], log_dir: Path, out=print) -> Report:
         sandbox_proc.wait(timeout=10)
 
 
+def start_operations(args, sandbox: Sandbox, request_log: RequestLog, out) -> list:
+    """The staff operations, spread over most of the window so every fault meets some."""
+    spread = args.window * 0.85
+    drivers = []
+    for count, kind in ((args.orders, SalesOrderDriver), (args.invoices, InvoiceActionDriver)):
+        if count:
+            driver = kind(sandbox, spread_seconds=spread, requests=lambda: request_log.entries)
+            out(f"starting {count} {driver.name} ...")
+            driver.start(count)
+            drivers.append(driver)
+    return drivers
+
+
+def operations_summary(operations: list) -> dict[str, dict[str, int]]:
+    summary = {}
+    for driver in operations:
+        outcomes = driver.outcomes().values()
+        summary[driver.name] = {
+            "count": len(outcomes),
+            "finished": sum(o.state == FINISHED for o in outcomes),
+            "failed": sum(o.state == FAILED for o in outcomes),
+            "unknown": sum(o.state == UNKNOWN for o in outcomes),
+            "lost": sum(o.state == PENDING for o in outcomes),
+            "doubled": sum(o.repeats > 0 for o in outcomes),
+            "without_reason": sum(
+                o.state in (FAILED, UNKNOWN) and not o.reason.strip() for o in outcomes
+            ),
+        }
+    return summary
+
+
 def report(ctx, faults, requests, supervisor, start) -> Report:
     outcomes = ctx.driver.outcomes()
     slots = ctx.driver.slots()
+    # An operation meets a fault when its work ran while the fault lasted.
+    operations = [o for d in ctx.operations for o in d.outcomes().values()]
     rows = []
     for fault in faults:
         until = fault.recovered_at or datetime.now(UTC)
-        due = [t for t, slot in slots.items() if fault.started <= slot <= until]
+        due = [outcomes[t] for t, slot in slots.items() if fault.started <= slot <= until]
+        due += [
+            o
+            for o in operations
+            if o.first_at and o.first_at <= until and (o.last_at or o.first_at) >= fault.started
+        ]
         rows.append(
             (
                 fault.name,
                 len(due),
-                sum(outcomes[t].state == FAILED for t in due),
-                sum(outcomes[t].state == PENDING for t in due),
-                sum(outcomes[t].repeats > 0 for t in due),
+                sum(o.state == FAILED for o in due),
+                sum(o.state == PENDING for o in due),
+                sum(o.repeats > 0 for o in due),
                 f"{(until - fault.started).total_seconds():.1f} s"
                 if fault.recovered_at
                 else "not recovered",
@@ -571,6 +628,7 @@ def report(ctx, faults, requests, supervisor, start) -> Report:
         notes=ctx.notes,
         error_lines=errors,
         requests=len(requests),
+        operations=operations_summary(ctx.operations),
     )
 
 
@@ -582,6 +640,12 @@ def parse_args(argv=None):
     parser.add_argument("--batch", type=int, default=25)
     parser.add_argument("--time-limit", type=int, default=60)
     parser.add_argument("--lease", type=int, default=70)
+    parser.add_argument(
+        "--orders", type=int, default=20, help="sales orders created through the faults (0: none)"
+    )
+    parser.add_argument(
+        "--invoices", type=int, default=20, help="invoice releases queued as Background jobs"
+    )
     parser.add_argument("--warmup", type=int, default=5, help="seconds before the window opens")
     parser.add_argument(
         "--database", default="portal_faults", help="created anew on DATABASE_URL's server"
@@ -617,6 +681,12 @@ def main() -> None:
         f"ERP requests logged {result.requests}; identical ERP writes sent twice: "
         f"{result.writes_doubled}; companies over budget: {len(result.over_budget)}"
     )
+    for name, op in result.operations.items():
+        print(
+            f"{name} {op['count']}: finished {op['finished']}, failed {op['failed']}, "
+            f"unknown {op['unknown']}, lost {op['lost']}, doubled {op['doubled']}, "
+            f"failed or unknown without a reason {op['without_reason']}"
+        )
     print(f"processes restarted by the supervisor: {', '.join(result.restarts) or 'none'}")
     print(f"ERROR lines in the logs: {result.error_lines} (in {args.log_dir})")
     for note in result.notes:

@@ -27,3 +27,14 @@ def test_reads_token_calls_and_different_writes_are_not_doubles():
         entry("POST", "/api/v3/SalesOrders", {"orderId": "SO-1"}, tenant="t2"),
     ]
     assert erp_writes_sent_twice(log) == {}
+
+
+def test_a_resend_after_a_refused_write_is_no_double_but_two_carried_out_are():
+    order = {"orderId": "SO-3"}
+    refused = {**entry("POST", "/api/v3/SalesOrders", order), "status": 503, "fault": "error"}
+    made = {**entry("POST", "/api/v3/SalesOrders", order), "status": 201}
+    lost = {**made, "status": 504, "fault": "lost_answer_timeout"}
+    assert erp_writes_sent_twice([refused, made]) == {}
+    assert erp_writes_sent_twice([lost, made]) == {
+        ("t1", "POST", "/api/v3/SalesOrders", str(order)): 2
+    }

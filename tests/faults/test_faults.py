@@ -1,5 +1,6 @@
 """The fault suite at CI size (bench/faults.py runs it at full size): the production shape, a
-sweep of 60 tenants in a two-minute window, and every fault of the suite one after another.
+sweep of 60 tenants in a two-minute window with 6 sales orders and 6 invoice releases sent
+through the portal's services, and every fault of the suite one after another.
 It runs as a process of its own (its own database, Redis servers, sandbox and Procfile.production
 processes) and reports in JSON."""
 
@@ -19,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.timeout(900)
 
 
-def test_no_check_is_lost_or_doubled_and_every_fault_recovers(tmp_path):
+def test_no_check_or_operation_is_lost_or_doubled_and_every_fault_recovers(tmp_path):
     url = urlsplit(os.environ.get("DATABASE_URL", ""))
     if not url.scheme.startswith("postgres"):
         pytest.skip("the fault suite runs the production shape on PostgreSQL; CI has it")
@@ -36,6 +37,10 @@ def test_no_check_is_lost_or_doubled_and_every_fault_recovers(tmp_path):
             "120",
             "--latency-ms",
             "20",
+            "--orders",
+            "6",
+            "--invoices",
+            "6",
             "--database",
             database,
             "--json",
@@ -58,6 +63,12 @@ def test_no_check_is_lost_or_doubled_and_every_fault_recovers(tmp_path):
     assert result["failed_without_reason"] == 0, table
     assert result["writes_doubled"] == 0, table
     assert result["over_budget"] == [], table
+    # The staff operations: each ends finished, failed or unknown with a reason; none sent twice.
+    operations = result["operations"]
+    assert sorted(operations) == ["invoice releases", "sales orders"], table
+    for name, op in operations.items():
+        assert op["count"] == 6, f"{name}:\n{table}"
+        assert (op["lost"], op["doubled"], op["without_reason"]) == (0, 0, 0), f"{name}:\n{table}"
     assert len(result["rows"]) == 8
     for name, *_, recovered in result["rows"]:
         assert recovered != "not recovered", f"{name}:\n{table}"
