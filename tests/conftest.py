@@ -137,6 +137,18 @@ def advance_sandbox_clock(sandbox):
     return advance
 
 
+def sandbox_away_from_the_hour(sandbox, margin_seconds: int = 300) -> None:
+    """A test that spends a company's hour and then expects the ERP's 429 must not straddle the
+    hour's end (the sandbox starts a fresh hour there): when the sandbox's hour ends within
+    ``margin_seconds``, its clock is moved just past it first."""
+    from datetime import datetime
+
+    now = datetime.fromisoformat(sandbox.control("GET", "/_sandbox/clock")["now"])
+    left = 3600 - (now.minute * 60 + now.second + now.microsecond / 1e6)
+    if left < margin_seconds:
+        sandbox.control("POST", "/_sandbox/clock", {"advance_seconds": round(left + 1, 3)})
+
+
 @pytest.fixture
 def erp(sandbox, advance_sandbox_clock):
     """Build sandbox clients: ``erp("healthy")``, ``erp("no_license", client_secret="x")``."""

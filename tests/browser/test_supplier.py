@@ -166,7 +166,7 @@ def test_prebook_with_an_account_and_a_subaccount(
     page.get_by_label("Subaccount").select_option("100-10")
     page.get_by_role("button", name=f"Confirm: prebook Invoice {number}").click()
     _expect_job(page, "finished, verified: Prebooked")
-    expect(page.locator("dl.details")).to_contain_text("account: 4300")
+    expect(page.locator("dl.details")).to_contain_text("Account 4300")
 
 
 def test_attach_a_file_to_a_line(sign_in, page, live_server, operator, tenant, worker):

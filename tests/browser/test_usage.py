@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from erpclient import ErpClient, RateLimited
 from erpsim.world import DEMO_CLIENTS, DEMO_TENANTS
+from tests.conftest import sandbox_away_from_the_hour
 from tests.usage.helpers import isolated_usage
 from usage import services
 from usage.limiter import get_limiter
@@ -43,6 +44,7 @@ def demo_companies(usage_settings, sandbox):
                 active=True,
             )
     tenant, client = HEALTHY[0], DEMO_CLIENTS[0]
+    sandbox_away_from_the_hour(sandbox)
     sandbox.control(
         "POST",
         "/_sandbox/usage",
