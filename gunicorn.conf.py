@@ -25,7 +25,7 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 200))
 # The TLS terminator's address: only its X-Forwarded-* headers are believed.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The heartbeat file in memory, not on a disk that may stall (gunicorn's advice for containers).
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - a fixed RAM directory, no temp file
 accesslog = "-"
 # Who, what, status, size and time taken in milliseconds; never the query string's secrets
 # (the portal puts none there) nor cookies.

@@ -8,10 +8,10 @@ class OperationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the ERP event and automation-action handlers with the webhook inbox.
-        from . import events  # noqa: F401
+        from . import events  # noqa: F401 - imported for its registrations
 
         # Each part registers its tasks, webhook handlers and what an ERP event refreshes
         # (operations/refresh.py) on import.
-        from .invoices import changes as _invoice_changes  # noqa: F401
-        from .jobs import handlers, tasks  # noqa: F401
-        from .orders import refresh as _orders_refresh  # noqa: F401
+        from .invoices import changes as _invoice_changes  # noqa: F401 - imported for its registrations
+        from .jobs import handlers, tasks  # noqa: F401 - imported for its registrations
+        from .orders import refresh as _orders_refresh  # noqa: F401 - imported for its registrations

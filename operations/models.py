@@ -1,6 +1,19 @@
-"""The operations app's records. Each part keeps its models in its own module, imported here."""
+"""The operations app's records. Each part keeps its models in its own module, imported here
+so that Django finds them."""
 
-from .console.models import ConsoleCall  # noqa: F401
-from .jobs.models import BackgroundJob, JobEvent, JobFile  # noqa: F401
-from .orders.models import OrderNumberSequence, PortalOrder  # noqa: F401
-from .webhook_models import *  # noqa: F403 (ERP events and automation actions)
+from .console.models import ConsoleCall
+from .jobs.models import BackgroundJob, JobEvent, JobFile
+from .orders.models import OrderNumberSequence, PortalOrder
+from .webhook_models import AutomationMapping, AutomationRun, DocumentRefresh
+
+__all__ = [
+    "AutomationMapping",
+    "AutomationRun",
+    "BackgroundJob",
+    "ConsoleCall",
+    "DocumentRefresh",
+    "JobEvent",
+    "JobFile",
+    "OrderNumberSequence",
+    "PortalOrder",
+]
