@@ -4,14 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('webhooks', '0001_initial'),
+        ("webhooks", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='inbounddelivery',
-            index=models.Index(condition=models.Q(('status', 'queued')), fields=['received_at'], name='webhooks_queued_idx'),
+            model_name="inbounddelivery",
+            index=models.Index(
+                condition=models.Q(("status", "queued")),
+                fields=["received_at"],
+                name="webhooks_queued_idx",
+            ),
         ),
     ]
