@@ -593,6 +593,7 @@ CELERY_BEAT_SCHEDULE.update(
 # /metrics reports each source's silence (seconds since its newest verified delivery, and the
 # alarm); the dashboard shows an open silence alarm.
 USAGE_METRICS_EXTRA.append("webhooks.metrics.silence")
+USAGE_METRICS_EXTRA.append("webhooks.metrics.backlog")
 PORTAL_DASHBOARD_PANELS.append("webhooks.panels.silence_panel")
 # make run: the demo clients' dispatcher subscriptions, with the key the sandbox signs with.
 PORTAL_DEMO_SEEDERS.append("webhooks.demo.seed")

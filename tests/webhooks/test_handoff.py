@@ -91,3 +91,29 @@ def test_a_cache_that_fails_still_hands_the_delivery_over(
     monkeypatch.setattr(cache, "add", cache_down)
     post_committed(post_signed, django_capture_on_commit_callbacks, 2)
     assert published == [("hand_over",), ("hand_over",)]  # one round each, never none
+
+
+def test_metrics_show_the_backlog_and_how_long_the_oldest_has_waited(
+    subscription, post_signed, published, client, settings, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+    import re
+
+    settings.USAGE_METRICS_TOKEN = "metrics-token"
+    pks = post_committed(post_signed, django_capture_on_commit_callbacks, 2)
+    InboundDelivery.objects.filter(pk=pks[0]).update(
+        received_at=InboundDelivery.objects.get(pk=pks[0]).received_at - dt.timedelta(minutes=3)
+    )
+
+    def scrape() -> str:
+        return client.get("/metrics", HTTP_AUTHORIZATION="Bearer metrics-token").content.decode()
+
+    text = scrape()
+    assert "portal_webhooks_deliveries_queued 2.0" in text
+    (age,) = re.findall(r"^portal_webhooks_oldest_not_handed_over_seconds (\S+)$", text, re.M)
+    assert 180 <= float(age) < 3600
+
+    handoff.hand_over_queued()
+    text = scrape()
+    assert "portal_webhooks_deliveries_queued 2.0" in text  # handed over, not processed yet
+    assert "portal_webhooks_oldest_not_handed_over_seconds 0.0" in text
