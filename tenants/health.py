@@ -238,11 +238,19 @@ def _apply_facts(tenant: Tenant, results: Iterable[StepResult]) -> None:
     fields = _learn_facts(tenant, results)
     if fields:
         tenant.save(update_fields=fields)
+        _tell_usage(tenant, fields)
+
+
+def _tell_usage(tenant: Tenant, fields: list[str]) -> None:
+    """Usage meters the company by its id and name. Called with the tenant's row locked or
+    written already: the tenant row first, then usage's, as every tenant change takes them."""
+    if "company_id" in fields or "name" in fields:
+        sync_metering(tenant)
 
 
 def _learn_facts(tenant: Tenant, results: Iterable[StepResult]) -> list[str]:
-    """Set what the ERP told us about the company (id and name) on ``tenant``, tell usage when
-    what it meters changed, and return the tenant's changed fields for the caller to save."""
+    """Set what the ERP told us about the company (id and name) on ``tenant``; returns the
+    changed fields for the caller to save."""
     fields: list[str] = []
     for result in results:
         company_id = result.facts.get("company_id")
@@ -258,8 +266,6 @@ def _learn_facts(tenant: Tenant, results: Iterable[StepResult]) -> list[str]:
         if not tenant.name and name:
             tenant.name = name
             fields.append("name")
-    if "company_id" in fields or "name" in fields:
-        sync_metering(tenant)
     return list(dict.fromkeys(fields))
 
 
@@ -295,6 +301,7 @@ def _finish(
     tenant = Tenant.objects.select_for_update(of=("self",))
     tenant = tenant.select_related("api_client", "customer").get(pk=run.tenant_id)
     learnt = _learn_facts(tenant, results) if learn_facts else []
+    _tell_usage(tenant, learnt)
     for field in learnt:  # the caller's copy learns them too (pages say "checked <its name>")
         setattr(run.tenant, field, getattr(tenant, field))
     outcome, summary = _verdict(results)
