@@ -3,7 +3,9 @@ on PostgreSQL round trips, so a change that adds one to every check shows here f
 
 Counted on the test's connection, so the checks run one at a time (``concurrency=1``); the
 test's own transaction turns each check's BEGIN and COMMIT into a SAVEPOINT and its RELEASE,
-which are counted too (they are round trips as well).
+which are counted too (they are round trips as well). The limiter and the call buffer are on
+Redis, as in production and the bench: with the database limiter every ERP call adds statements
+of its own (usage's tests count those).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.utils import timezone
 from portal.models import AuditEvent
 from tenants import sweep
 from tenants.models import CheckOutcome, CheckRun, HealthIssue, Tenant, TenantStatus
+from tests.usage.helpers import TEST_REDIS_URL, redis_or_skip
 
 # A batch reads what usage meters for all its tenants at once (tenants, then their companies).
 PER_BATCH = 2
@@ -25,6 +28,12 @@ PER_CHECK = 8
 # A first check also learns the company id (usage's company read and written) and activates the
 # tenant (its audit row).
 PER_FIRST_CHECK = PER_CHECK + 3
+
+
+@pytest.fixture(autouse=True)
+def _limiter_on_redis(settings):
+    redis_or_skip()
+    settings.USAGE_REDIS_URL = TEST_REDIS_URL
 
 
 def _sweep(*tenants: Tenant) -> CaptureQueriesContext:
