@@ -302,7 +302,7 @@ def _finish(
     tenant = tenant.select_related("api_client", "customer").get(pk=run.tenant_id)
     learnt = _learn_facts(tenant, results) if learn_facts else []
     _tell_usage(tenant, learnt)
-    for field in learnt:  # the caller's copy learns them too (pages say "checked <its name>")
+    for field in learnt:  # the caller's copy too: it may name the company ("Checked <name>.")
         setattr(run.tenant, field, getattr(tenant, field))
     outcome, summary = _verdict(results)
     run.outcome, run.summary, run.finished_at = outcome, summary, now

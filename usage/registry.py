@@ -26,7 +26,7 @@ class CompanyConfig:
     limit: int
     reserve: float
     client_type: str
-    # Metering stopped (retired or offboarded) or a placeholder nobody registered.
+    # False when metering stopped (retired, offboarded) or nobody registered the company.
     active: bool = False
 
 
