@@ -82,8 +82,8 @@ def main() -> None:
     from django.test import Client
 
     from portal.celery import app
-    from webhooks.models import InboundDelivery, SigningKey, Subscription
     from webhooks import handoff
+    from webhooks.models import InboundDelivery, SigningKey, Subscription
     from webhooks.tasks import process_delivery
 
     InboundDelivery.objects.all().delete()
