@@ -118,6 +118,12 @@ def populate_portal(ids: list[str]) -> list[int]:
         )
         for tenant in tenants:
             services.sync_metering(tenant)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # Statistics for the planner, as autovacuum would gather them on a server that runs it.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return [tenant.pk for tenant in tenants]
 
 
