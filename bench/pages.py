@@ -17,6 +17,8 @@ Scenarios (all when none is named):
   listing none (see ``bench/pages_console.py``). Goal: under 100 ms.
 - ``order_form``: the sales order form's htmx round trips with 1, 50 and 200 lines (see
   ``bench/pages_orders.py``). Goal: under 100 ms at 50 lines, a query count flat in the lines.
+- ``staff_pages``: every page of the load test (bench/load_staff.py) over the 2,000 tenants
+  bench/load.py builds, each checked once (see ``bench/pages_staff.py``). Goal: under 25 ms.
 
 Adding a scenario: write ``def my_page(bench: Bench) -> None`` that seeds what it needs (once;
 check before creating) and calls ``bench.measure(...)``, then add it to ``SCENARIOS``.
@@ -40,6 +42,7 @@ from pathlib import Path
 
 from bench.pages_console import api_console
 from bench.pages_orders import order_form
+from bench.pages_staff import staff_pages
 from bench.pages_usage import usage_dashboard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -190,6 +193,7 @@ SCENARIOS: dict[str, Callable[[Bench], None]] = {
     "usage_dashboard": usage_dashboard,
     "api_console": api_console,
     "order_form": order_form,
+    "staff_pages": staff_pages,
 }
 
 
