@@ -24,8 +24,9 @@ Adding a scenario: write ``def my_page(bench: Bench) -> None`` that seeds what i
 check before creating) and calls ``bench.measure(...)``, then add it to ``SCENARIOS``.
 
 Each page is requested through Django's test client (the whole middleware stack, templates
-included) by a signed-in admin; printed is the median and the slowest of ``--rounds`` requests
-after a warm-up, and the number of SQL queries of one request.
+included) by a signed-in admin; printed is the median, the fastest and the slowest of
+``--rounds`` requests after a warm-up (on a shared machine the fastest is the steadiest figure),
+and the number of SQL queries of one request.
 """
 
 from __future__ import annotations
@@ -87,7 +88,8 @@ class Bench:
             times.append(elapsed)
         median = statistics.median(times)
         print(
-            f"  {label:<44} {median:7.1f} ms median  {max(times):7.1f} ms max  {queries:3d} queries"
+            f"  {label:<44} {median:7.1f} ms median  {min(times):7.1f} ms min  "
+            f"{max(times):7.1f} ms max  {queries:3d} queries"
         )
         return median
 

@@ -29,6 +29,9 @@ class Snapshot:
 
 _kept: dict[overview.Filters, tuple[float, Snapshot]] = {}
 _lock = threading.Lock()
+# One read at a time per process: threads that find the snapshot out of date together wait for
+# the first one's read instead of each doing it again.
+_reading = threading.Lock()
 
 
 def _key(filters: overview.Filters) -> overview.Filters:
@@ -42,14 +45,17 @@ def current(filters: overview.Filters) -> Snapshot:
     """The matching companies as of at most ``USAGE_DASHBOARD_SNAPSHOT_SECONDS`` ago."""
     key = _key(filters)
     max_age = conf.get("USAGE_DASHBOARD_SNAPSHOT_SECONDS")
-    now = time.monotonic()
-    kept = _kept.get(key)
-    if kept is not None and now - kept[0] < max_age:
-        return kept[1]
-    taken_at = datetime.now(UTC)
-    rows = overview.company_rows(key, now=taken_at)
-    snapshot = Snapshot(rows=rows, taken_at=taken_at, summary=overview.summary(rows))
-    if max_age > 0:
+    kept = _fresh(key, max_age)
+    if kept is not None:
+        return kept
+    if max_age <= 0:
+        return _read(key)
+    with _reading:
+        kept = _fresh(key, max_age)  # another thread may have read it meanwhile
+        if kept is not None:
+            return kept
+        snapshot = _read(key)
+        now = time.monotonic()
         with _lock:
             for stale in [k for k, (at, _) in _kept.items() if now - at >= max_age]:
                 del _kept[stale]
@@ -57,6 +63,19 @@ def current(filters: overview.Filters) -> Snapshot:
                 _kept.clear()
             _kept[key] = (now, snapshot)
     return snapshot
+
+
+def _fresh(key: overview.Filters, max_age: float) -> Snapshot | None:
+    kept = _kept.get(key)
+    if kept is not None and time.monotonic() - kept[0] < max_age:
+        return kept[1]
+    return None
+
+
+def _read(key: overview.Filters) -> Snapshot:
+    taken_at = datetime.now(UTC)
+    rows = overview.company_rows(key, now=taken_at)
+    return Snapshot(rows=rows, taken_at=taken_at, summary=overview.summary(rows))
 
 
 def forget() -> None:
