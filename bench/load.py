@@ -38,7 +38,7 @@ from .faults import (
     shape_env,
 )
 from .stack import ROOT, PrivateRedis, Stack, free_port, wait_for
-from .staff_world import CUSTOMER_QUERIES, ITEM_QUERIES, LOOKUP_TENANTS, seed_jobs
+from .staff_world import CUSTOMER_QUERIES, ITEM_QUERIES, LOOKUP_TENANTS, analyze, seed_jobs
 
 GOAL_P95_MS = 300
 PASSWORD = "load-test-password-2026"
@@ -237,6 +237,7 @@ def main() -> None:
         tenant_pks = sorted(driver.pks)
         job_pks = seed_jobs(tenant_pks)
         waiting_job_pks = job_pks[::2]  # every other one waits for the ERP (staff_world)
+        analyze()
 
         stack = Stack(env=env, log_dir=out / "logs")
         stack.add("web", "worker1", "worker2", "beat1")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 
 from .drivers import SweepDriver, tenant_ids
-from .staff_world import CUSTOMER_QUERIES, ITEM_QUERIES, seed_jobs
+from .staff_world import CUSTOMER_QUERIES, ITEM_QUERIES, analyze, seed_jobs
 
 TENANTS = 2000
 GOAL_MS = 25.0
@@ -41,6 +41,7 @@ def _build(driver: SweepDriver) -> None:
     driver.start(TENANTS)
     check_many(list(Tenant.objects.values_list("pk", flat=True)), concurrency=8)
     seed_jobs(sorted(driver.pks))
+    analyze()
     print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
 
 
