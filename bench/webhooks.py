@@ -29,7 +29,6 @@ import subprocess
 import sys
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -102,40 +101,100 @@ def signed_requests(count: int) -> list[tuple[bytes, dict[str, str]]]:
 
 
 def run(url: str, requests, concurrency: int, accepted: set[int]) -> dict[str, float]:
-    """Post every request; per-request latency; accepted = answers with a status in ``accepted``."""
+    """Post every request from ``concurrency`` keep-alive connections; per-request latency;
+    accepted = answers with a status in ``accepted``.
+
+    The client is geventhttpclient (locust's fast client) on greenlets: a request costs it a
+    tenth of what httpx in threads costs, so the two cores the client shares with the server go
+    to the server, which is what is measured."""
+    import gevent.pool
+    from geventhttpclient import HTTPClient
+    from geventhttpclient.url import URL
+
+    target = URL(url)
+    pending = iter(requests)
     latencies: list[float] = []
-    ok = 0
-    local = {}
+    statuses: list[int] = []
 
-    def client() -> httpx.Client:
-        import threading
-
-        me = threading.get_ident()
-        if me not in local:
-            local[me] = httpx.Client(timeout=30)
-        return local[me]
-
-    def post(item) -> tuple[float, int]:
-        body, headers = item
-        started = time.perf_counter()
-        response = client().post(url, content=body, headers=headers)
-        return (time.perf_counter() - started) * 1000.0, response.status_code
+    def connection() -> None:
+        http = HTTPClient.from_url(target, concurrency=1, network_timeout=30)
+        try:
+            for body, headers in pending:
+                started = time.perf_counter()
+                response = http.post(target.request_uri, body=body, headers=headers)
+                response.read()
+                latencies.append((time.perf_counter() - started) * 1000.0)
+                statuses.append(response.status_code)
+        finally:
+            http.close()
 
     started = time.perf_counter()
-    with ThreadPoolExecutor(concurrency) as pool:
-        for elapsed, status in pool.map(post, requests):
-            latencies.append(elapsed)
-            ok += status in accepted
+    group = gevent.pool.Group()
+    for _ in range(concurrency):
+        group.spawn(connection)
+    group.join(raise_error=True)
     wall = time.perf_counter() - started
-    for each in local.values():
-        each.close()
     latencies.sort()
+    ok = sum(status in accepted for status in statuses)
     return {
         "per_second": ok / wall,
         "ok": ok,
         "p50": statistics.median(latencies),
         "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
     }
+
+
+def server_cpu_seconds(server_pid: int, database: str) -> tuple[float, float]:
+    """CPU seconds used so far by gunicorn (master and workers) and by the PostgreSQL backends
+    serving the bench database: what the server side spent, whatever else the machine runs."""
+    import psutil
+    import psycopg
+
+    with psycopg.connect(database, autocommit=True) as connection:
+        name = database.rsplit("/", 1)[1]
+        backends = [
+            row[0]
+            for row in connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            )
+        ]
+    master = psutil.Process(server_pid)
+    return _cpu([master, *master.children(recursive=True)]), _cpu(map(_process, backends))
+
+
+def _cpu(processes) -> float:
+    import psutil
+
+    total = 0.0
+    for process in processes:
+        if process is None:
+            continue
+        try:
+            times = process.cpu_times()
+        except psutil.Error:  # a backend that ended meanwhile
+            continue
+        total += times.user + times.system
+    return total
+
+
+def _process(pid: int):
+    import psutil
+
+    try:
+        return psutil.Process(pid)
+    except psutil.Error:
+        return None
+
+
+def measured(label, url, requests, concurrency, accepted, server_pid, database):
+    web_before, database_before = server_cpu_seconds(server_pid, database)
+    figures = run(url, requests, concurrency, accepted)
+    web_after, database_after = server_cpu_seconds(server_pid, database)
+    figures["web_ms"] = (web_after - web_before) * 1000 / len(requests)
+    figures["database_ms"] = (database_after - database_before) * 1000 / len(requests)
+    figures["cpu_ms"] = figures["web_ms"] + figures["database_ms"]
+    return figures
 
 
 def main() -> None:
@@ -225,17 +284,34 @@ def main() -> None:
             f"{args.workers} workers x {args.threads} thread(s), PostgreSQL, broker "
             f"{env.get('CELERY_BROKER_URL', 'filesystem (default)').split('://')[0]}"
         )
-        bare = run(base + "/bench/bare/", requests, args.concurrency, {200})
-        inbox = run(base + "/webhooks/in/visma/", requests, args.concurrency, {202})
+        database = args.database_url
+        bare = measured(
+            "bare", base + "/bench/bare/", requests, args.concurrency, {200}, server.pid, database
+        )
+        inbox = measured(
+            "inbox",
+            base + "/webhooks/in/visma/",
+            requests,
+            args.concurrency,
+            {202},
+            server.pid,
+            database,
+        )
         for label, figures in (("bare Django view (200)", bare), ("inbox (202, stored)", inbox)):
             print(
                 f"  {label:<24} {figures['per_second']:8.0f} accepted/s  "
                 f"p50 {figures['p50']:6.1f} ms  p99 {figures['p99']:6.1f} ms  "
-                f"({figures['ok']:,} accepted)"
+                f"({figures['ok']:,} accepted)\n{'':28}server CPU per request: gunicorn "
+                f"{figures['web_ms']:.2f} ms + PostgreSQL {figures['database_ms']:.2f} ms"
             )
         ratio = bare["per_second"] / inbox["per_second"] if inbox["per_second"] else float("inf")
         p50_ratio = inbox["p50"] / bare["p50"]
-        print(f"  ratio bare/inbox throughput {ratio:.2f}x, inbox/bare p50 {p50_ratio:.2f}x")
+        cpu_ratio = inbox["cpu_ms"] / bare["cpu_ms"]
+        print(
+            f"  ratio bare/inbox throughput {ratio:.2f}x, inbox/bare p50 {p50_ratio:.2f}x, "
+            f"inbox/bare server CPU {cpu_ratio:.2f}x (gunicorn and PostgreSQL, load-independent)"
+        )
+        print(f"  load average {os.getloadavg()[0]:.2f} (the client shares the cores)")
         bare_ms, inbox_ms = server_time(env)
         print(
             f"  server time in one process (Django's test client, no network client): bare "

@@ -144,9 +144,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if "CACHE_URL" in env.ENVIRON:
     CACHES = {"default": env.cache_url("CACHE_URL")}
 elif REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "portal.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # Without Redis the database holds the cache, so web, workers and beat share it on every host
     # (allauth's rate limits and the ERP token store need that). Migrations create its table.
@@ -582,6 +580,11 @@ WEBHOOKS_SILENCE_MIN_DELIVERIES = env.int("WEBHOOKS_SILENCE_MIN_DELIVERIES", def
 WEBHOOKS_KEY_CACHE_SECONDS = env.float("WEBHOOKS_KEY_CACHE_SECONDS", default=5.0)
 # A delivery still queued this long after it was stored lost its task (broker down): sent again.
 WEBHOOKS_REQUEUE_AFTER_SECONDS = env.int("WEBHOOKS_REQUEUE_AFTER_SECONDS", default=600)
+# The inbox tells workers about new deliveries in rounds (webhooks/handoff.py): a round hands over
+# at most WEBHOOKS_HANDOFF_BATCH, and the "a round is on its way" flag lapses after
+# WEBHOOKS_HANDOFF_FLAG_SECONDS in case that round's message was lost.
+WEBHOOKS_HANDOFF_BATCH = env.int("WEBHOOKS_HANDOFF_BATCH", default=500)
+WEBHOOKS_HANDOFF_FLAG_SECONDS = env.int("WEBHOOKS_HANDOFF_FLAG_SECONDS", default=10)
 # Reprocessing a range takes at most this many deliveries per click.
 WEBHOOKS_REPROCESS_MAX = env.int("WEBHOOKS_REPROCESS_MAX", default=1000)
 CELERY_BEAT_SCHEDULE.update(
@@ -594,6 +597,7 @@ CELERY_BEAT_SCHEDULE.update(
 # /metrics reports each source's silence (seconds since its newest verified delivery, and the
 # alarm); the dashboard shows an open silence alarm.
 USAGE_METRICS_EXTRA.append("webhooks.metrics.silence")
+USAGE_METRICS_EXTRA.append("webhooks.metrics.backlog")
 PORTAL_DASHBOARD_PANELS.append("webhooks.panels.silence_panel")
 # make run: the demo clients' dispatcher subscriptions, with the key the sandbox signs with.
 PORTAL_DEMO_SEEDERS.append("webhooks.demo.seed")

@@ -206,8 +206,8 @@ def check_record(
             started_at=started_at,
         )
         _store_steps(run, list(results))
-        _apply_facts(tenant, results)
-        return _finish(run, results=list(results))  # saves the run once, finished
+        # Saves the run once, finished; the facts go onto the tenant with its other fields.
+        return _finish(run, results=list(results), learn_facts=True)
 
 
 def check_record_deferred(*, tenant: Tenant, reason: str, retry_at: datetime | None) -> CheckRun:
@@ -235,12 +235,28 @@ def _store_steps(run: CheckRun, results: Sequence[StepResult]) -> None:
 
 def _apply_facts(tenant: Tenant, results: Iterable[StepResult]) -> None:
     """What the ERP told us about the company (id and name) goes onto the tenant."""
+    fields = _learn_facts(tenant, results)
+    if fields:
+        tenant.save(update_fields=fields)
+        _tell_usage(tenant, fields)
+
+
+def _tell_usage(tenant: Tenant, fields: list[str]) -> None:
+    """Usage meters the company by its id and name. Called with the tenant's row locked or
+    written already: the tenant row first, then usage's, as every tenant change takes them."""
+    if "company_id" in fields or "name" in fields:
+        sync_metering(tenant)
+
+
+def _learn_facts(tenant: Tenant, results: Iterable[StepResult]) -> list[str]:
+    """Set what the ERP told us about the company (id and name) on ``tenant``; returns the
+    changed fields for the caller to save."""
+    fields: list[str] = []
     for result in results:
         company_id = result.facts.get("company_id")
         if company_id is None:
             continue
         name = result.facts.get("company_name") or ""
-        fields = []
         if tenant.company_id != company_id:
             tenant.company_id = company_id
             fields.append("company_id")
@@ -250,10 +266,7 @@ def _apply_facts(tenant: Tenant, results: Iterable[StepResult]) -> None:
         if not tenant.name and name:
             tenant.name = name
             fields.append("name")
-        if fields:
-            tenant.save(update_fields=fields)
-            if "company_id" in fields or "name" in fields:
-                sync_metering(tenant)
+    return list(dict.fromkeys(fields))
 
 
 # --- the verdict ------------------------------------------------------------------------------
@@ -274,19 +287,29 @@ def _verdict(results: Sequence[StepResult]) -> tuple[str, str]:
     return CheckOutcome.DEFERRED, skipped.summary if skipped else ""
 
 
-def _finish(run: CheckRun, results: list[StepResult] | None = None) -> CheckRun:
-    """Close the check: outcome, the tenant's health fields, its issues and its status."""
+def _finish(
+    run: CheckRun, results: list[StepResult] | None = None, *, learn_facts: bool = False
+) -> CheckRun:
+    """Close the check: outcome, the tenant's health fields, its issues and its status; with
+    ``learn_facts``, also what the ERP told about the company (a step-by-step check saved them
+    as each step finished)."""
     if results is None:
         results = _stored_results(run)
     now = timezone.now()
-    tenant = Tenant.objects.select_for_update().select_related("api_client", "customer")
-    tenant = tenant.get(pk=run.tenant_id)
+    # Only the tenant's row is locked ("of"): locking the joined API client and customer too
+    # would make every check of one API client wait for the others to commit.
+    tenant = Tenant.objects.select_for_update(of=("self",))
+    tenant = tenant.select_related("api_client", "customer").get(pk=run.tenant_id)
+    learnt = _learn_facts(tenant, results) if learn_facts else []
+    _tell_usage(tenant, learnt)
+    for field in learnt:  # the caller's copy too: it may name the company ("Checked <name>.")
+        setattr(run.tenant, field, getattr(tenant, field))
     outcome, summary = _verdict(results)
     run.outcome, run.summary, run.finished_at = outcome, summary, now
     run.save()
     ran_erp = any(r.status != StepStatus.SKIPPED for r in results if r.name in ERP_STEPS)
     erp_passed = all(r.status == StepStatus.PASSED for r in results if r.name in ERP_STEPS)
-    update: dict[str, Any] = {}
+    update: dict[str, Any] = {field: getattr(tenant, field) for field in learnt}
     if ran_erp:
         update.update(last_checked_at=now, last_check_ok=outcome == CheckOutcome.PASSED)
     defer = next((r.defer_seconds for r in results if r.defer_seconds), None)
@@ -295,8 +318,9 @@ def _finish(run: CheckRun, results: list[StepResult] | None = None) -> CheckRun:
         if defer
         else schedule.next_check_after(tenant.tenant_id, checked_at=now)
     )
-    _apply_findings(tenant, results, run, now)
-    update["open_issue_count"] = tenant.issues.filter(status=IssueStatus.OPEN).count()
+    issues = _apply_findings(tenant, results, run, now)
+    # Every issue of the tenant is locked and in hand: counted here, not by another query.
+    update["open_issue_count"] = sum(issue.status == IssueStatus.OPEN for issue in issues)
     if tenant.status == TenantStatus.ONBOARDING and erp_passed and ran_erp:
         update.update(status=TenantStatus.ACTIVE, activated_at=now)
         audit.record(
@@ -396,7 +420,8 @@ def _see(
 
 def _apply_findings(
     tenant: Tenant, results: Sequence[StepResult], run: CheckRun, now: datetime
-) -> None:
+) -> list[HealthIssue]:
+    """Open, refresh, reopen or quietly resolve the tenant's issues; returns all of them."""
     issues = {
         issue.kind: issue for issue in HealthIssue.objects.select_for_update().filter(tenant=tenant)
     }
@@ -414,7 +439,7 @@ def _apply_findings(
             and existing.status != IssueStatus.RESOLVED
             and existing.last_seen_at >= run.started_at
         )
-        _see(tenant, kind, details, now, existing, count=count)
+        issues[kind] = _see(tenant, kind, details, now, existing, count=count)
     needed = settings.TENANTS_RESOLVE_AFTER_CHECKS
     for kind, issue in issues.items():
         if kind in found or issue.status == IssueStatus.RESOLVED:
@@ -426,6 +451,7 @@ def _apply_findings(
             issue.status = IssueStatus.RESOLVED
             issue.resolved_at = now
         issue.save(update_fields=["quiet_checks", "status", "resolved_at"])
+    return list(issues.values())
 
 
 def outage_instead(found: dict[IssueKind, dict[str, Any]]) -> dict[IssueKind, dict[str, Any]]:

@@ -2,13 +2,14 @@
 
 Looking a company up on every ERP call would cost a query each time; the figures change rarely
 (``metered_company_sync`` clears the cache in its own process, others pick changes up within
-``TTL_SECONDS``).
+``TTL_SECONDS``). A sweep reads a whole batch's companies at once with ``preload``.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -25,6 +26,8 @@ class CompanyConfig:
     limit: int
     reserve: float
     client_type: str
+    # False when metering stopped (retired, offboarded) or nobody registered the company.
+    active: bool = False
 
 
 _cache: dict[tuple[str, str], tuple[float, CompanyConfig]] = {}
@@ -48,6 +51,7 @@ def _config_of(company: MeteredCompany) -> CompanyConfig:
         limit=company.hourly_limit,
         reserve=company.effective_reserve,
         client_type=company.client_type,
+        active=company.active,
     )
 
 
@@ -62,6 +66,25 @@ def config_for(client_id: str, tenant_id: str) -> CompanyConfig:
     with _lock:
         _cache[key] = (now + TTL_SECONDS, config)
     return config
+
+
+def preload(keys: Iterable[tuple[str, str]]) -> None:
+    """Read the companies of many (client id, tenant id) pairs in one query and cache them as
+    ``config_for`` would: a sweep batch then makes no query per company."""
+    wanted = set(keys)
+    if not wanted:
+        return
+    found = {
+        (company.client_id, company.tenant_id): _config_of(company)
+        for company in MeteredCompany.objects.filter(
+            client_id__in={client_id for client_id, _ in wanted},
+            tenant_id__in={tenant_id for _, tenant_id in wanted},
+        )
+    }
+    expires = time.monotonic() + TTL_SECONDS
+    with _lock:
+        for key in wanted:
+            _cache[key] = (expires, found.get(key) or _unknown())
 
 
 def company_pk_for(

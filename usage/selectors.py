@@ -110,7 +110,13 @@ def heavy_test_clients(
 
 
 def is_test_client_heavy(*, client_id: str, tenant_id: str, now: datetime | None = None) -> bool:
-    """Is this company's test client carrying production traffic (see ``heavy_test_clients``)?"""
+    """Is this company's test client carrying production traffic (see ``heavy_test_clients``)?
+
+    Only an active test client can be; the registry (the limiter's cached view of the company)
+    says which it is, so a production company costs no query."""
+    config = registry.config_for(client_id, tenant_id)
+    if not config.active or config.client_type != ClientType.TEST:
+        return False
     return bool(heavy_test_clients(now=now, client_id=client_id, tenant_id=tenant_id))
 
 

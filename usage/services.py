@@ -71,17 +71,26 @@ def metered_company_sync(
         "tenant_pk": tenant_pk,
         "active": active,
     }
-    try:
-        with transaction.atomic():
-            company, _ = MeteredCompany.objects.update_or_create(
-                client_id=client_id, tenant_id=tenant_id, defaults=values
-            )
-    except IntegrityError:
-        # Two syncs of a new pair at once: the other one inserted it, so update what is there.
-        company = MeteredCompany.objects.get(client_id=client_id, tenant_id=tenant_id)
-        for field, value in values.items():
-            setattr(company, field, value)
-        company.save(update_fields=[*values, "updated_at"])
+    # Inside the caller's transaction no savepoint of its own: only the insert needs one.
+    with transaction.atomic(savepoint=False):
+        pair = MeteredCompany.objects.select_for_update().filter(
+            client_id=client_id, tenant_id=tenant_id
+        )
+        company = pair.first()
+        if company is None:
+            try:
+                with transaction.atomic():
+                    company = MeteredCompany.objects.create(
+                        client_id=client_id, tenant_id=tenant_id, **values
+                    )
+            except IntegrityError:
+                # Two syncs of a new pair at once: the other one inserted it, so update that.
+                company = pair.get()
+        changed = [field for field, value in values.items() if getattr(company, field) != value]
+        if changed:  # a sync that changes nothing writes nothing
+            for field in changed:
+                setattr(company, field, values[field])
+            company.save(update_fields=[*changed, "updated_at"])
     transaction.on_commit(lambda: registry.forget(client_id, tenant_id))
     registry.forget(client_id, tenant_id)
     return company

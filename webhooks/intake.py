@@ -3,10 +3,10 @@
 Nothing acts on a request before it is stored, and every request is stored, refusals included,
 with the answer it got. To keep the path to the 2xx short (senders retry slow answers), the row
 is written once, by one INSERT that already carries the verification: the keys are read, the
-HMAC computed over the raw bytes, then the row is inserted and committed, and only then is the
-Celery task (pk only) queued and the sender answered. A check that crashes is caught and stored
-as a refusal (500); a crash of the process before the commit leaves no row, and no 2xx either,
-so the sender delivers again.
+HMAC computed over the raw bytes, then the row is inserted and committed, and only then is a
+worker told (handoff.py: one broker message per burst) and the sender answered. A check that
+crashes is caught and stored as a refusal (500); a crash of the process before the commit leaves
+no row, and no 2xx either, so the sender delivers again.
 
 Dedupe: the first *verified* delivery of a (source, key) is inserted as the key's first, which
 a unique index guards; a later copy collides and is stored as a duplicate linked to the first,
@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from portal.request_context import client_ip
 
-from . import keys
+from . import handoff, keys
 from .handlers import Source
 from .models import DeliveryStatus, InboundDelivery, Verification
 from .verification import SIGNATURE_HEADER, body_sha256, redacted_headers
@@ -128,7 +128,6 @@ def _verify(
 
 def _store_verified(delivery: InboundDelivery) -> Answer:
     delivery.status = DeliveryStatus.QUEUED
-    delivery.queued_at = delivery.received_at
     delivery.response_status = 202
     delivery.first_of_key = bool(delivery.dedupe_key)
     try:
@@ -141,12 +140,11 @@ def _store_verified(delivery: InboundDelivery) -> Answer:
         delivery.first_of_key = False
         delivery.duplicate_of = first
         delivery.status = DeliveryStatus.DUPLICATE
-        delivery.queued_at = None
         delivery.outcome = f"A copy of delivery {first.pk}; not processed again."
         delivery.response_status = 200
         delivery.save(force_insert=True)
         return Answer(200, "duplicate", delivery.pk)
-    queue(delivery.pk)
+    transaction.on_commit(handoff.announce)
     return Answer(202, "queued", delivery.pk)
 
 
@@ -161,7 +159,8 @@ def _insert(delivery: InboundDelivery) -> None:
 
 
 def queue(pk: int) -> None:
-    """Process delivery ``pk`` in Celery once the current transaction commits. If the broker
+    """Process delivery ``pk`` in Celery once the current transaction commits (reprocessing and
+    the stale sweep: one delivery at a time, so no hand-over round is needed). If the broker
     cannot take it, the delivery stays queued and ``webhooks.requeue_stale`` sends it again: the
     sender has its answer either way, since the delivery is stored."""
     from .tasks import process_delivery

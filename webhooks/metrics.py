@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.db.models import Min
 from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily
 
-from .models import SilenceAlarm
+from .models import DeliveryStatus, InboundDelivery, SilenceAlarm
 from .services import silence_survey
 
 
@@ -35,3 +36,23 @@ def silence() -> Iterator[GaugeMetricFamily]:
         alarm.add_metric([entry.source], 1 if entry.source in open_alarms else 0)
     yield since
     yield alarm
+
+
+def backlog() -> Iterator[GaugeMetricFamily]:
+    """Deliveries stored and waiting for a worker, and how long the oldest one not handed over
+    yet has waited: a stuck hand-over (broker or cache down, no worker on the webhooks queue)
+    shows here long before the stale sweep acts."""
+    queued = InboundDelivery.objects.filter(status=DeliveryStatus.QUEUED)
+    waiting = GaugeMetricFamily(
+        "portal_webhooks_deliveries_queued",
+        "Verified webhook deliveries stored and not processed yet.",
+    )
+    waiting.add_metric([], queued.count())
+    oldest = queued.filter(queued_at__isnull=True).aggregate(oldest=Min("received_at"))["oldest"]
+    age = GaugeMetricFamily(
+        "portal_webhooks_oldest_not_handed_over_seconds",
+        "Seconds the oldest stored delivery has waited to be handed to Celery (0: none waits).",
+    )
+    age.add_metric([], (timezone.now() - oldest).total_seconds() if oldest else 0.0)
+    yield waiting
+    yield age

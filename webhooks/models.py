@@ -119,6 +119,12 @@ class InboundDelivery(models.Model):
             models.Index(fields=["event_type"], name="webhooks_event_idx"),
             # The silence survey and reprocessing a range: one source's deliveries over time.
             models.Index(fields=["source", "received_at"], name="webhooks_source_time_idx"),
+            # Hand-over rounds and the stale sweep read only the queued few among millions.
+            models.Index(
+                fields=["received_at"],
+                condition=Q(status="queued"),
+                name="webhooks_queued_idx",
+            ),
         ]
 
     def __str__(self) -> str:

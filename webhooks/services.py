@@ -232,12 +232,14 @@ def statuspage_token_retire(*, actor, token: StatuspageToken) -> None:
 
 def deliveries_requeue_stale(*, now: dt.datetime | None = None) -> int:
     """Queue again the deliveries queued longer than WEBHOOKS_REQUEUE_AFTER_SECONDS ago whose
-    task never ran (the broker was down, or lost it). Processing takes only queued ones, so a
-    task that was merely slow runs once."""
+    task never ran (the broker was down, or lost it), and those stored that long ago that no
+    hand-over took (handoff.py). Processing takes only queued ones, so a task that was merely
+    slow runs once."""
     cutoff = (now or timezone.now()) - dt.timedelta(seconds=settings.WEBHOOKS_REQUEUE_AFTER_SECONDS)
+    lost = Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True, received_at__lt=cutoff)
     pks = list(
-        InboundDelivery.objects.filter(status=DeliveryStatus.QUEUED, queued_at__lt=cutoff)
-        .order_by("queued_at")
+        InboundDelivery.objects.filter(lost, status=DeliveryStatus.QUEUED)
+        .order_by("received_at")
         .values_list("pk", flat=True)[: settings.WEBHOOKS_REPROCESS_MAX]
     )
     with transaction.atomic():

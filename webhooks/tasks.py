@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import services
+from . import handoff, services
 
 
 @shared_task(name="webhooks.process_delivery", ignore_result=True)
 def process_delivery(pk: int) -> str | None:
     status = services.delivery_process(pk=pk)
     return status.value if status else None
+
+
+@shared_task(name="webhooks.hand_over", ignore_result=True)
+def hand_over() -> int:
+    return handoff.hand_over_queued()
 
 
 @shared_task(name="webhooks.prune", ignore_result=True)

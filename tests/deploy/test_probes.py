@@ -40,7 +40,7 @@ def test_readyz_is_503_while_the_broker_is_down(client, settings):
 def test_readyz_is_503_while_the_cache_is_down(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.redis_cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.smoke
     ("task", "queue"),
     [
         ("webhooks.process_delivery", "webhooks"),
+        ("webhooks.hand_over", "webhooks"),
         ("operations.jobs.send", "erp_io"),
         ("operations.refresh_document", "erp_io"),
         ("tenants.check_tenants", "erp_io"),

@@ -192,7 +192,7 @@ def test_retention_deletes_old_deliveries_only(subscription, post_signed, settin
     assert InboundDelivery.objects.count() == 1
 
 
-def test_a_broker_that_refuses_the_task_still_answers_202_and_the_delivery_is_sent_again(
+def test_a_broker_that_refuses_the_hand_over_still_answers_202_and_the_delivery_is_sent_again(
     subscription, post_signed, monkeypatch, settings, django_capture_on_commit_callbacks
 ):
     import datetime as dt
@@ -201,20 +201,47 @@ def test_a_broker_that_refuses_the_task_still_answers_202_and_the_delivery_is_se
 
     from webhooks import tasks
 
-    def broker_down(pk):
+    def broker_down(*args):
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr(tasks.process_delivery, "delay", broker_down)
+    monkeypatch.setattr(tasks.hand_over, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         response = post_signed(notification())
     assert response.status_code == 202
     delivery = InboundDelivery.objects.get()
-    assert delivery.status == DeliveryStatus.QUEUED
+    assert delivery.status == DeliveryStatus.QUEUED and delivery.queued_at is None
 
     sent = []
     monkeypatch.setattr(tasks.process_delivery, "delay", sent.append)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.deliveries_requeue_stale() == 0  # not stale yet
+    later = timezone.now() + dt.timedelta(seconds=settings.WEBHOOKS_REQUEUE_AFTER_SECONDS + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.deliveries_requeue_stale(now=later) == 1
+    assert sent == [delivery.pk]
+
+
+def test_a_processing_task_the_broker_lost_is_sent_again_once_stale(
+    subscription, post_signed, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from webhooks import handoff, tasks
+
+    monkeypatch.setattr(tasks.hand_over, "delay", lambda: None)
+    lost = []
+    monkeypatch.setattr(tasks.process_delivery, "delay", lost.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_signed(notification())
+    assert handoff.hand_over_queued() == 1  # handed over, but the message never arrives
+    delivery = InboundDelivery.objects.get()
+    assert lost == [delivery.pk] and delivery.queued_at is not None
+    assert handoff.hand_over_queued() == 0  # a second round does not hand it over again
+
+    sent = []
+    monkeypatch.setattr(tasks.process_delivery, "delay", sent.append)
     later = timezone.now() + dt.timedelta(seconds=settings.WEBHOOKS_REQUEUE_AFTER_SECONDS + 1)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.deliveries_requeue_stale(now=later) == 1

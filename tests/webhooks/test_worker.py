@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 
 from portal.celery import app
+from tests.conftest import purge_broker
 from webhooks.handlers import Source
 from webhooks.models import DeliveryStatus, InboundDelivery
 
@@ -34,7 +35,7 @@ def worker():
         pytest.skip("needs a broker server (CELERY_BROKER_URL), as production has")
     from celery.contrib.testing.worker import start_worker
 
-    app.control.purge()  # messages other tests queued without a worker
+    purge_broker()  # messages other tests queued without a worker
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield
 
