@@ -71,26 +71,7 @@ class SweepDriver:
         from tenants.models import Customer, Environment, Tenant
 
         self.ids = tenant_ids(count)
-        self.sandbox.control(
-            "POST",
-            "/_sandbox/clients",
-            {
-                "client_id": self.CLIENT_ID,
-                "client_secret": self.CLIENT_SECRET,
-                "type": "production",
-            },
-        )
-        for number, tenant_id in enumerate(self.ids, start=1):
-            self.sandbox.control(
-                "POST",
-                "/_sandbox/tenants",
-                {
-                    "tenant_id": tenant_id,
-                    "company_id": 7_000_000 + number,
-                    "name": f"Fault Company {number}",
-                    "client_ids": [self.CLIENT_ID],
-                },
-            )
+        self.register(self.ids)
         with transaction.atomic():
             api_client = services.api_client_create(
                 actor=None,
@@ -115,6 +96,29 @@ class SweepDriver:
             for tenant in tenants:
                 services.sync_metering(tenant)
         self.pks = {tenant.pk: tenant.tenant_id for tenant in tenants}
+
+    def register(self, ids: list[str]) -> None:
+        """The API client and the companies in the sandbox (a fresh sandbox knows none)."""
+        self.sandbox.control(
+            "POST",
+            "/_sandbox/clients",
+            {
+                "client_id": self.CLIENT_ID,
+                "client_secret": self.CLIENT_SECRET,
+                "type": "production",
+            },
+        )
+        for number, tenant_id in enumerate(ids, start=1):
+            self.sandbox.control(
+                "POST",
+                "/_sandbox/tenants",
+                {
+                    "tenant_id": tenant_id,
+                    "company_id": 7_000_000 + number,
+                    "name": f"Fault Company {number}",
+                    "client_ids": [self.CLIENT_ID],
+                },
+            )
 
     not_before = datetime(2100, 1, 1, tzinfo=UTC)
 

@@ -5,9 +5,11 @@
 It starts, as processes of its own (bench/stack.py): the sandbox ERP (20 ms per ERP call), a
 private Redis (cache, limiter, beat's lock) and one as the broker, and Procfile.production's web
 line in the production profile on PostgreSQL (DATABASE_URL's server, a database it creates),
-with 2,000 tenants and their usage companies. Then locust (bench/load_staff.py) runs the staff:
-dashboard, tenants list with filters, tenant pages, usage dashboard and its htmx refresh, issues
-inbox, the operations index (and LOAD_EXTRA_PAGES once the operations parts are in):
+with 2,000 tenants and their usage companies, and 20 Background jobs (bench/staff_world.py). Then
+locust (bench/load_staff.py) runs the staff: dashboard, tenants list with filters, tenant pages,
+usage dashboard and its htmx refresh, issues inbox, the operations index, job pages and their
+polling, and the sales-order form's customer and item lookups (against the sandbox's customers
+and items of 20 companies):
 
 1. alone, for ``--seconds``;
 2. again while worker1, worker2 and beat1 sweep all 2,000 tenants within those seconds.
@@ -36,15 +38,16 @@ from .faults import (
     shape_env,
 )
 from .stack import ROOT, PrivateRedis, Stack, free_port, wait_for
+from .staff_world import CUSTOMER_QUERIES, ITEM_QUERIES, LOOKUP_TENANTS, analyze, seed_jobs
 
 GOAL_P95_MS = 300
 PASSWORD = "load-test-password-2026"
 EMAILS = ["viewer@load.example", "operator@load.example"]
 
 
-def make_staff(sessions: int) -> list[str]:
+def make_staff(sessions: int) -> tuple[list[str], list[str]]:
     """A viewer and an operator, and ``sessions`` signed-in sessions shared between them (one per
-    simulated person): the session keys."""
+    simulated person): every session key, and the operator's."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
@@ -57,7 +60,7 @@ def make_staff(sessions: int) -> list[str]:
         user = User.objects.create_user(email=email, password=PASSWORD)
         user.groups.set([Group.objects.get(name=role.value)])
         users.append(user)
-    keys = []
+    keys, operator_keys = [], []
     for number in range(sessions):
         user = users[number % len(users)]
         session = SessionStore()
@@ -66,7 +69,9 @@ def make_staff(sessions: int) -> list[str]:
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         keys.append(session.session_key)
-    return keys
+        if user.email == EMAILS[1]:
+            operator_keys.append(session.session_key)
+    return keys, operator_keys
 
 
 # The pages of bench/load_staff.py, each requested alone (no other staff): the server's own
@@ -80,22 +85,43 @@ SINGLE_PAGES = {
     "usage refresh (htmx)": ("/usage/", {"HX-Request": "true"}),
     "issues inbox": ("/tenants/issues/", {}),
     "operations index": ("/operations/", {}),
+    "job page": ("/operations/jobs/{job}/", {}),
+    "job page polling (htmx)": ("/operations/jobs/{job}/", {"HX-Request": "true"}),
+    "order form: customer lookup": (
+        f"/operations/tenants/{{pk}}/orders/customers/?customer_id={CUSTOMER_QUERIES[0]}",
+        {"HX-Request": "true"},
+    ),
+    "order form: item lookup": (
+        f"/operations/tenants/{{pk}}/orders/items/?lines-0-inventory_id={ITEM_QUERIES[0]}",
+        {"HX-Request": "true"},
+    ),
 }
+# The order form is an operator's; the other pages are timed as a viewer.
+OPERATOR_PAGES = {"order form: customer lookup", "order form: item lookup"}
 
 
-def one_at_a_time(web_url: str, session: str, tenant_pk: int, repeat: int = 7) -> dict[str, float]:
+def one_at_a_time(
+    web_url: str, sessions: dict[str, str], tenant_pk: int, job_pk: int, repeat: int = 7
+) -> dict[str, float]:
+    """Each page's median time alone; ``sessions``: a viewer's and an operator's session key."""
     import statistics
 
     import httpx
 
-    headers = {"X-Forwarded-Proto": "https", "Cookie": f"sessionid={session}"}
     medians = {}
-    with httpx.Client(base_url=web_url, headers=headers, timeout=60) as http:
+    with httpx.Client(base_url=web_url, timeout=60) as http:
         for name, (path, extra) in SINGLE_PAGES.items():
+            role = "operator" if name in OPERATOR_PAGES else "viewer"
+            headers = {
+                "X-Forwarded-Proto": "https",
+                "Cookie": f"sessionid={sessions[role]}",
+                **extra,
+            }
+            url = path.format(pk=tenant_pk, job=job_pk)
             times = []
             for _ in range(repeat):
                 started = time.perf_counter()
-                http.get(path.format(pk=tenant_pk), headers=extra).raise_for_status()
+                http.get(url, headers=headers).raise_for_status()
                 times.append((time.perf_counter() - started) * 1000)
             medians[name] = statistics.median(times)
     return medians
@@ -204,10 +230,14 @@ def main() -> None:
             check=True,
         )
         setup_django(env)
-        sessions = make_staff(args.users)
+        sessions, operator_sessions = make_staff(args.users)
         driver = SweepDriver(Sandbox(erp_url), window_seconds=args.sweep_window)
         print(f"seeding {args.tenants} tenants ...", flush=True)
         driver.start(args.tenants)
+        tenant_pks = sorted(driver.pks)
+        job_pks = seed_jobs(tenant_pks)
+        waiting_job_pks = job_pks[::2]  # every other one waits for the ERP (staff_world)
+        analyze()
 
         stack = Stack(env=env, log_dir=out / "logs")
         stack.add("web", "worker1", "worker2", "beat1")
@@ -221,10 +251,18 @@ def main() -> None:
         locust_env = {
             **os.environ,
             "LOAD_SESSIONS": ",".join(sessions),
-            "LOAD_TENANT_PKS": ",".join(str(pk) for pk in list(driver.pks)[:500]),
+            "LOAD_OPERATOR_SESSIONS": ",".join(operator_sessions),
+            "LOAD_TENANT_PKS": ",".join(str(pk) for pk in tenant_pks[:500]),
+            "LOAD_JOB_PKS": ",".join(str(pk) for pk in job_pks),
+            "LOAD_WAITING_JOB_PKS": ",".join(str(pk) for pk in waiting_job_pks),
+            "LOAD_LOOKUP_TENANT_PKS": ",".join(str(pk) for pk in tenant_pks[:LOOKUP_TENANTS]),
         }
-        tenant_pk = next(iter(driver.pks))
-        single = one_at_a_time(web_url, sessions[0], tenant_pk)
+        single = one_at_a_time(
+            web_url,
+            {"viewer": sessions[0], "operator": operator_sessions[0]},
+            tenant_pks[0],
+            waiting_job_pks[0],
+        )
         load = os.getloadavg()[0]
         print(
             f"phase 1: {args.users} staff for {args.seconds} s, no sweep (load average {load:.2f})",

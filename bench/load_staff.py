@@ -1,6 +1,10 @@
 """The locustfile of bench/load.py: staff at the console, signed in, going over the pages they
 use. Run by bench/load.py (``locust -f bench/load_staff.py --headless ...``), not on its own.
 
+Besides the console's pages: Background job pages (one opened, and the htmx poll of a job still
+waiting for the ERP) and the sales-order form's customer and item lookups (htmx, as an operator
+types, in a few companies; the sandbox serves every company's customers and items).
+
 Each simulated person has a session of their own, made by bench/load.py before the run (signing
 in is PBKDF2 work the pages under test never do). Locust plays the TLS terminator in front of
 gunicorn: each request says ``X-Forwarded-Proto: https`` and ``X-Forwarded-For: <the person's
@@ -13,13 +17,25 @@ from __future__ import annotations
 import itertools
 import os
 import random
+from urllib.parse import urlencode
 
 from locust import FastHttpUser, between, task
 
-SESSIONS = [key for key in os.environ.get("LOAD_SESSIONS", "").split(",") if key]
-TENANT_PKS = [int(pk) for pk in os.environ.get("LOAD_TENANT_PKS", "").split(",") if pk]
-# Extra pages that exist only once the operations parts are merged (name=path, comma-separated).
-EXTRA_PAGES = [p.split("=", 1) for p in os.environ.get("LOAD_EXTRA_PAGES", "").split(",") if p]
+from bench.staff_world import CUSTOMER_QUERIES, ITEM_QUERIES
+
+
+def _listed(name: str) -> list[str]:
+    return [item for item in os.environ.get(name, "").split(",") if item]
+
+
+SESSIONS = _listed("LOAD_SESSIONS")
+# The order form is an operator's: its lookups go with an operator's session.
+OPERATOR_SESSIONS = _listed("LOAD_OPERATOR_SESSIONS")
+TENANT_PKS = [int(pk) for pk in _listed("LOAD_TENANT_PKS")]
+# Background jobs still waiting for the ERP: their pages poll (bench/staff_world.py).
+WAITING_JOB_PKS = [int(pk) for pk in _listed("LOAD_WAITING_JOB_PKS")]
+JOB_PKS = [int(pk) for pk in _listed("LOAD_JOB_PKS")]
+LOOKUP_TENANT_PKS = [int(pk) for pk in _listed("LOAD_LOOKUP_TENANT_PKS")]
 FILTERS = [
     "?status=active",
     "?q=Fault+Company+1",
@@ -39,10 +55,15 @@ class Staff(FastHttpUser):
             "X-Forwarded-For": f"10.0.{number // 250}.{number % 250}",
             "Cookie": f"sessionid={SESSIONS[number % len(SESSIONS)]}",
         }
+        self.operator = {
+            **self.browser,
+            "Cookie": f"sessionid={OPERATOR_SESSIONS[number % len(OPERATOR_SESSIONS)]}",
+        }
 
-    def get(self, path: str, name: str, **headers: str) -> None:
+    def get(self, path: str, name: str, *, as_operator: bool = False, **headers: str) -> None:
+        who = self.operator if as_operator else self.browser
         with self.client.get(
-            path, headers={**self.browser, **headers}, name=name, catch_response=True
+            path, headers={**who, **headers}, name=name, catch_response=True
         ) as response:
             # A redirect (to the sign-in page) is a failure here, not a page.
             if response.status_code != 200:
@@ -81,8 +102,28 @@ class Staff(FastHttpUser):
     def operations_index(self) -> None:
         self.get("/operations/", "operations index")
 
+    @task(1)
+    def job_page(self) -> None:
+        self.get(f"/operations/jobs/{random.choice(JOB_PKS)}/", "job page")
+
+    @task(3)
+    def job_polling(self) -> None:
+        # A job page asks again every second (htmx) until the job has ended.
+        path = f"/operations/jobs/{random.choice(WAITING_JOB_PKS)}/"
+        self.get(path, "job page polling (htmx)", **{"HX-Request": "true"})
+
     @task(2)
-    def extra_pages(self) -> None:
-        if EXTRA_PAGES:
-            name, path = random.choice(EXTRA_PAGES)
-            self.get(path, name)
+    def customer_lookup(self) -> None:
+        # The sales-order form's customer field, as the operator types.
+        tenant = random.choice(LOOKUP_TENANT_PKS)
+        query = urlencode({"customer_id": random.choice(CUSTOMER_QUERIES)})
+        path = f"/operations/tenants/{tenant}/orders/customers/?{query}"
+        self.get(path, "order form: customer lookup", as_operator=True, **{"HX-Request": "true"})
+
+    @task(2)
+    def item_lookup(self) -> None:
+        # A line's item field of the same form.
+        tenant = random.choice(LOOKUP_TENANT_PKS)
+        query = urlencode({"lines-0-inventory_id": random.choice(ITEM_QUERIES)})
+        path = f"/operations/tenants/{tenant}/orders/items/?{query}"
+        self.get(path, "order form: item lookup", as_operator=True, **{"HX-Request": "true"})

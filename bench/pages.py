@@ -17,13 +17,16 @@ Scenarios (all when none is named):
   listing none (see ``bench/pages_console.py``). Goal: under 100 ms.
 - ``order_form``: the sales order form's htmx round trips with 1, 50 and 200 lines (see
   ``bench/pages_orders.py``). Goal: under 100 ms at 50 lines, a query count flat in the lines.
+- ``staff_pages``: every page of the load test (bench/load_staff.py) over the 2,000 tenants
+  bench/load.py builds, each checked once (see ``bench/pages_staff.py``). Goal: under 25 ms.
 
 Adding a scenario: write ``def my_page(bench: Bench) -> None`` that seeds what it needs (once;
 check before creating) and calls ``bench.measure(...)``, then add it to ``SCENARIOS``.
 
 Each page is requested through Django's test client (the whole middleware stack, templates
-included) by a signed-in admin; printed is the median and the slowest of ``--rounds`` requests
-after a warm-up, and the number of SQL queries of one request.
+included) by a signed-in admin; printed is the median, the fastest and the slowest of
+``--rounds`` requests after a warm-up (on a shared machine the fastest is the steadiest figure),
+and the number of SQL queries of one request.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from pathlib import Path
 
 from bench.pages_console import api_console
 from bench.pages_orders import order_form
+from bench.pages_staff import staff_pages
 from bench.pages_usage import usage_dashboard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,7 +88,8 @@ class Bench:
             times.append(elapsed)
         median = statistics.median(times)
         print(
-            f"  {label:<44} {median:7.1f} ms median  {max(times):7.1f} ms max  {queries:3d} queries"
+            f"  {label:<44} {median:7.1f} ms median  {min(times):7.1f} ms min  "
+            f"{max(times):7.1f} ms max  {queries:3d} queries"
         )
         return median
 
@@ -190,6 +195,7 @@ SCENARIOS: dict[str, Callable[[Bench], None]] = {
     "usage_dashboard": usage_dashboard,
     "api_console": api_console,
     "order_form": order_form,
+    "staff_pages": staff_pages,
 }
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
+from portal.pk_urls import pk_url
 from portal.roles import OPERATE, VIEW
 
 from .access import Capability
@@ -35,7 +36,7 @@ class Section:
         if self.tenant_url_name is None:
             return None
         try:
-            return reverse(self.tenant_url_name, args=[tenant_pk])
+            return pk_url(self.tenant_url_name, tenant_pk)  # one reverse for every row
         except NoReverseMatch:
             return None
 

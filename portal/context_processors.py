@@ -33,9 +33,13 @@ def _nav(request, user) -> list[dict]:
 
 
 def portal(request) -> dict:
+    # A page built from several templates (the dashboard's panels) works this out once.
+    known = getattr(request, "_portal_context", None)
+    if known is not None:
+        return known
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
-    return {
+    context = {
         "portal_name": settings.PORTAL_NAME,
         "portal_short_name": settings.PORTAL_SHORT_NAME,
         "portal_sandbox": settings.PORTAL_SANDBOX,
@@ -46,6 +50,8 @@ def portal(request) -> dict:
         "can_manage_users": signed_in and user.has_perm(MANAGE_USERS),
         "portal_banners": _banners(request) if signed_in else [],
     }
+    request._portal_context = context
+    return context
 
 
 def _banners(request) -> list[dict]:

@@ -513,6 +513,10 @@ USAGE_METRICS_QUEUES = list(PORTAL_QUEUES)
 USAGE_EXPORT_MAX_DAYS = 93
 USAGE_EXPORT_MAX_ROWS = 250_000
 USAGE_DASHBOARD_REFRESH_SECONDS = 5
+# The usage dashboard and the home panel show figures at most this old (each web process reads
+# every company once per period instead of once per page; the pages say "as of"). 0: every page
+# reads them afresh.
+USAGE_DASHBOARD_SNAPSHOT_SECONDS = env.float("USAGE_DASHBOARD_SNAPSHOT_SECONDS", default=5.0)
 # How often a background task held by the budget goes back to the broker before it gives up.
 USAGE_MAX_DEFERRALS = 48
 CELERY_BEAT_SCHEDULE.update(

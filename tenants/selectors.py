@@ -4,6 +4,7 @@ size."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,8 +60,8 @@ class TenantFilters:
     sort: str = DEFAULT_SORT
 
 
-def _issues(status: str) -> QuerySet[HealthIssue]:
-    return HealthIssue.objects.filter(status=status).only(
+def _current_issues() -> QuerySet[HealthIssue]:
+    return HealthIssue.objects.filter(status__in=(IssueStatus.OPEN, IssueStatus.MUTED)).only(
         "pk", "tenant_id", "kind", "owner", "status", "last_seen_at"
     )
 
@@ -107,11 +108,19 @@ def tenant_list(filters: TenantFilters) -> QuerySet[Tenant]:
             issues = issues.filter(owner=filters.owner)
         tenants = tenants.filter(Exists(issues))
     order = ordering(filters.sort)
-    # Muted problems too, so a tenant whose only problem is muted says so.
+    # Muted problems too, so a tenant whose only problem is muted says so (see split_issues).
     return tenants.order_by(*order).prefetch_related(
-        Prefetch("issues", queryset=_issues(IssueStatus.OPEN), to_attr="open_issues"),
-        Prefetch("issues", queryset=_issues(IssueStatus.MUTED), to_attr="muted_issues"),
+        Prefetch("issues", queryset=_current_issues(), to_attr="current_issues")
     )
+
+
+def split_issues(tenants: Iterable[Tenant]) -> None:
+    """Give each listed tenant its ``open_issues`` and ``muted_issues``, from the one read of
+    ``tenant_list`` (two reads cost more than the split)."""
+    for tenant in tenants:
+        current = tenant.current_issues
+        tenant.open_issues = [issue for issue in current if issue.status == IssueStatus.OPEN]
+        tenant.muted_issues = [issue for issue in current if issue.status == IssueStatus.MUTED]
 
 
 def status_counts() -> dict[str, int]:

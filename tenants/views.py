@@ -85,6 +85,7 @@ def tenant_list(request: HtmxHttpRequest) -> HttpResponse:
     page = Paginator(selectors.tenant_list(filters), per_page or 50).get_page(
         request.GET.get("page")
     )
+    selectors.split_issues(page)
     status_counts = selectors.status_counts()
     context = {
         "form": form,

@@ -43,6 +43,15 @@ def _flush_by_delete():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_usage_snapshots():
+    """The usage dashboard keeps its figures a few seconds per process (usage/snapshots.py);
+    each test starts without the previous test's."""
+    from usage import snapshots
+
+    snapshots.forget()
+
+
 @pytest.fixture(scope="session")
 def sandbox_server():
     """The sandbox ERP (erpsim) on a free port, over real HTTP, for the whole session."""

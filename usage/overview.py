@@ -5,6 +5,7 @@ already in memory, then one page is rendered."""
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -61,15 +62,23 @@ class CompanyRow:
         "window_end",
     )
 
-    def __init__(self, company: tuple, figures: Figures, now: float, throttled: tuple[int, int]):
+    def __init__(
+        self,
+        company: tuple,
+        figures: Figures,
+        now: float,
+        throttled: tuple[int, int],
+        defaults: tuple[int, float],
+    ):
+        """``defaults``: the (hourly limit, reserve) of the company's client type."""
         pk, name, client_id, tenant_id, company_id, client_type, own_limit, reserve, tenant_pk = (
             company
         )
-        limit = own_limit or conf.hourly_limit_for(client_type)
+        limit = own_limit or defaults[0]
         self.pk, self.client_id, self.tenant_id = pk, client_id, tenant_id
         self.name = name or tenant_id
         self.company_id, self.client_type, self.tenant_pk = company_id, client_type, tenant_pk
-        self.reserve = reserve if reserve is not None else conf.reserve_for(client_type)
+        self.reserve = reserve if reserve is not None else defaults[1]
         self._config = CompanyConfig(pk, limit, self.reserve, client_type)
         window_end, used, erp_limit, erp_remaining, blocked_until = figures
         if window_end is None:
@@ -192,6 +201,11 @@ def company_rows(filters: Filters, *, now: datetime | None = None) -> list[Compa
     )
     clock = limiter.now()
     empty = (None, 0, None, None, None)
+    # Read once per client type, not once per company.
+    defaults = {
+        client_type: (conf.hourly_limit_for(client_type), conf.reserve_for(client_type))
+        for client_type in {company[5] for company in companies}
+    }
     return [
         CompanyRow(
             company,
@@ -201,6 +215,7 @@ def company_rows(filters: Filters, *, now: datetime | None = None) -> list[Compa
                 last_hour.get(company[0], 0),
                 max(last_day.get(company[0], 0), last_hour.get(company[0], 0)),
             ),
+            defaults[company[5]],
         )
         for company in companies
     ]
@@ -214,6 +229,11 @@ def narrow(rows: list[CompanyRow], filters: Filters) -> list[CompanyRow]:
     if filters.throttled:
         rows = [row for row in rows if row.throttled]
     return sorted(rows, key=SORTS.get(filters.sort, SORTS["usage"]), reverse=filters.descending)
+
+
+def busiest(rows: list[CompanyRow], count: int) -> list[CompanyRow]:
+    """The first ``count`` rows of the "usage" sort, biggest first, without sorting them all."""
+    return heapq.nlargest(count, rows, key=SORTS["usage"])
 
 
 def client_ids() -> list[str]:

@@ -6,13 +6,15 @@ from django.http import HttpRequest
 
 from portal.roles import VIEW
 
-from . import overview
+from . import overview, snapshots
 
 
 def dashboard_panel(request: HttpRequest) -> tuple[str, dict] | None:
     if not request.user.has_perm(VIEW):
         return None
-    rows = overview.company_rows(overview.Filters())
-    summary = overview.summary(rows)
-    busiest = overview.narrow(rows, overview.Filters(sort="usage"))[:5]
-    return "usage/_panel.html", {"usage_summary": summary, "usage_busiest": busiest}
+    snapshot = snapshots.current(overview.Filters())
+    return "usage/_panel.html", {
+        "usage_summary": snapshot.summary,
+        "usage_busiest": overview.busiest(snapshot.rows, 5),
+        "usage_as_of": snapshot.taken_at,
+    }

@@ -23,7 +23,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from portal.htmx import Column, HtmxHttpRequest, page_or_partial, query_without, sort_headers
 from portal.roles import OPERATE, VIEW
 
-from . import charts, conf, metrics, overview, selectors, services
+from . import charts, conf, metrics, overview, selectors, services, snapshots
 from .forms import DashboardFilterForm, ExportForm, ReserveForm
 from .models import MeteredCompany
 
@@ -52,14 +52,14 @@ def _usage_sort(key: str, descending: bool) -> dict[str, str]:
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     form = DashboardFilterForm(request.GET or None, client_ids=overview.client_ids())
     filters = form.filters()
-    everything = overview.company_rows(filters)
-    rows = overview.narrow(everything, filters)
+    snapshot = snapshots.current(filters)
+    rows = overview.narrow(snapshot.rows, filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "filters": filters,
         "page": page,
-        "summary": overview.summary(everything),
+        "summary": snapshot.summary,
         "headers": sort_headers(
             request,
             COLUMNS,
@@ -72,7 +72,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "page_query": request.GET.urlencode(),
         "refresh_seconds": conf.get("USAGE_DASHBOARD_REFRESH_SECONDS"),
         "alert_percent": round(conf.get("USAGE_ALERT_SHARE") * 100),
-        "now": timezone.now(),
+        "as_of": snapshot.taken_at,
     }
     return render(request, page_or_partial(request, "usage/dashboard.html", "results"), context)
 

@@ -21,4 +21,10 @@ def jobs_on(tenant: Tenant, kind: str, number: str) -> QuerySet[BackgroundJob]:
 
 
 def job(pk: int) -> BackgroundJob:
-    return BackgroundJob.objects.select_related("tenant__api_client", "initiator").get(pk=pk)
+    # The page shows the file's name, type and size (its polling asks every second): read them
+    # with the job, without the file's bytes.
+    return (
+        BackgroundJob.objects.select_related("tenant__api_client", "initiator", "file")
+        .defer("file__content")
+        .get(pk=pk)
+    )

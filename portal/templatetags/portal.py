@@ -8,9 +8,16 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.utils.html import format_html
 
-from portal import times
+from portal import pk_urls, times
 
 register = template.Library()
+
+
+@register.simple_tag
+def pk_url(name: str, pk: int) -> str:
+    """``{% pk_url "tenants:detail" tenant.pk %}``: ``{% url %}`` for the rows of a long page, at
+    the cost of one reverse per URL name (``portal/pk_urls.py``)."""
+    return pk_urls.pk_url(name, pk)
 
 
 @register.filter(is_safe=True)
