@@ -81,7 +81,9 @@ def test_the_production_process_file_has_no_sandbox_and_no_runserver():
     assert set(lines) == {"web", "worker1", "worker2", "beat1", "beat2"}
     text = " ".join(lines.values())
     assert "erpsim" not in text and "runserver" not in text
-    assert lines["web"].startswith("gunicorn ")
+    assert lines["web"].startswith("gunicorn ")  # the web at normal priority, workers below it
+    for worker in ("worker1", "worker2"):
+        assert lines[worker].startswith("nice -n ${WORKER_NICE:-10} celery ")
     names = {lines[w].split("--hostname ")[1].split()[0] for w in ("worker1", "worker2")}
     assert names == {"worker1@%h", "worker2@%h"}
     for beat in ("beat1", "beat2"):

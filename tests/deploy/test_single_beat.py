@@ -37,3 +37,22 @@ def test_the_second_beat_waits_and_takes_over_when_the_first_dies(stack, stack_e
     stack["beat1"].kill(signal.SIGKILL)  # no chance to release the lock
     wait_for(lambda: sent(stack, "beat2") >= 1, timeout=60, what="beat2 to take over")
     assert stack["beat2"].alive()
+
+
+def test_workers_run_below_the_webs_cpu_priority_and_the_setting_moves_them(stack, stack_env):
+    """Procfile.production's workers start under ``nice`` (WORKER_NICE, default 10), so on a host
+    shared with gunicorn the pages come first. The workers consume a queue nobody sends to."""
+    import os
+
+    stack_env["WORKER_QUEUES"] = "priority-test-only"
+    stack.add("worker1")
+    stack.start("worker1")
+    wait_for(lambda: "ready" in stack["worker1"].log(), timeout=60, what="worker1 to be ready")
+    assert os.getpriority(os.PRIO_PROCESS, stack["worker1"].pid) == 10
+    stack.stop()
+
+    stack_env["WORKER_NICE"] = "3"
+    stack.add("worker2")
+    stack.start("worker2")
+    wait_for(lambda: "ready" in stack["worker2"].log(), timeout=60, what="worker2 to be ready")
+    assert os.getpriority(os.PRIO_PROCESS, stack["worker2"].pid) == 3
