@@ -270,7 +270,17 @@ def main() -> None:
         )
         run_locust(args, web_url, out / "alone", locust_env)
 
+        logged = {worker: len(stack[worker].log()) for worker in ("worker1", "worker2")}
         stack.start("worker1", "worker2", "beat1")
+        # Phase 2 measures the pages while the sweep runs, not while three Celery processes boot
+        # (each imports Django and forks its children): the staff start once both workers are
+        # ready, and the sweep's window opens then.
+        for worker in ("worker1", "worker2"):
+            wait_for(
+                lambda worker=worker: "ready." in stack[worker].log()[logged[worker] :],
+                timeout=120,
+                what=f"{worker} to be ready",
+            )
         driver.open_window(datetime.now(UTC) + timedelta(seconds=5))
         print(
             f"phase 2: {args.users} staff for {args.seconds} s while 2 workers sweep "
