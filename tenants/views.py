@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -334,7 +335,9 @@ def tenant_import_confirm(request: HtmxHttpRequest) -> HttpResponse:
     pks = [tenant.pk for tenant in created]
     transaction.on_commit(lambda: tasks.check_tenants.delay(pks, trigger=CheckTrigger.ONBOARDING))
     messages.success(
-        request, f"Imported {len(created)} tenant(s); each is being verified in the background."
+        request,
+        f"Imported {len(created)} tenant{pluralize(len(created))}; each is being verified in the "
+        "background.",
     )
     return redirect(f"{reverse('tenants:list')}?status=onboarding&sort=created")
 
@@ -412,7 +415,9 @@ def issues_recheck(request: HtmxHttpRequest) -> HttpResponse:
         health.checks_requested(actor=request.user, tenant_pks=pks)
         transaction.on_commit(lambda: tasks.check_tenants.delay(pks, trigger=CheckTrigger.MANUAL))
         messages.success(
-            request, f"Checking {len(pks)} tenant(s) again in the background; refresh in a moment."
+            request,
+            f"Checking {len(pks)} tenant{pluralize(len(pks))} again in the background; refresh in a "
+            "moment.",
         )
     else:
         messages.warning(request, "None of the ticked issues belongs to a tenant that is checked.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import pytest
@@ -138,6 +139,9 @@ def test_an_admin_adds_a_mapping_and_bad_input_changes_nothing(client_for, admin
     )
     assert bad.status_code == 400
     assert "action triggered" in bad.content.decode()
+    # The page comes back at the mapping form's URL; the presses' filters still filter presses.
+    runs_filter = re.search(r'<form[^>]*id="runs-filter"[^>]*>', bad.content.decode()).group(0)
+    assert f'action="{reverse("operations:automation")}"' in runs_filter
     no_note = client.post(
         reverse("operations:automation_mapping_add"),
         {"event_type": "SALESORDER_UI_CUSTOMACTION", "action": "note"},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -88,6 +90,10 @@ def test_reprocessing_a_range_with_a_bad_range_says_why(failed_delivery, client_
     text = response.content.decode()
     assert "The end of the range must come after its start." in text
     assert "This field is required." in text  # no status chosen
+    # The page comes back at the range's URL; its filters must still filter the inbox.
+    filter_form = re.search(r'<form[^>]*id="inbox-filter"[^>]*>', text).group(0)
+    assert f'action="{reverse("webhooks:inbox")}"' in filter_form
+    assert reverse("webhooks:reprocess_range") not in filter_form
     failed_delivery.refresh_from_db()
     assert failed_delivery.status == DeliveryStatus.FAILED
 
