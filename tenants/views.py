@@ -416,8 +416,8 @@ def issues_recheck(request: HtmxHttpRequest) -> HttpResponse:
         transaction.on_commit(lambda: tasks.check_tenants.delay(pks, trigger=CheckTrigger.MANUAL))
         messages.success(
             request,
-            f"Checking {len(pks)} tenant{pluralize(len(pks))} again in the background; refresh in a "
-            "moment.",
+            f"Checking {len(pks)} tenant{pluralize(len(pks))} again in the background; "
+            "refresh in a moment.",
         )
     else:
         messages.warning(request, "None of the ticked issues belongs to a tenant that is checked.")
