@@ -407,9 +407,10 @@ def issue_unmute(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @permission_required(OPERATE, raise_exception=True)
 def issues_recheck(request: HtmxHttpRequest) -> HttpResponse:
     form = RecheckForm(request.POST)
+    back = safe_next(request, reverse("tenants:issues"))  # the inbox with its filters
     if not form.is_valid():
         messages.error(request, "Tick at least one issue to check again.")
-        return redirect("tenants:issues")
+        return redirect(back)
     pks = selectors.tenants_for_recheck(issue_pks=form.cleaned_data["issues"])
     if pks:
         health.checks_requested(actor=request.user, tenant_pks=pks)
@@ -421,7 +422,7 @@ def issues_recheck(request: HtmxHttpRequest) -> HttpResponse:
         )
     else:
         messages.warning(request, "None of the ticked issues belongs to a tenant that is checked.")
-    return redirect(safe_next(request, reverse("tenants:issues")))
+    return redirect(back)
 
 
 # --- API clients ---------------------------------------------------------------------------------

@@ -294,6 +294,16 @@ def test_bulk_check_again_without_a_choice_is_explained(client_for, operator):
     assert "Tick at least one issue" in response.content.decode()
 
 
+def test_bulk_check_again_without_a_choice_keeps_the_inbox_filters(client_for, operator):
+    filtered = reverse("tenants:issues") + "?owner=isv"
+    response = client_for(operator).post(reverse("tenants:issues_recheck"), {"next": filtered})
+    assert response.status_code == 302 and response["Location"] == filtered
+    elsewhere = client_for(operator).post(
+        reverse("tenants:issues_recheck"), {"next": "https://evil.example/"}
+    )
+    assert elsewhere["Location"] == reverse("tenants:issues")  # never another host
+
+
 def test_import_preview_then_import(
     client_for, operator, demo_clients, django_capture_on_commit_callbacks
 ):
