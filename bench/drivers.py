@@ -64,11 +64,14 @@ class SweepDriver:
         self.ids: list[str] = []
         self.pks: dict[int, str] = {}
 
-    def start(self, count: int) -> None:
+    def start(self, count: int, *, onboarded: bool = False) -> None:
+        """``count`` tenants in the sandbox and the portal: just added (their first check learns
+        the company and activates them), or ``onboarded`` as the hourly sweep finds them."""
         from django.db import transaction
+        from django.utils import timezone
 
         from tenants import services
-        from tenants.models import Customer, Environment, Tenant
+        from tenants.models import Customer, Environment, Tenant, TenantStatus
 
         self.ids = tenant_ids(count)
         self.register(self.ids)
@@ -82,6 +85,7 @@ class SweepDriver:
                 environment=Environment.PRODUCTION,
             )
             customer = Customer.objects.create(name="Fault Suite Customer AS")
+            known = {"status": TenantStatus.ACTIVE, "activated_at": timezone.now()}
             tenants = Tenant.objects.bulk_create(
                 Tenant(
                     tenant_id=tenant_id,
@@ -90,6 +94,16 @@ class SweepDriver:
                     api_client=api_client,
                     # Not due before the window opens (open_window).
                     next_check_at=self.not_before,
+                    # What the sandbox tells a check (register), so a check learns nothing.
+                    **(
+                        {
+                            **known,
+                            "company_id": 7_000_000 + n,
+                            "erp_company_name": f"Fault Company {n}",
+                        }
+                        if onboarded
+                        else {}
+                    ),
                 )
                 for n, tenant_id in enumerate(self.ids, start=1)
             )

@@ -7,7 +7,7 @@ The sandbox ERP runs as a separate process with ``--tenants`` companies and ``--
 to every ERP call. The portal side uses a database of its own (a fresh SQLite file by default; pass
 a PostgreSQL URL to measure that) with one API client and the tenants registered. Then:
 
-1. the sweep: ``claim_due`` and ``batches`` as the beat task does, the batches spread over
+1. the sweep: ``claim`` and ``batches`` as the beat task does, the batches spread over
    ``--slots`` worker processes (the Procfile's ``--concurrency 2``), each batch checked
    ``TENANTS_SWEEP_CONCURRENCY`` at a time: tokens, context, a Financials read, SalesOrders, the
    budget, the usage ledger and limiter, check runs and issues, all for real;
@@ -33,6 +33,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+import psutil
 
 from . import sandbox_process
 
@@ -86,12 +87,16 @@ def setup_django(database_url: str, sandbox_url: str, tenants: int = 5000) -> No
     django.setup()
 
 
-def populate_portal(ids: list[str]) -> list[int]:
+def populate_portal(ids: list[str], *, onboarding: bool = False) -> list[int]:
+    """The bench's tenants: as the hourly sweep finds them (onboarded, the company's id and name
+    known from an earlier check), or with ``onboarding`` as just added (the first check learns
+    the company and activates the tenant)."""
     from django.core.management import call_command
     from django.db import transaction
+    from django.utils import timezone
 
     from tenants import services
-    from tenants.models import ApiClient, Customer, Environment, Tenant
+    from tenants.models import ApiClient, Customer, Environment, Tenant, TenantStatus
 
     call_command("migrate", verbosity=0)
     with transaction.atomic():
@@ -107,12 +112,18 @@ def populate_portal(ids: list[str]) -> list[int]:
             )
         customer, _ = Customer.objects.get_or_create(name="Bench Customer AS")
         Tenant.objects.filter(api_client=api_client).delete()
+        now = timezone.now()
+        known = {} if onboarding else {"status": TenantStatus.ACTIVE, "activated_at": now}
         tenants = Tenant.objects.bulk_create(
             Tenant(
                 tenant_id=tenant_id,
                 name=f"Bench Company {n}",
                 customer=customer,
                 api_client=api_client,
+                # What the sandbox tells a check (populate_sandbox), so a check learns nothing.
+                company_id=None if onboarding else 9_000_000 + n,
+                erp_company_name="" if onboarding else f"Bench Company {n}",
+                **known,
             )
             for n, tenant_id in enumerate(ids, start=1)
         )
@@ -127,15 +138,16 @@ def populate_portal(ids: list[str]) -> list[int]:
     return [tenant.pk for tenant in tenants]
 
 
-def _slot(batches: list[list[int]], profile: str | None = None) -> int:
-    """One worker process: its batches one after another, like a Celery prefork child."""
+def _slot(batches: list[list[int]], lease, profile: str | None = None) -> int:
+    """One worker process: its batches one after another, like a Celery prefork child, each
+    with the claim's lease as ``tenants.check_batch`` gets it."""
     from django.db import connections
 
     from tenants import sweep
 
     connections.close_all()
     profilers = _profile_checks(sweep) if profile else []
-    failures = sum(sweep.check_many(batch) for batch in batches)
+    failures = sum(sweep.check_many(batch, lease=lease) for batch in batches)
     if profilers:
         import pstats
 
@@ -174,7 +186,7 @@ def _profile_checks(sweep) -> list:
     return profilers
 
 
-def _slot_args(args: tuple[list[list[int]], str | None]) -> int:
+def _slot_args(args: tuple) -> int:
     return _slot(*args)
 
 
@@ -184,15 +196,39 @@ def run_sweep(slots: int, profile: str | None = None) -> tuple[float, int, int]:
     from tenants import sweep
 
     started = time.perf_counter()
-    pks = sweep.claim_due()
+    claim = sweep.claim()
+    pks = claim.pks
     batches = sweep.batches(pks)
     shares = [batches[n::slots] for n in range(slots)]
     connections.close_all()  # children must not share the parent's connection
     context = multiprocessing.get_context("fork")
     with context.Pool(slots) as pool:
-        jobs = [(share, profile if n == 0 else None) for n, share in enumerate(shares)]
+        jobs = [(share, claim.until, profile if n == 0 else None) for n, share in enumerate(shares)]
         failures = sum(pool.map(_slot_args, jobs))
     return time.perf_counter() - started, len(pks), failures
+
+
+def _cpu_meter(sandbox: psutil.Process):
+    """A function that returns the CPU seconds used since its last call: (this process and its
+    finished children, i.e. the sweep's worker processes; the sandbox)."""
+
+    def used() -> tuple[float, float]:
+        own = os.times()
+        sandbox_times = sandbox.cpu_times()
+        return (
+            own.user + own.system + own.children_user + own.children_system,
+            sandbox_times.user + sandbox_times.system,
+        )
+
+    last = [used()]
+
+    def since() -> tuple[float, float]:
+        now = used()
+        delta = (now[0] - last[0][0], now[1] - last[0][1])
+        last[0] = now
+        return delta
+
+    return since
 
 
 def run_baseline(url: str, ids: list[str], concurrency: int) -> float:
@@ -252,6 +288,12 @@ def main() -> None:
     parser.add_argument("--slots", type=int, default=2, help="worker processes (Procfile: 2)")
     parser.add_argument("--profile", help="write the first worker's cProfile statistics here")
     parser.add_argument(
+        "--onboarding",
+        action="store_true",
+        help="tenants just added (the first sweep learns each company and activates it); "
+        "default: tenants as the hourly sweep finds them",
+    )
+    parser.add_argument(
         "--database-url", default=f"sqlite:///{ROOT / 'var' / 'bench-health-sweep.sqlite3'}"
     )
     args = parser.parse_args()
@@ -269,12 +311,13 @@ def main() -> None:
         setup_django(args.database_url, url, args.tenants)
         from django.conf import settings
 
-        populate_portal(ids)
+        populate_portal(ids, onboarding=args.onboarding)
         concurrency = args.slots * settings.TENANTS_SWEEP_CONCURRENCY
         print(
             f"{args.tenants} tenants, {args.latency_ms} ms ERP latency, {args.slots} worker "
             f"process(es) x {settings.TENANTS_SWEEP_CONCURRENCY} checks at once "
-            f"= {concurrency} concurrent checks, batches of {settings.TENANTS_SWEEP_BATCH_SIZE}"
+            f"= {concurrency} concurrent checks, batches of {settings.TENANTS_SWEEP_BATCH_SIZE}; "
+            + ("tenants just added (first sweep)" if args.onboarding else "tenants onboarded")
         )
         print(
             f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
@@ -283,8 +326,12 @@ def main() -> None:
             f"load average {os.getloadavg()[0]:.2f}"
         )
 
+        sandbox = psutil.Process(process.pid)
+        cpu = _cpu_meter(sandbox)
         baseline = run_baseline(url, ids, concurrency)
+        baseline_cpu = cpu()
         seconds, checked, failures = run_sweep(args.slots, args.profile)
+        sweep_cpu = cpu()
         from tenants.models import CheckOutcome, CheckRun
 
         passed = CheckRun.objects.filter(outcome=CheckOutcome.PASSED).count()
@@ -298,6 +345,14 @@ def main() -> None:
             f"({checked / seconds:7.1f} tenants/s); {passed} passed, {failures} failed to run"
         )
         print(f"ideal concurrency-bound time:         {ideal:6.2f} s")
+        # CPU per tenant, which a busy machine inflates less than the wall clock: the bench's
+        # own process (baseline's client) or its worker processes (the sweep), and the sandbox.
+        n = args.tenants
+        print(
+            f"CPU per tenant: baseline client {baseline_cpu[0] * 1000 / n:5.2f} ms + sandbox "
+            f"{baseline_cpu[1] * 1000 / n:5.2f} ms; sweep workers {sweep_cpu[0] * 1000 / n:5.2f} "
+            f"ms + sandbox {sweep_cpu[1] * 1000 / n:5.2f} ms"
+        )
         print(f"ratio sweep / ideal:    {seconds / ideal:5.2f}")
         print(f"ratio sweep / baseline: {seconds / baseline:5.2f}")
         # Goals: the whole sweep within GOAL_SECONDS per 2,000 tenants (10,000 in 5 minutes) and

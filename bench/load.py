@@ -233,7 +233,7 @@ def main() -> None:
         sessions, operator_sessions = make_staff(args.users)
         driver = SweepDriver(Sandbox(erp_url), window_seconds=args.sweep_window)
         print(f"seeding {args.tenants} tenants ...", flush=True)
-        driver.start(args.tenants)
+        driver.start(args.tenants, onboarded=True)  # as the hourly sweep finds them
         tenant_pks = sorted(driver.pks)
         job_pks = seed_jobs(tenant_pks)
         waiting_job_pks = job_pks[::2]  # every other one waits for the ERP (staff_world)

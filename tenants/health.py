@@ -296,10 +296,7 @@ def _finish(
     if results is None:
         results = _stored_results(run)
     now = timezone.now()
-    # Only the tenant's row is locked ("of"): locking the joined API client and customer too
-    # would make every check of one API client wait for the others to commit.
-    tenant = Tenant.objects.select_for_update(of=("self",))
-    tenant = tenant.select_related("api_client", "customer").get(pk=run.tenant_id)
+    tenant = _locked_tenant(run)
     learnt = _learn_facts(tenant, results) if learn_facts else []
     _tell_usage(tenant, learnt)
     for field in learnt:  # the caller's copy too: it may name the company ("Checked <name>.")
@@ -331,6 +328,23 @@ def _finish(
         )
     Tenant.objects.filter(pk=tenant.pk).update(**update)
     return run
+
+
+def _locked_tenant(run: CheckRun) -> Tenant:
+    """The run's tenant row, locked and read afresh. Only that row is locked: locking its API
+    client and customer too would make every check of one API client wait for the others. The
+    two are taken from the copy the check ran with when it has them (the sweep's batch read),
+    else joined."""
+    locked = Tenant.objects.select_for_update(of=("self",))
+    known = run.tenant if CheckRun.tenant.is_cached(run) else None
+    related = ("api_client", "customer")
+    if known is None or not all(Tenant._meta.get_field(f).is_cached(known) for f in related):
+        return locked.select_related(*related).get(pk=run.tenant_id)
+    tenant = locked.get(pk=run.tenant_id)
+    for name in related:
+        if getattr(tenant, f"{name}_id") == getattr(known, f"{name}_id"):
+            setattr(tenant, name, getattr(known, name))
+    return tenant
 
 
 def _stored_results(run: CheckRun) -> list[StepResult]:

@@ -134,26 +134,36 @@ def claim(*, limit: int | None = None, now: datetime | None = None) -> Claim:
 
 
 def take(pk: int, lease: datetime) -> bool:
-    """Take one claimed tenant for checking, if the claim ``lease`` still holds it."""
+    """Take one claimed tenant for checking, if the claim ``lease`` still holds it and it is
+    still in a checked state (staff may have suspended it since the batch was read)."""
     renewed = timezone.now() + timedelta(seconds=lease_seconds())
-    taken = Tenant.objects.filter(pk=pk, next_check_at=lease).update(next_check_at=renewed)
+    taken = Tenant.objects.filter(pk=pk, next_check_at=lease, status__in=CHECKED_STATUSES).update(
+        next_check_at=renewed
+    )
     if not taken:
-        logger.info("tenant %s: claimed again or checked since this batch was sent; skipped", pk)
+        logger.info("tenant %s: claimed again, checked or suspended since this batch was sent", pk)
     return bool(taken)
 
 
 def sweep_one(
-    pk: int, *, trigger: str = CheckTrigger.SWEEP, lease: datetime | None = None
+    pk: int,
+    *,
+    trigger: str = CheckTrigger.SWEEP,
+    lease: datetime | None = None,
+    tenant: Tenant | None = None,
 ) -> CheckRun | None:
     """Check one tenant, unless it left the checked states, its budget says wait, or (with the
-    claim's ``lease``) another claim or check got to it first."""
-    if lease is not None and not take(pk, lease):
-        return None
-    tenant = (
-        Tenant.objects.select_related("api_client", "customer")
-        .filter(pk=pk, status__in=CHECKED_STATUSES)
-        .first()
-    )
+    claim's ``lease``) another claim or check got to it first.
+
+    With a lease, ``tenant`` may be the batch's copy read moments ago: taking the tenant checks
+    its state again, and the check's record locks and re-reads its row."""
+    if lease is not None:
+        if not take(pk, lease):
+            return None
+    else:
+        tenant = None  # no lease, no conditional take: read the state now
+    if tenant is None:
+        tenant = _checked_tenants([pk]).get(pk)
     if tenant is None:
         return None
     if trigger == CheckTrigger.SWEEP:
@@ -165,6 +175,13 @@ def sweep_one(
     return check_tenant(tenant=tenant, trigger=trigger)
 
 
+def _checked_tenants(pks: Sequence[int]) -> dict[int, Tenant]:
+    found = Tenant.objects.select_related("api_client", "customer").filter(
+        pk__in=pks, status__in=CHECKED_STATUSES
+    )
+    return {tenant.pk: tenant for tenant in found}
+
+
 def check_many(
     pks: Sequence[int],
     *,
@@ -174,24 +191,19 @@ def check_many(
 ) -> int:
     """Check these tenants, ``TENANTS_SWEEP_CONCURRENCY`` at a time; returns the failures.
 
-    With a claim's ``lease``, only the tenants that claim still holds are checked. The usage
-    ledger rows of the whole batch are written together (see usage's recorder)."""
+    With a claim's ``lease``, only the tenants that claim still holds are checked. The batch's
+    tenants, and what usage meters for them, are read once for the batch rather than once per
+    check. The usage ledger rows of the whole batch are written together (see usage's
+    recorder)."""
     workers = concurrency or settings.TENANTS_SWEEP_CONCURRENCY
-    read_metering_ahead(pks)
+    tenants = _checked_tenants(pks)
+    registry.preload((t.api_client.client_id, t.tenant_id) for t in tenants.values())
     with get_recorder().batched():
         return fan_out(
             list(pks),
-            lambda pk: sweep_one(pk, trigger=trigger, lease=lease),
+            lambda pk: sweep_one(pk, trigger=trigger, lease=lease, tenant=tenants.get(pk)),
             concurrency=workers,
         )
-
-
-def read_metering_ahead(pks: Sequence[int]) -> None:
-    """What usage meters for these tenants, read in one query instead of one per check (usage
-    keeps it for as long as it keeps any company's figures)."""
-    registry.preload(
-        Tenant.objects.filter(pk__in=pks).values_list("api_client__client_id", "tenant_id")
-    )
 
 
 def batches(pks: Sequence[int], size: int | None = None) -> list[list[int]]:

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tenants import health, sweep, tasks
-from tenants.models import CheckRun, CheckTrigger, Tenant
+from tenants.models import CheckRun, CheckTrigger, Tenant, TenantStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +88,19 @@ def test_a_failed_check_is_retried_after_the_lease_not_the_interval(due, monkeyp
     assert sweep.check_many(claim.pks, lease=claim.until, concurrency=1) == 2
     later = timezone.now() + timedelta(seconds=sweep.lease_seconds() + 1)
     assert sorted(sweep.claim(now=later).pks) == sorted(claim.pks)
+
+
+def test_a_tenant_suspended_after_its_batch_was_read_is_not_checked(erp_settings, due, monkeypatch):
+    """The batch reads its tenants once; taking each one checks its state again."""
+    read_batch = sweep._checked_tenants
+
+    def read_then_suspend(pks):
+        found = read_batch(pks)
+        if len(pks) > 1:  # the batch's read, not a single tenant's
+            Tenant.objects.filter(pk=due[1].pk).update(status=TenantStatus.SUSPENDED)
+        return found
+
+    monkeypatch.setattr(sweep, "_checked_tenants", read_then_suspend)
+    claim = sweep.claim()
+    sweep.check_many(claim.pks, lease=claim.until, concurrency=1)
+    assert list(CheckRun.objects.values_list("tenant_id", flat=True)) == [due[0].pk]

@@ -20,11 +20,11 @@ from tenants import sweep
 from tenants.models import CheckOutcome, CheckRun, HealthIssue, Tenant, TenantStatus
 from tests.usage.helpers import TEST_REDIS_URL, redis_or_skip
 
-# A batch reads what usage meters for all its tenants at once (tenants, then their companies).
+# A batch reads its tenants and what usage meters for them at once (tenants, then companies).
 PER_BATCH = 2
-# Take the claim, read the tenant; then one transaction: BEGIN, lock the tenant, save the run,
-# lock its issues, write the tenant, COMMIT.
-PER_CHECK = 8
+# Take the claim (which checks the tenant's state too); then one transaction: BEGIN, lock the
+# tenant, save the run, lock its issues, write the tenant, COMMIT.
+PER_CHECK = 7
 # A first check also learns the company id (usage's company read and written) and activates the
 # tenant (its audit row).
 PER_FIRST_CHECK = PER_CHECK + 3
