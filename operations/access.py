@@ -65,7 +65,7 @@ def with_unresolved_issues(tenants: QuerySet[Tenant]) -> QuerySet[Tenant]:
 
 def _status_reason(tenant: Tenant) -> str:
     if tenant.status == TenantStatus.ONBOARDING:
-        return "Still onboarding: its first check has not passed every step yet."
+        return "Still onboarding: ERP actions open once a check of this tenant passes every step."
     if tenant.status == TenantStatus.SUSPENDED:
         return "Suspended: checks and ERP actions are paused until it is reactivated."
     if tenant.status == TenantStatus.OFFBOARDED:
@@ -96,3 +96,27 @@ def readiness(tenant: Tenant, capability: Capability) -> Readiness:
 
 def readiness_of(tenants: Iterable[Tenant], capability: Capability) -> list[Readiness]:
     return [readiness(tenant, capability) for tenant in tenants]
+
+
+def tenant_page_context(tenant: Tenant) -> dict:
+    """What the tenant's page says of operations (settings.TENANTS_PAGE_CONTEXT): the parts that
+    do not open now (``operations_closed``, by capability), and why in plain sentences, one per
+    reason (``operations_closed_reasons``: the parts' label and the reason)."""
+    if getattr(tenant, "unresolved_issues", None) is None and tenant.status == TenantStatus.ACTIVE:
+        tenant.unresolved_issues = list(
+            tenant.issues.filter(status__in=_UNRESOLVED).order_by("first_seen_at", "pk")
+        )
+    closed = {
+        capability.value: ready
+        for capability in Capability
+        if not (ready := readiness(tenant, capability)).ready
+    }
+    reasons: dict[str, list[str]] = {}
+    for ready in closed.values():
+        reasons.setdefault(ready.reason, []).append(ready.capability.label)
+    return {
+        "operations_closed": closed,
+        "operations_closed_reasons": [
+            (" and ".join(labels).capitalize(), reason) for reason, labels in reasons.items()
+        ],
+    }

@@ -475,6 +475,10 @@ USAGE_METRICS_EXTRA.append("tenants.metrics.open_issues")
 # usage's throttling alerts become health issues (queued for a worker, never on the ERP call path).
 USAGE_ALERT_HANDLERS.append("tenants.alerts.throttling_seen")
 PORTAL_DASHBOARD_PANELS.append("tenants.panels.health_panel")
+# Callables (dotted paths) taking a tenant and returning extra context for its page
+# (tenants/detail.html), so an app built on tenants can say there what it offers; each app appends
+# its own below.
+TENANTS_PAGE_CONTEXT: list[str] = []
 
 
 # --- usage (ledger, limiter, metrics; after tenants so its demo seeder sees the seeded tenants) --
@@ -533,6 +537,8 @@ PORTAL_DASHBOARD_PANELS.append("usage.panels.dashboard_panel")
 
 
 # --- operations (ERP documents staff act on) -----------------------------------------------------
+# Which operations open for a tenant, and why not, on the tenant's page.
+TENANTS_PAGE_CONTEXT.append("operations.access.tenant_page_context")
 # A person waits for every call: the ERP gets this long per call before the page says it did not
 # answer (no retry of a write; reads retry once within the client's rules).
 OPERATIONS_TIMEOUT_SECONDS = env.float("OPERATIONS_TIMEOUT_SECONDS", default=10.0)

@@ -22,7 +22,7 @@ from .models import (
     TenantStatus,
     offered_environments,
 )
-from .selectors import DEFAULT_SORT, SORTS
+from .selectors import DEFAULT_SORT, SORT_CHOICES, SORT_ORDERS
 from .validators import EXAMPLE_GUID, normalize_tenant_id
 
 ALL_SCOPES = (*ERP_SCOPES, *SALESORDER_SCOPES)
@@ -259,26 +259,9 @@ class TenantFilterForm(forms.Form):
         label="API client", required=False, coerce=int, empty_value=None
     )
     customer = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    # A CharField, so a column header may sort any column either way ("-key") although the select
-    # offers these; an unknown value falls back to the default in filters().
-    sort = forms.CharField(
-        required=False,
-        max_length=40,
-        widget=forms.Select(
-            choices=[
-                ("name", "Name A to Z"),
-                ("-name", "Name Z to A"),
-                ("problems", "Most problems"),
-                ("-checked", "Checked most recently"),
-                ("checked", "Checked longest ago"),
-                ("status", "Status"),
-                ("client", "API client"),
-                ("customer", "Customer"),
-                ("tenant_id", "Tenant id"),
-                ("created", "Newest"),
-            ]
-        ),
-    )
+    # The orders are selectors.SORT_ORDERS, the same the column headers produce. A CharField, so
+    # an unknown value falls back to the default in filters() rather than dropping every filter.
+    sort = forms.CharField(required=False, max_length=40, widget=forms.Select(choices=SORT_CHOICES))
     per_page = forms.TypedChoiceField(
         label="Per page",
         required=False,
@@ -306,7 +289,7 @@ class TenantFilterForm(forms.Form):
             "owner": data.get("owner", ""),
             "client": data.get("client"),
             "customer": data.get("customer"),
-            "sort": sort if sort.removeprefix("-") in SORTS else DEFAULT_SORT,
+            "sort": sort if sort in SORT_ORDERS else DEFAULT_SORT,
         }
 
 

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import OrderBy
 
 from portal.inputs import is_database_id
 
@@ -24,29 +25,36 @@ from .models import (
     TenantStatus,
 )
 
-SORTS = {
-    "name": ("name", "pk"),
-    "-name": ("-name", "-pk"),
-    "tenant_id": ("tenant_id", "pk"),
-    "status": ("status", "name", "pk"),
-    "problems": ("-open_issue_count", "name", "pk"),
-    "checked": ("last_checked_at", "name", "pk"),
-    "-checked": ("-last_checked_at", "name", "pk"),
-    "client": ("api_client__name", "name", "pk"),
-    "customer": ("customer__name", "name", "pk"),
-    "created": ("-created_at", "-pk"),
+# The one home of the tenants list's orders: the "Sort" select offers each of them, in this order,
+# and the column headers produce only these ("key" one way, "-key" the other). Each order is its
+# select label and its ORDER BY.
+_LAST_CHECKED = F("last_checked_at")
+SORT_ORDERS: dict[str, tuple[str, tuple[str | OrderBy, ...]]] = {
+    "name": ("Name A to Z", ("name", "pk")),
+    "-name": ("Name Z to A", ("-name", "-pk")),
+    "problems": ("Most problems first", ("-open_issue_count", "name", "pk")),
+    "-problems": ("Fewest problems first", ("open_issue_count", "name", "pk")),
+    # Never checked counts as longest ago, on every database.
+    "-checked": ("Checked most recently", (_LAST_CHECKED.desc(nulls_last=True), "name", "pk")),
+    "checked": ("Checked longest ago", (_LAST_CHECKED.asc(nulls_first=True), "name", "pk")),
+    "status": ("Status A to Z", ("status", "name", "pk")),
+    "-status": ("Status Z to A", ("-status", "name", "pk")),
+    "client": ("API client A to Z", ("api_client__name", "name", "pk")),
+    "-client": ("API client Z to A", ("-api_client__name", "name", "pk")),
+    "customer": ("Customer A to Z", ("customer__name", "name", "pk")),
+    "-customer": ("Customer Z to A", ("-customer__name", "name", "pk")),
+    "tenant_id": ("Tenant id A to Z", ("tenant_id", "pk")),
+    "-tenant_id": ("Tenant id Z to A", ("-tenant_id", "-pk")),
+    "created": ("Newest first", ("-created_at", "-pk")),
+    "-created": ("Oldest first", ("created_at", "pk")),
 }
+SORT_CHOICES = [(key, label) for key, (label, _order) in SORT_ORDERS.items()]
 DEFAULT_SORT = "name"
 
 
-def ordering(sort: str) -> tuple[str, ...]:
-    """The ORDER BY of a sort key; "-key" reverses a key that has no reversed entry of its own."""
-    if sort in SORTS:
-        return SORTS[sort]
-    base = SORTS.get(sort.removeprefix("-"))
-    if base is None or not sort.startswith("-"):
-        return SORTS[DEFAULT_SORT]
-    return tuple(field[1:] if field.startswith("-") else f"-{field}" for field in base)
+def ordering(sort: str) -> tuple[str | OrderBy, ...]:
+    """The ORDER BY of a sort order; an unknown one sorts by name."""
+    return SORT_ORDERS.get(sort, SORT_ORDERS[DEFAULT_SORT])[1]
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,13 @@ class TenantFilters:
     client: int | None = None
     customer: int | None = None
     sort: str = DEFAULT_SORT
+
+    @property
+    def active(self) -> bool:
+        """True when a filter narrows the list (the sort and page size narrow nothing)."""
+        return bool(
+            self.q or self.status or self.kind or self.owner or self.client or self.customer
+        )
 
 
 def _current_issues() -> QuerySet[HealthIssue]:
@@ -220,12 +235,18 @@ def tenants_for_recheck(*, issue_pks: list[int]) -> list[int]:
 
 
 def dashboard_summary() -> dict[str, Any]:
+    """The dashboard's tenant figures: ``watched`` tenants (onboarding or active, the ones the
+    sweep checks), how many of them a check has ever reached (``checked``) and how many have an
+    open problem (``with_problems``)."""
     counts = status_counts()
+    watched = Tenant.objects.filter(status__in=CHECKED_STATUSES).aggregate(
+        checked=Count("pk", filter=Q(last_checked_at__isnull=False)),
+        with_problems=Count("pk", filter=Q(open_issue_count__gt=0)),
+    )
     return {
         "counts": counts,
-        "checked": counts[TenantStatus.ONBOARDING] + counts[TenantStatus.ACTIVE],
-        "with_problems": Tenant.objects.filter(
-            status__in=CHECKED_STATUSES, open_issue_count__gt=0
-        ).count(),
+        "watched": counts[TenantStatus.ONBOARDING] + counts[TenantStatus.ACTIVE],
+        "checked": watched["checked"],
+        "with_problems": watched["with_problems"],
         "kinds": kind_counts()[:5],
     }

@@ -3,6 +3,7 @@ inbox and API clients. Permissions are checked before any lookup; writes go thro
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -13,6 +14,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -97,6 +100,10 @@ def tenant_list(request: HtmxHttpRequest) -> HttpResponse:
         "kind_counts": selectors.kind_counts(),
         "owner_counts": selectors.owner_counts(),
         "query": query_without(request, "page"),
+        # The count chips change the filters and keep the sort, like the filter form.
+        "sort_query": ""
+        if filters.sort == selectors.DEFAULT_SORT
+        else urlencode({"sort": filters.sort}),
         "headers": sort_headers(
             request,
             TENANT_COLUMNS,
@@ -204,7 +211,10 @@ def _run_context(run: CheckRun, issues: list[HealthIssue] | None = None) -> dict
 @permission_required(VIEW, raise_exception=True)
 def tenant_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     tenant = get_object_or_404(Tenant.objects.select_related("api_client", "customer"), pk=pk)
-    return render(request, "tenants/detail.html", _tenant_context(tenant))
+    context = _tenant_context(tenant)
+    for dotted in settings.TENANTS_PAGE_CONTEXT:  # what the apps built on tenants add
+        context.update(import_string(dotted)(tenant))
+    return render(request, "tenants/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

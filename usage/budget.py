@@ -56,14 +56,14 @@ def budget_state_of(state: WindowState, config: CompanyConfig, now: float) -> Bu
             f"({math.ceil(state.blocked_until - now)} s)."
         )
     elif state.used >= limit:
-        reason = f"All {limit} calls of this hour are used; the budget resets at {resets}."
+        reason = f"All {limit:,} calls of this hour are used; the budget resets at {resets}."
     elif not background_allowed:
         reason = (
-            f"{state.used} of {limit} calls used this hour; the last {config.reserve:.0%} is kept "
-            f"for staff until {resets}."
+            f"{state.used:,} of {limit:,} calls used this hour; the last {config.reserve:.0%} is "
+            f"kept for staff until {resets}."
         )
     else:
-        reason = f"{state.used} of {limit} calls used this hour; resets at {resets}."
+        reason = f"{state.used:,} of {limit:,} calls used this hour; resets at {resets}."
     return BudgetState(
         used=state.used,
         limit=limit,

@@ -133,7 +133,7 @@ def stacked_chart(hours: list[HourFigures], limit: int) -> Chart:
                     width=round(bar, 2),
                     height=round(max(y_bottom - y_top, 0.5), 2),
                     colour=colour,
-                    title=f"{times.shown(figures.hour)}: {count} {label}",
+                    title=f"{times.shown(figures.hour)}: {count:,} {label}",
                 )
             )
             base += count

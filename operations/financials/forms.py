@@ -26,3 +26,6 @@ class ActionForm(forms.Form):
 
     def payload(self) -> dict:
         return {}
+
+    def for_document(self, document) -> None:
+        """Fit the choices to ``document`` (a sent form shown again on the document's page)."""

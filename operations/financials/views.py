@@ -22,7 +22,7 @@ from ..jobs import selectors as job_selectors
 from ..jobs.actions import ACTIONS
 from ..jobs.services import Upload, job_queue
 from . import selectors
-from .forms import page_number
+from .forms import ActionForm, page_number
 from .kinds import DocumentKind
 
 
@@ -105,6 +105,22 @@ def detail(
     )
     if refusal:
         return refusal
+    context, status = _detail_context(request, tenant, document_type, number, kind=kind)
+    return render(request, kind.detail_template, context, status=status)
+
+
+def _detail_context(
+    request: HtmxHttpRequest,
+    tenant,
+    document_type: str,
+    number: str,
+    *,
+    kind: DocumentKind,
+    posted: tuple[str, ActionForm] | None = None,
+) -> tuple[dict, int]:
+    """The document's page (and its status): the document as the ERP has it now, with the
+    actions offered on it. ``posted`` (operation, form) shows that action's form as it was sent,
+    errors and all, in place of a fresh one."""
     read = selectors.document(tenant, kind.resource, document_type, number)
     document = read.result
     context = {
@@ -120,6 +136,10 @@ def detail(
         context.update(kind.extras(tenant, document, offered, read))
         actions = []
         for operation in offered:
+            if posted and posted[0] == operation:
+                posted[1].for_document(document)
+                actions.append((ACTIONS[operation], posted[1]))
+                continue
             initial = kind.action_initial(
                 request, tenant.pk, document_type, number, operation, document
             )
@@ -131,7 +151,14 @@ def detail(
                 "jobs": job_selectors.jobs_on(tenant, kind.kind, number)[:10],
             }
         )
-    return render(request, kind.detail_template, context, status=read.status)
+    return context, read.status
+
+
+def _only_what_was_typed(form: ActionForm) -> bool:
+    """True when every error of ``form`` is on a field the person fills in (a refused file type,
+    an unknown account), not on what the page carried (version, token) or the form as a whole."""
+    visible = {field.name for field in form.visible_fields()}
+    return bool(form.errors) and all(name in visible for name in form.errors)
 
 
 @require_POST
@@ -165,6 +192,13 @@ def action(
         except ValidationError as error:
             form.add_error(None, error)
     if token_id is None or form.errors:
+        if _only_what_was_typed(form):
+            # The same page and form again, the error on its field; nothing was sent or kept.
+            context, _status = _detail_context(
+                request, tenant, document_type, number, kind=kind, posted=(operation, form)
+            )
+            if any(shown is form for _action, shown in context.get("actions", ())):
+                return render(request, kind.detail_template, context, status=400)
         return render(
             request,
             "operations/financials/action_error.html",

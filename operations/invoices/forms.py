@@ -138,11 +138,16 @@ class AttachForm(ActionForm):
 
     def __init__(self, *args, lines=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", "The invoice itself")] + [
+        self._offer_lines(lines)
+
+    def _offer_lines(self, lines) -> None:
+        self.fields["line_number"].widget.choices = [("", "The invoice itself")] + [
             (line.line_number, f"Line {line.line_number}: {line.transaction_description or ''}")
             for line in lines
         ]
-        self.fields["line_number"].widget.choices = choices
+
+    def for_document(self, document) -> None:
+        self._offer_lines(document.invoice_lines)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

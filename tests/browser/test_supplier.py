@@ -169,6 +169,30 @@ def test_prebook_with_an_account_and_a_subaccount(
     expect(page.locator("dl.details")).to_contain_text("Account 4300")
 
 
+def test_a_refused_file_type_comes_back_on_the_same_form(
+    sign_in, page, live_server, operator, tenant
+):
+    from operations.jobs.models import BackgroundJob
+
+    sign_in(operator)
+    number = _open_first_invoice(page, live_server, tenant)
+    page.get_by_text("Attach a file…").click()
+    page.get_by_label("File").set_input_files(
+        files=[{"name": "setup.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}]
+    )
+    page.get_by_label("Attach to").select_option("1")
+    page.get_by_role("button", name=f"Confirm: attach a file Invoice {number}").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Invoice {number}")
+    attach = page.locator('details[data-action="attach"]')
+    expect(attach).to_have_attribute("open", "")
+    expect(attach.get_by_role("alert").first).to_contain_text("Nothing was sent to the ERP")
+    expect(attach.locator("#id_file_errors")).to_contain_text("does not take .exe files")
+    expect(page.get_by_label("File")).to_be_focused()
+    expect(page.get_by_label("Attach to")).to_have_value("1")
+    assert not BackgroundJob.objects.exists()
+
+
 def test_attach_a_file_to_a_line(sign_in, page, live_server, operator, tenant, worker):
     sign_in(operator)
     number = _open_first_invoice(page, live_server, tenant)

@@ -97,7 +97,7 @@ def test_import_a_csv_with_one_bad_row_imports_nothing(
     assert not Tenant.objects.exists()
 
     page.goto(f"{live_server.url}/tenants/")
-    expect(page.get_by_text("No tenants match.")).to_be_visible()
+    expect(page.get_by_test_id("no-tenants")).to_contain_text("No tenants yet.")
 
 
 def test_open_a_problem_tenant_and_copy_the_customer_message(
@@ -121,3 +121,92 @@ def test_open_a_problem_tenant_and_copy_the_customer_message(
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "Visma.net Admin → Company → Edit → Configuration → Tenant id" in copied
     assert tenant.tenant_id in copied
+
+
+def _tenant_ids(page) -> list[str]:
+    return page.locator("#tenant-results tbody td[data-label='Tenant id']").all_inner_texts()
+
+
+def test_the_sort_select_and_the_headers_are_one_sort(sign_in, page, live_server, viewer, clients):
+    made = [onboard_demo(clients, scenario) for scenario in ("healthy", "no_license")]
+    ids = sorted(t.tenant_id for t in made)
+    sign_in(viewer)
+    page.goto(f"{live_server.url}/tenants/")
+    page.wait_for_load_state("load")
+    page.get_by_label("Status").select_option("onboarding")
+    expect(page).to_have_url(re.compile(r"status=onboarding"))
+    # A header keeps the filter, and a second click sorts the other way round.
+    header = page.locator("th a.sort", has_text="Tenant id")
+    header.click()
+    expect(page).to_have_url(re.compile(r"sort=tenant_id"))
+    header.click()
+    expect(page).to_have_url(re.compile(r"sort=-tenant_id"))
+    expect(page).to_have_url(re.compile(r"status=onboarding"))
+    expect(page.get_by_label("Sort")).to_have_value("-tenant_id")
+    expect(page.get_by_label("Status")).to_have_value("onboarding")
+    assert _tenant_ids(page) == ids[::-1]
+    # Changing a filter keeps the order the header chose.
+    page.wait_for_load_state("load")
+    page.get_by_label("Per page").select_option("25")
+    expect(page).to_have_url(re.compile(r"per_page=25"))
+    expect(page).to_have_url(re.compile(r"sort=-tenant_id"))
+    expect(page.locator("#tenant-results tbody td[data-label='Tenant id']")).to_have_text(ids[::-1])
+    # The select offers the same order the other way round, and the headers follow it.
+    page.get_by_label("Sort").select_option(label="Tenant id A to Z")
+    expect(page).to_have_url(re.compile(r"sort=tenant_id"))
+    expect(page.locator("#tenant-results tbody td[data-label='Tenant id']")).to_have_text(ids)
+    expect(page.locator("th[aria-sort='ascending']")).to_have_text("Tenant id")
+
+
+def test_no_match_under_filters_offers_to_clear_them(sign_in, page, live_server, viewer, clients):
+    tenant = onboard_demo(clients, "healthy")
+    sign_in(viewer)
+    page.goto(f"{live_server.url}/tenants/?sort=-name")
+    page.wait_for_load_state("load")
+    page.get_by_label("Search").fill("no company has this name")
+    empty = page.get_by_test_id("no-tenants")
+    expect(empty).to_have_text("No tenant matches these filters. Clear filters")
+    expect(empty.get_by_role("link", name="Add one")).to_have_count(0)
+    empty.get_by_role("link", name="Clear filters").click()
+    expect(page.locator("#tenant-results tbody tr")).to_have_count(1)
+    expect(page.locator("#tenant-results")).to_contain_text(tenant.display_name)
+    expect(page.get_by_label("Search")).to_have_value("")
+    expect(page.get_by_label("Sort")).to_have_value("-name")
+
+
+def test_an_empty_portal_offers_adding_to_an_operator(sign_in, page, live_server, operator):
+    sign_in(operator)
+    page.goto(f"{live_server.url}/tenants/")
+    empty = page.get_by_test_id("no-tenants")
+    expect(empty).to_contain_text("No tenants yet.")
+    empty.get_by_role("link", name="Add one").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Add a tenant")
+
+
+def test_an_onboarding_tenant_offers_no_operation_that_cannot_work(
+    sign_in, page, live_server, operator, erp, clients
+):
+    tenant = onboard_demo(clients, "healthy")
+    assert tenant.status == "onboarding"
+    sign_in(operator)
+    page.goto(f"{live_server.url}/tenants/{tenant.pk}/")
+    nav = page.get_by_role("navigation", name="Operations on this tenant")
+    expect(nav.get_by_role("link", name="Supplier invoices")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Supplier payments")).to_have_count(0)
+    expect(nav).to_contain_text("Supplier invoices")
+    expect(page.get_by_role("link", name="New sales order")).to_have_count(0)
+    closed = page.locator("#operations-closed")
+    expect(closed).to_contain_text("are not available for this tenant now.")
+    expect(closed).to_contain_text("ERP actions open once a check of this tenant passes every step")
+
+    # Its first check passes every step: the page opens the operations, without a reload.
+    page.get_by_role("button", name="Check now").click()
+    expect(page.locator("#check-run").get_by_role("heading")).to_contain_text(
+        "Passed", timeout=15_000
+    )
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Active")
+    expect(closed).to_have_count(0)
+    nav.get_by_role("link", name="Supplier invoices").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        f"Supplier invoices of {Tenant.objects.get().display_name}"
+    )

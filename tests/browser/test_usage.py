@@ -80,7 +80,7 @@ def test_the_dashboard_lists_the_demo_companies_and_filters_to_the_throttled(
     test_row = rows(page).filter(has_text="isv_demo_test").filter(has_text=HEALTHY[1]["name"])
     prod_row = rows(page).filter(has_text="isv_demo_prod").filter(has_text=HEALTHY[1]["name"])
     expect(test_row).to_contain_text("0 / 500")
-    expect(prod_row).to_contain_text("0 / 15000")
+    expect(prod_row).to_contain_text("0 / 15,000")
     throttled = rows(page).filter(has_text=demo_companies.name).filter(has_text="isv_demo_test")
     expect(throttled).to_contain_text("500 / 500")
     expect(throttled).to_contain_text("Held until")

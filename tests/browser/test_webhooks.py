@@ -245,3 +245,20 @@ def test_the_inbox_for_each_role(sign_in, page, live_server, admin, operator, vi
     page.get_by_role("button", name="Retire k").click()
     expect(page.locator("#toasts")).to_contain_text("retired")
     assert not SigningKey.objects.get().active
+
+
+@pytest.mark.parametrize("role", ["admin", "viewer"])
+def test_the_empty_inbox_points_to_keys_and_urls_only_for_admins(
+    sign_in, page, live_server, admin, viewer, role, db
+):
+    sign_in({"admin": admin, "viewer": viewer}[role])
+    page.goto(f"{live_server.url}/webhooks/")
+    empty = page.get_by_test_id("no-deliveries")
+    if role == "viewer":
+        expect(empty.get_by_role("link")).to_have_count(0)
+        expect(empty).to_contain_text("ask an admin to check them")
+        expect(page.get_by_role("link", name="Keys and URLs")).to_have_count(0)
+        return
+    empty.get_by_role("link", name="Keys and URLs").click()
+    expect(page).to_have_url(re.compile(r"/webhooks/verification/"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()

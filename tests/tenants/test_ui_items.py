@@ -4,15 +4,23 @@ without dashes, and the demo's tenants left for a newcomer."""
 
 from __future__ import annotations
 
+import html as htmllib
+import re
+from urllib.parse import parse_qsl
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from operations.access import Capability, readiness
 from portal.models import AuditEvent
 from tenants import demo, health, services
 from tenants.catalogue import CATALOGUE, render
 from tenants.erp import token_keys
 from tenants.models import CheckRun, CheckTrigger, Customer, Tenant
+from tenants.selectors import SORT_ORDERS
 from tenants.token_store import get_token_store
+from tenants.views import TENANT_COLUMNS
 from tests.tenants.helpers import make_issue
 from usage.models import MeteredCompany
 
@@ -325,3 +333,145 @@ def test_the_list_costs_the_same_queries_for_more_tenants(client_for, viewer, de
         html = client.get(reverse("tenants:list")).content.decode()
     assert len(many) == len(few)
     assert "Muted problem" in html
+
+
+# --- the walk as admin, operator and viewer: sort, empty states, readiness, the panel ---------
+
+
+def _sort_options(html: str) -> list[str]:
+    select = html.split('name="sort"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="([^"]*)"', select)
+
+
+def _selected_sort(html: str) -> str:
+    select = html.split('name="sort"', 1)[1].split("</select>", 1)[0]
+    return re.search(r'<option value="([^"]*)"[^>]*selected', select).group(1)
+
+
+def _header_sorts(html: str) -> list[str]:
+    head = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    return [
+        dict(parse_qsl(htmllib.unescape(query)))["sort"]
+        for query in re.findall(r'<a class="sort" href="\?([^"]*)"', head)
+    ]
+
+
+def test_the_sort_select_offers_every_order_a_header_makes(client_for, viewer, make_tenant):
+    make_tenant("healthy")
+    client = client_for(viewer)
+    for column in TENANT_COLUMNS:
+        for sort in (column.key, f"-{column.key}"):
+            html = client.get(reverse("tenants:list"), {"sort": sort}).content.decode()
+            options = _sort_options(html)
+            assert sort in options, sort
+            assert _selected_sort(html) == sort, "the select shows the order in use"
+            for made in _header_sorts(html):
+                assert made in options, (sort, made)
+    assert _sort_options(html) == list(SORT_ORDERS), "one home: the select lists SORT_ORDERS"
+
+
+def test_the_header_links_and_the_chips_keep_the_choices(client_for, viewer, make_tenant):
+    make_tenant("healthy")
+    html = (
+        client_for(viewer)
+        .get(reverse("tenants:list"), {"q": "Nordlys", "status": "onboarding", "sort": "-name"})
+        .content.decode()
+    )
+    head = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    for query in re.findall(r'<a class="sort" href="\?([^"]*)"', head):
+        kept = dict(parse_qsl(htmllib.unescape(query)))
+        assert kept["q"] == "Nordlys" and kept["status"] == "onboarding", kept
+    chips = re.findall(r'class="count-chip" href="([^"]*)"', html)
+    assert chips and all("sort=-name" in htmllib.unescape(chip) for chip in chips), chips
+
+
+def test_an_unknown_sort_keeps_the_filters(client_for, viewer, make_tenant):
+    make_tenant("healthy")
+    response = client_for(viewer).get(reverse("tenants:list"), {"q": "zzz", "sort": "evil"})
+    assert response.context["filters"].q == "zzz"
+    assert response.context["filters"].sort == "name"
+
+
+def test_no_match_under_filters_offers_to_clear_them(client_for, operator, make_tenant):
+    make_tenant("healthy")
+    html = (
+        client_for(operator)
+        .get(reverse("tenants:list"), {"q": "no such company", "sort": "-name"})
+        .content.decode()
+    )
+    empty = html.split('data-testid="no-tenants"', 1)[1].split("</td>", 1)[0]
+    assert "No tenant matches these filters." in empty
+    assert f'href="{reverse("tenants:list")}?sort=-name">Clear filters</a>' in empty
+    assert "Add one" not in empty
+
+
+@pytest.mark.parametrize(("role", "offers_add"), [("operator", True), ("viewer", False)])
+def test_an_empty_portal_offers_adding_only_to_who_may(
+    client_for, operator, viewer, role, offers_add
+):
+    user = {"operator": operator, "viewer": viewer}[role]
+    html = client_for(user).get(reverse("tenants:list")).content.decode()
+    empty = html.split('data-testid="no-tenants"', 1)[1].split("</td>", 1)[0]
+    assert "No tenants yet." in empty and "Clear filters" not in empty
+    assert ("Add one" in empty) is offers_add
+    assert ("An operator or admin adds them." in empty) is not offers_add
+
+
+def _operations_nav(html: str) -> str:
+    return html.split('aria-label="Operations on this tenant"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_an_onboarding_tenant_offers_no_operation_that_cannot_work(
+    client_for, operator, make_tenant
+):
+    tenant = make_tenant("healthy")
+    assert tenant.status == "onboarding"
+    html = client_for(operator).get(reverse("tenants:detail", args=[tenant.pk])).content.decode()
+    nav = _operations_nav(html)
+    assert reverse("operations:tenant_invoices", args=[tenant.pk]) not in nav
+    assert reverse("operations:tenant_payments", args=[tenant.pk]) not in nav
+    assert 'aria-disabled="true">Supplier invoices<' in nav
+    assert reverse("operations:order_new", args=[tenant.pk]) not in html
+    closed = html.split('id="operations-closed"', 1)[1].split("</div>", 1)[0]
+    assert "are not available for this tenant now." in closed
+    assert readiness(tenant, Capability.FINANCIALS).reason in closed
+
+
+def test_an_active_tenant_offers_its_operations(client_for, operator, make_tenant):
+    tenant = make_tenant("healthy")
+    tenant.status = "active"
+    tenant.save(update_fields=["status"])
+    html = client_for(operator).get(reverse("tenants:detail", args=[tenant.pk])).content.decode()
+    nav = _operations_nav(html)
+    assert reverse("operations:tenant_invoices", args=[tenant.pk]) in nav
+    assert reverse("operations:tenant_payments", args=[tenant.pk]) in nav
+    assert reverse("operations:order_new", args=[tenant.pk]) in html
+    assert 'id="operations-closed"' not in html
+
+
+def test_a_blocking_problem_closes_only_what_it_stops(client_for, operator, make_tenant):
+    tenant = make_tenant("healthy")
+    tenant.status = "active"
+    tenant.save(update_fields=["status"])
+    make_issue(tenant, kind="salesorder_scope_missing", owner="isv")
+    html = client_for(operator).get(reverse("tenants:detail", args=[tenant.pk])).content.decode()
+    assert reverse("operations:tenant_invoices", args=[tenant.pk]) in _operations_nav(html)
+    assert reverse("operations:order_new", args=[tenant.pk]) not in html
+    closed = html.split('id="operations-closed"', 1)[1].split("</div>", 1)[0]
+    assert "Sales orders are not available" in closed
+
+
+def _checked_stat(html: str) -> str:
+    stat = html.split('data-testid="tenants-checked">', 1)[1].split("</a>", 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", stat).split())
+
+
+def test_the_home_panel_counts_only_tenants_a_check_reached(client_for, viewer, make_tenant):
+    first = make_tenant("healthy")
+    make_tenant("no_license")
+    client = client_for(viewer)
+    assert _checked_stat(client.get("/").content.decode()) == (
+        "None checked yet, of 2 onboarding or active"
+    )
+    Tenant.objects.filter(pk=first.pk).update(last_checked_at=timezone.now())
+    assert _checked_stat(client.get("/").content.decode()) == "1 checked, of 2 onboarding or active"

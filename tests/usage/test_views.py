@@ -152,6 +152,31 @@ def test_the_company_page_shows_its_chart_families_and_429s(client_for, viewer, 
     assert response.context["families"][0].family == "supplierInvoice"
 
 
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_usage_pages_show_numbers_as_the_rest_of_the_portal(client_for, viewer, companies):
+    """15,000 like the tenants pages (humanize's intcomma), never 15000."""
+    from django.contrib.humanize.templatetags.humanize import intcomma
+
+    prod = companies["prod"]
+    add_hours(prod, 3, calls=12_345)
+    client = client_for(viewer)
+    dashboard = client.get(DASHBOARD).content.decode()
+    row = dashboard.split(f'data-tenant="{prod.tenant_id}"', 1)[1].split("</tr>", 1)[0]
+    assert f"{intcomma(3000)} / {intcomma(15_000)}" in _text(row)
+    assert "3,000 of 15,000 calls used this hour" in row  # the bar's label
+    assert "12,000" in _text(row), "what the ERP said remains"
+    page = _text(client.get(reverse("usage:company", args=[prod.pk])).content.decode())
+    assert "15000" not in page and "12345" not in page and "3000 " not in page
+    assert "3,000 of 15,000 calls used this hour" in page
+    assert "12,000 of 15,000 left" in page
+    assert "limit 15,000" in page and "37,036 ERP calls" in page  # 3 hours of 12,345, and 1
+    assert "hourly limit (15,000)" in page and " 10,000 " in page and ": 12,345 2xx" in page
+    assert "15000" not in _text(client.get("/").content.decode())
+
+
 def test_an_unknown_company_is_a_404(client_for, viewer, db):
     assert client_for(viewer).get(reverse("usage:company", args=[999_999])).status_code == 404
 

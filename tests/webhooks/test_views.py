@@ -158,3 +158,23 @@ def test_an_admin_makes_a_statuspage_url_shown_once_and_retires_it(client_for, a
     client.post(reverse("webhooks:statuspage_token_retire", args=[token.pk]))
     token.refresh_from_db()
     assert token.active is False
+
+
+@pytest.mark.parametrize("role", ["admin", "operator", "viewer"])
+def test_the_empty_inbox_points_only_admins_to_keys_and_urls(
+    client_for, admin, operator, viewer, role
+):
+    user = {"admin": admin, "operator": operator, "viewer": viewer}[role]
+    client = client_for(user)
+    html = client.get(reverse("webhooks:inbox")).content.decode()
+    empty = html.split('data-testid="no-deliveries"', 1)[1].split("</td>", 1)[0]
+    keys_url = reverse("webhooks:verification")
+    if role == "admin":
+        assert f'<a href="{keys_url}">Keys and URLs</a>' in empty
+        assert client.get(keys_url).status_code == 200
+    else:
+        assert "Keys and URLs" not in empty and keys_url not in html
+        assert "ask an admin" in empty
+        assert client.get(keys_url).status_code == 403
+    history = client.get(reverse("tenants:status_history")).content.decode()
+    assert ("Keys and URLs" in history) is (role == "admin")

@@ -15,8 +15,15 @@ def percent(share: float | None) -> str:
 
 
 @register.filter
+def thousands(count: int | None) -> str:
+    """A whole number the way the rest of the portal shows one (humanize's ``intcomma`` in the
+    portal's English: "15,000"), without its cost per call: the dashboard shows hundreds."""
+    return "" if count is None else f"{count:,}"
+
+
+@register.filter
 def hourly_limit(client_type: str) -> str:
-    return f"{conf.hourly_limit_for(client_type):,}"
+    return thousands(conf.hourly_limit_for(client_type))
 
 
 # Built here rather than in a template: the dashboard shows a hundred of them per refresh, and a
@@ -24,8 +31,9 @@ def hourly_limit(client_type: str) -> str:
 _BAR = (
     '<div class="usage-bar">\n'
     '  <meter min="0" max="{limit}" low="{low}" high="{high}" optimum="0" value="{used}" '
-    'aria-label="{used} of {limit} calls used this hour">{used} of {limit}</meter>\n'
-    '  <span class="figures">{used} / {limit}</span>\n'
+    'aria-label="{used_shown} of {limit_shown} calls used this hour">{used_shown} of {limit_shown}'
+    "</meter>\n"
+    '  <span class="figures">{used_shown} / {limit_shown}</span>\n'
     "</div>\n"
 )
 
@@ -37,6 +45,8 @@ def usage_bar(budget: BudgetState) -> str:
         _BAR,
         limit=budget.limit,
         used=budget.used,
+        used_shown=thousands(budget.used),
+        limit_shown=thousands(budget.limit),
         low=round(budget.limit * conf.get("USAGE_ALERT_SHARE")),
         high=round(budget.limit * 0.95),
     )

@@ -148,6 +148,34 @@ def test_bad_input_gets_a_clear_message_and_sends_nothing(client_for, operator, 
     assert [r["path"] for r in requests if r["method"] == "POST" and r["api"] != "connect"] == []
 
 
+def test_a_refused_file_type_comes_back_as_the_same_form_with_its_error(
+    client_for, operator, tenant, sandbox
+):
+    client = client_for(operator)
+    invoice = find_invoice(tenant, "Balanced")
+    body = _detail(client, tenant, invoice).content.decode()
+    url = reverse(
+        "operations:invoice_action", args=[tenant.pk, "Invoice", invoice.number, "attach"]
+    )
+    exe = SimpleUploadedFile("setup.exe", b"MZ", content_type="application/octet-stream")
+    response = client.post(url, {**_hidden(body, "attach"), "file": exe, "line_number": "1"})
+    assert response.status_code == 400
+    assert response.templates[0].name == "operations/invoices/detail.html"
+    html = response.content.decode()
+    attach = html.split('data-action="attach"', 1)[1].split("</details>", 1)[0]
+    assert attach.startswith(" open>"), "the form the person sent is open"
+    assert 'id="id_file_errors"' in attach and "does not take .exe files" in attach
+    assert 'aria-invalid="true"' in attach
+    assert 'value="1" selected' in attach, "the line chosen is kept"
+    assert _hidden(html, "attach")["token"] == _hidden(body, "attach")["token"]
+    assert "Nothing was sent to the ERP and nothing changed." in attach
+    # Sending a good file from the form that came back works, once.
+    pdf = SimpleUploadedFile("delivery.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    sent = client.post(url, {**_hidden(html, "attach"), "file": pdf})
+    assert sent.status_code == 302
+    assert BackgroundJob.objects.count() == 1
+
+
 def test_a_file_for_a_line_is_kept_for_its_job(client_for, operator, tenant):
     client = client_for(operator)
     invoice = find_invoice(tenant, "Balanced")
