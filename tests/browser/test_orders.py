@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from erpclient import ErpClient
 from operations.erp import StaffClient
 from operations.orders.models import Outcome, PortalOrder
+from tests.conftest import sandbox_away_from_the_hour
 from tests.tenants.helpers import onboard_demo
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("isolated_world")]
@@ -189,6 +190,7 @@ def test_a_company_at_its_limit_gets_the_held_message(
     _pick_item(page, 0, "PAPER", "PAPER-A4")
     page.get_by_label("Line 1, quantity").fill("5")
     page.get_by_label("Customer reference").fill("KEEP-ME")
+    sandbox_away_from_the_hour(sandbox)  # the spent hour must not end mid-test
     body = {"tenant_id": tenant.tenant_id, "client_id": tenant.api_client.client_id, "used": 0}
     limit = sandbox.control("POST", "/_sandbox/usage", body)["limit"]
     sandbox.control("POST", "/_sandbox/usage", {**body, "used": limit - 1})

@@ -7,6 +7,7 @@ import pytest
 from erpclient import errors
 from errorguide import Owner, explain
 from errorguide.catalogue import Link
+from tests.conftest import sandbox_away_from_the_hour
 from tests.erpclient.conftest import demo_tenant
 
 
@@ -107,6 +108,7 @@ def test_a_v3_validation_error_names_the_line_and_its_code(erp):
 
 def test_a_throttled_company_links_to_its_usage_page(sandbox, erp):
     tenant = demo_tenant("healthy")
+    sandbox_away_from_the_hour(sandbox)  # the 429 must not end with the hour mid-test
     sandbox.control(
         "POST",
         "/_sandbox/usage",

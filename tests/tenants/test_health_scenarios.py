@@ -8,6 +8,7 @@ import pytest
 from tenants import health
 from tenants.catalogue import IssueKind, Owner
 from tenants.models import CheckOutcome, CheckTrigger, HealthIssue, IssueStatus, TenantStatus
+from tests.conftest import sandbox_away_from_the_hour
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +165,7 @@ def test_an_erp_outage_is_for_visma(erp_settings, make_tenant):
 
 def test_a_429_is_rate_limited(erp_settings, make_tenant, demo_clients):
     tenant = make_tenant("healthy", "test")
+    sandbox_away_from_the_hour(erp_settings)  # the 429 must not end with the hour mid-check
     erp_settings.control(
         "POST",
         "/_sandbox/usage",

@@ -13,6 +13,7 @@ from celery import shared_task
 
 from erpclient import BudgetHeld, ErpClient, Priority, RateLimited
 from erpsim.world import DEMO_CLIENTS, DEMO_TENANTS
+from tests.conftest import sandbox_away_from_the_hour
 from usage import services
 from usage.deferral import JITTER_SECONDS, DeferredOnHold
 from usage.limiter import get_limiter
@@ -54,6 +55,7 @@ def erp(sandbox, priority=Priority.INTERACTIVE) -> ErpClient:
 
 
 def set_used(sandbox, used: int) -> None:
+    sandbox_away_from_the_hour(sandbox)  # the spent hour must not end mid-test
     sandbox.control(
         "POST",
         "/_sandbox/usage",

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from operations.orders import services
 from operations.orders.models import Outcome, PortalOrder
 from portal.models import AuditEvent
+from tests.conftest import sandbox_away_from_the_hour
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -182,6 +183,7 @@ def test_a_company_at_its_limit_is_held_with_its_figures_and_nothing_is_sent(
 ):
     tenant = make_tenant("healthy", "test")
     # The ERP says one call is left; a cheap read spends it and the portal learns the hour is used.
+    sandbox_away_from_the_hour(sandbox)
     sandbox.control(
         "POST",
         "/_sandbox/usage",
@@ -236,6 +238,7 @@ def test_the_erps_own_429_holds_the_create_and_says_until_when(
     erp_settings, make_tenant, operator, sandbox, posted_orders
 ):
     tenant = make_tenant("healthy", "test")
+    sandbox_away_from_the_hour(sandbox)  # the spent hour must not end mid-test
     body = {"tenant_id": tenant.tenant_id, "client_id": tenant.api_client.client_id, "used": 0}
     limit = sandbox.control("POST", "/_sandbox/usage", body)["limit"]
     # The ERP's hour is spent, and the portal does not know it yet: the ERP answers 429.

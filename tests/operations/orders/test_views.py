@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from operations.orders.models import Outcome, PortalOrder
+from tests.conftest import sandbox_away_from_the_hour
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -260,6 +261,7 @@ def test_a_company_at_its_limit_gets_the_held_message_and_keeps_the_form(
     opened, new_url, tenant, sandbox, posted_orders
 ):
     client, token, _ = opened
+    sandbox_away_from_the_hour(sandbox)  # the spent hour must not end mid-test
     state = sandbox.control(
         "POST",
         "/_sandbox/usage",
