@@ -22,6 +22,7 @@ from portal.roles import OPERATE, VIEW
 from tenants.links import error_links
 from tenants.models import Tenant
 
+from ..access import tenant_page_context
 from . import selectors, services
 from .actions import ACTIONS, CORRELATION_HEADER
 from .models import BackgroundJob, JobOutcome
@@ -40,6 +41,9 @@ def _list(request: HtmxHttpRequest, tenant: Tenant | None) -> HttpResponse:
         "query": query_without(request, "page"),
         "actions": ACTIONS,
     }
+    if tenant is not None and not request.htmx:
+        # The header's links to the tenant's documents open only when the tenant is ready.
+        context.update(tenant_page_context(tenant))
     return render(request, page_or_partial(request, "operations/jobs/list.html", "jobs"), context)
 
 

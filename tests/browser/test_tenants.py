@@ -156,6 +156,11 @@ def test_the_sort_select_and_the_headers_are_one_sort(sign_in, page, live_server
     expect(page).to_have_url(re.compile(r"sort=tenant_id"))
     expect(page.locator("#tenant-results tbody td[data-label='Tenant id']")).to_have_text(ids)
     expect(page.locator("th[aria-sort='ascending']")).to_have_text("Tenant id")
+    # The count chips keep the order the select chose: they refresh with the results.
+    page.locator("#tenant-counts").get_by_role("link", name=re.compile(r"^Onboarding")).click()
+    expect(page).to_have_url(re.compile(r"status=onboarding"))
+    expect(page).to_have_url(re.compile(r"sort=tenant_id"))
+    expect(page.get_by_label("Sort")).to_have_value("tenant_id")
 
 
 def test_no_match_under_filters_offers_to_clear_them(sign_in, page, live_server, viewer, clients):
@@ -198,6 +203,14 @@ def test_an_onboarding_tenant_offers_no_operation_that_cannot_work(
     closed = page.locator("#operations-closed")
     expect(closed).to_contain_text("are not available for this tenant now.")
     expect(closed).to_contain_text("ERP actions open once a check of this tenant passes every step")
+    # Its Background jobs page does not offer the documents either, and says why.
+    nav.get_by_role("link", name="Background jobs").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Background jobs of")
+    head = page.locator(".page-head")
+    expect(head.get_by_role("link", name="Supplier invoices")).to_have_count(0)
+    expect(head.get_by_role("link", name="Supplier payments")).to_have_count(0)
+    expect(page.locator("#operations-closed")).to_contain_text("ERP actions open once a check")
+    page.go_back()
 
     # Its first check passes every step: the page opens the operations, without a reload.
     page.get_by_role("button", name="Check now").click()

@@ -108,3 +108,18 @@ def test_a_tenant_not_ready_gets_the_reason_and_no_erp_call(client_for, viewer, 
     suspended = make_tenant("healthy", status="suspended")
     response = client_for(viewer).get(reverse("operations:tenant_invoices", args=[suspended.pk]))
     assert response.status_code == 409 and "Suspended" in response.content.decode()
+
+
+def test_a_tenants_jobs_page_links_its_documents_only_when_it_is_ready(client_for, viewer, tenant):
+    client = client_for(viewer)
+    url = reverse("operations:tenant_jobs", args=[tenant.pk])
+    invoices = reverse("operations:tenant_invoices", args=[tenant.pk])
+    ready = client.get(url).content.decode()
+    assert f'href="{invoices}"' in ready and 'id="operations-closed"' not in ready
+
+    tenant.status = "onboarding"
+    tenant.save(update_fields=["status"])
+    closed = client.get(url).content.decode()
+    assert f'href="{invoices}"' not in closed
+    assert "Supplier documents are not available for this tenant now." in closed
+    assert "ERP actions open once a check of this tenant passes every step." in closed
