@@ -157,11 +157,10 @@ def sweep_one(
 
     With a lease, ``tenant`` may be the batch's copy read moments ago: taking the tenant checks
     its state again, and the check's record locks and re-reads its row."""
-    if lease is not None:
-        if not take(pk, lease):
-            return None
-    else:
-        tenant = None  # no lease, no conditional take: read the state now
+    if lease is None:
+        tenant = None  # no conditional take: read the state now
+    elif not take(pk, lease):
+        return None
     if tenant is None:
         tenant = _checked_tenants([pk]).get(pk)
     if tenant is None:

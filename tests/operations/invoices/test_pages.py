@@ -148,15 +148,21 @@ def test_bad_input_gets_a_clear_message_and_sends_nothing(client_for, operator, 
     assert [r["path"] for r in requests if r["method"] == "POST" and r["api"] != "connect"] == []
 
 
-def test_a_refused_file_type_comes_back_as_the_same_form_with_its_error(
-    client_for, operator, tenant, sandbox
-):
-    client = client_for(operator)
+def _attach_form(client, tenant) -> tuple[str, str]:
+    """A balanced invoice's page and the URL its "Attach a file" form posts to."""
     invoice = find_invoice(tenant, "Balanced")
     body = _detail(client, tenant, invoice).content.decode()
     url = reverse(
         "operations:invoice_action", args=[tenant.pk, "Invoice", invoice.number, "attach"]
     )
+    return body, url
+
+
+def test_a_refused_file_type_comes_back_as_the_same_form_with_its_error(
+    client_for, operator, tenant, sandbox
+):
+    client = client_for(operator)
+    body, url = _attach_form(client, tenant)
     exe = SimpleUploadedFile("setup.exe", b"MZ", content_type="application/octet-stream")
     response = client.post(url, {**_hidden(body, "attach"), "file": exe, "line_number": "1"})
     assert response.status_code == 400
@@ -178,11 +184,7 @@ def test_a_refused_file_type_comes_back_as_the_same_form_with_its_error(
 
 def test_a_file_for_a_line_is_kept_for_its_job(client_for, operator, tenant):
     client = client_for(operator)
-    invoice = find_invoice(tenant, "Balanced")
-    body = _detail(client, tenant, invoice).content.decode()
-    url = reverse(
-        "operations:invoice_action", args=[tenant.pk, "Invoice", invoice.number, "attach"]
-    )
+    body, url = _attach_form(client, tenant)
     upload = SimpleUploadedFile("delivery.pdf", b"%PDF-1.4 x", content_type="application/pdf")
     client.post(url, {**_hidden(body, "attach"), "file": upload, "line_number": "1"})
     job = BackgroundJob.objects.get()
