@@ -48,9 +48,11 @@ EMAILS = ["viewer@load.example", "operator@load.example"]
 def make_staff(sessions: int) -> tuple[list[str], list[str]]:
     """A viewer and an operator, and ``sessions`` signed-in sessions shared between them (one per
     simulated person): every session key, and the operator's."""
+    from importlib import import_module
+
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import Group
-    from django.contrib.sessions.backends.db import SessionStore
 
     from portal.models import User
     from portal.roles import Role
@@ -60,12 +62,14 @@ def make_staff(sessions: int) -> tuple[list[str], list[str]]:
         user = User.objects.create_user(email=email, password=PASSWORD)
         user.groups.set([Group.objects.get(name=role.value)])
         users.append(user)
+    # The portal's own session store (Redis and the database, as a sign-in writes them).
+    session_store = import_module(settings.SESSION_ENGINE).SessionStore
     keys, operator_keys = [], []
     for number in range(sessions):
         user = users[number % len(users)]
-        session = SessionStore()
+        session = session_store()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         keys.append(session.session_key)

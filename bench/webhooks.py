@@ -7,13 +7,17 @@ Starts gunicorn with the portal's own ``gunicorn.conf.py`` (gthread, as producti
 Redis in production), then posts the same number of requests, at the same concurrency, to
 
 - the bare view: a Django view behind the portal's whole middleware that only answers 200;
+- the store floor: the same, plus one committed INSERT of the raw body into a one-column table
+  (bench/webhooks_site.py): the least a store-first endpoint does before it answers;
 - the inbox: ``/webhooks/in/visma/`` with distinct notifications, each signed with the
   subscription's key (signatures made before the clock starts), each stored, verified, deduped,
   committed and queued for Celery (pk only).
 
-Prints accepted per second, p50 and p99 for both and the ratios. Goal (issue 12): at least 500
-stored and verified per second, p99 under 50 ms, within 2x the bare view. The client runs on the
-same machine and shares its cores with the server, so absolute figures are a floor.
+Prints accepted per second, p50 and p99 for each and the ratios. Goal (issue 12): at least 500
+stored and verified per second, p99 under 50 ms, within 2x the bare view. The store floor's own
+ratio to the bare view says how much of that 2x a committed row spends before the inbox does any
+work of its own. The client runs on the same machine and shares its cores with the server, so
+absolute figures are a floor.
 """
 
 from __future__ import annotations
@@ -57,8 +61,13 @@ def prepare_database(env: dict[str, str]) -> None:
         # TRUNCATE, not DELETE: a server without autovacuum would keep every earlier run's dead
         # rows in the table and its indexes, and each run would insert slower than the last.
         "from django.db import connection;"
-        "connection.cursor().execute("
+        "from bench.webhooks_site import STORE_FLOOR_TABLE as floor;"
+        "cursor = connection.cursor();"
+        "cursor.execute("
         "f'TRUNCATE {InboundDelivery._meta.db_table} RESTART IDENTITY CASCADE');"
+        "cursor.execute("
+        "f'CREATE TABLE IF NOT EXISTS {floor} (id bigserial PRIMARY KEY, body bytea)');"
+        "cursor.execute(f'TRUNCATE {floor} RESTART IDENTITY');"
         "s, _ = Subscription.objects.get_or_create(name='bench');"
         "SigningKey.objects.filter(subscription=s).delete();"
         f"SigningKey.objects.create(subscription=s, label='bench', secret={KEY!r})"
@@ -280,6 +289,7 @@ def main() -> None:
             raise SystemExit("gunicorn did not start")
         warm = signed_requests(200)
         run(base + "/bench/bare/", warm, args.concurrency, {200})
+        run(base + "/bench/store-floor/", warm, args.concurrency, {200})
         run(base + "/webhooks/in/visma/", warm, args.concurrency, {202})
 
         requests = signed_requests(args.requests)
@@ -292,6 +302,15 @@ def main() -> None:
         bare = measured(
             "bare", base + "/bench/bare/", requests, args.concurrency, {200}, server.pid, database
         )
+        floor = measured(
+            "floor",
+            base + "/bench/store-floor/",
+            requests,
+            args.concurrency,
+            {200},
+            server.pid,
+            database,
+        )
         inbox = measured(
             "inbox",
             base + "/webhooks/in/visma/",
@@ -301,7 +320,12 @@ def main() -> None:
             server.pid,
             database,
         )
-        for label, figures in (("bare Django view (200)", bare), ("inbox (202, stored)", inbox)):
+        shown = (
+            ("bare Django view (200)", bare),
+            ("store floor (one row)", floor),
+            ("inbox (202, stored)", inbox),
+        )
+        for label, figures in shown:
             print(
                 f"  {label:<24} {figures['per_second']:8.0f} accepted/s  "
                 f"p50 {figures['p50']:6.1f} ms  p99 {figures['p99']:6.1f} ms  "
@@ -314,6 +338,13 @@ def main() -> None:
         print(
             f"  ratio bare/inbox throughput {ratio:.2f}x, inbox/bare p50 {p50_ratio:.2f}x, "
             f"inbox/bare server CPU {cpu_ratio:.2f}x (gunicorn and PostgreSQL, load-independent)"
+        )
+        floor_ratio = bare["per_second"] / floor["per_second"] if floor["per_second"] else 0.0
+        print(
+            f"  ratio bare/store floor throughput {floor_ratio:.2f}x, server CPU "
+            f"{floor['cpu_ms'] / bare['cpu_ms']:.2f}x: one committed row before the answer, "
+            f"nothing else; inbox/store floor throughput "
+            f"{floor['per_second'] / inbox['per_second'] if inbox['per_second'] else 0.0:.2f}x"
         )
         print(f"  load average {os.getloadavg()[0]:.2f} (the client shares the cores)")
         bare_ms, inbox_ms = server_time(env)

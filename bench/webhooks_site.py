@@ -1,12 +1,18 @@
-"""The portal as bench/webhooks.py serves it: its own settings and URLs plus one bare view.
+"""The portal as bench/webhooks.py serves it: its own settings and URLs plus two reference views.
 
-The bare view answers 200 and nothing else, behind the same middleware, in the same gunicorn
-workers, so the ratio shows what the inbox itself adds (store, verify, dedupe, queue).
+Both sit behind the same middleware, in the same gunicorn workers, as the inbox:
+
+- the bare view answers 200 and nothing else, so the ratio shows what the inbox itself adds
+  (store, verify, dedupe, queue);
+- the store floor commits the raw body as one row of a one-column table (one INSERT through
+  Django's cursor, autocommit) and answers 200: the least any store-first endpoint does before
+  it answers, with no verification, dedupe, redaction or hand-over.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
+from django.db import connection
 from django.http import HttpResponse
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
@@ -20,4 +26,20 @@ def bare(request):
     return HttpResponse(status=200)
 
 
-urlpatterns = [path("bench/bare/", bare), path("", include(portal_urlpatterns))]
+STORE_FLOOR_TABLE = "bench_store_floor"
+STORE_FLOOR_INSERT = f"INSERT INTO {STORE_FLOOR_TABLE} (body) VALUES (%s)"  # noqa: S608 - a constant table name, the body is a parameter
+
+
+@csrf_exempt
+@login_not_required
+def store_floor(request):
+    with connection.cursor() as cursor:
+        cursor.execute(STORE_FLOOR_INSERT, [request.body])
+    return HttpResponse(status=200)
+
+
+urlpatterns = [
+    path("bench/bare/", bare),
+    path("bench/store-floor/", store_floor),
+    path("", include(portal_urlpatterns)),
+]

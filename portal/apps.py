@@ -8,10 +8,12 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
+        from . import grants
         from .accounts import connect_signals
 
         post_migrate.connect(_ensure_role_groups, sender=self)
         connect_signals()
+        grants.connect_signals()
 
 
 def _ensure_role_groups(sender, **kwargs) -> None:

@@ -30,13 +30,10 @@ ROLE_ORDER = (Role.ADMIN, Role.OPERATOR, Role.VIEWER)
 
 
 def role_of(user) -> Role | None:
-    if not user.is_authenticated:
-        return None
-    names = {group.name for group in user.groups.all()}
-    for role in ROLE_ORDER:
-        if role.value in names:
-            return role
-    return None
+    """The user's strongest role (kept with their permissions: portal/grants.py)."""
+    from .grants import grants_of
+
+    return grants_of(user).role
 
 
 # Permission codenames of each role. Admins may browse users and the audit log in the (read-only)

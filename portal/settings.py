@@ -145,6 +145,10 @@ if "CACHE_URL" in env.ENVIRON:
     CACHES = {"default": env.cache_url("CACHE_URL")}
 elif REDIS_URL:
     CACHES = {"default": {"BACKEND": "portal.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions are read from Redis and written through to the database: a page costs a query
+    # less (portal/sessions.py). Only with a cache every process shares, or a sign-out would not
+    # reach the others.
+    SESSION_ENGINE = "portal.sessions"
 else:
     # Without Redis the database holds the cache, so web, workers and beat share it on every host
     # (allauth's rate limits and the ERP token store need that). Migrations create its table.
@@ -264,9 +268,13 @@ if PRODUCTION:
 
 # --- authentication -----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, its permissions read through portal/grants.py's cache.
+    "portal.grants.GrantsBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# How long a user's role and permissions may stay in the cache; every change made through the ORM
+# drops them at once (portal/grants.py), this bounds a change made around it.
+PORTAL_GRANTS_CACHE_SECONDS = env.int("PORTAL_GRANTS_CACHE_SECONDS", default=60)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
@@ -624,6 +632,11 @@ TENANTS_STATUSPAGE_ERP_COMPONENTS = env.list(
     default=["Visma.net ERP API", "Visma.net ERP SalesOrder API", "Visma Connect"],
 )
 TENANTS_STATUSPAGE_TIMEOUT_SECONDS = env.float("TENANTS_STATUSPAGE_TIMEOUT_SECONDS", default=5.0)
+# How long every page may show the banners from the cache; saving an incident drops the copy at
+# once (tenants/statuspage.py), this bounds a change made around the ORM.
+TENANTS_STATUSPAGE_BANNERS_CACHE_SECONDS = env.int(
+    "TENANTS_STATUSPAGE_BANNERS_CACHE_SECONDS", default=30
+)
 # A banner on every page while such an incident is open.
 PORTAL_BANNERS.append("tenants.statuspage.banners")
 # A sales order of 200 lines posts about 2,020 fields (ten a line); Django's default of 1,000

@@ -21,8 +21,11 @@ from typing import Any
 
 import httpx
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -256,21 +259,66 @@ def incident_url(incident: StatusIncident) -> str:
     return f"{settings.TENANTS_STATUSPAGE_URL.rstrip('/')}/incidents/{incident.incident_id}"
 
 
+BANNERS_CACHE_KEY = "tenants:erp-incident-banners"
+
+
 def banners(request) -> list[dict[str, str]]:
     """For PORTAL_BANNERS: one banner per open incident on the ERP API or Visma Connect."""
     shown = []
-    for incident in open_erp_incidents()[:3]:
-        what = "Maintenance" if incident.is_maintenance else "Visma reports an incident"
+    for incident in _open_incidents_shown():
+        what = "Maintenance" if incident["maintenance"] else "Visma reports an incident"
         shown.append(
             {
                 "level": "warn",
                 "text": (
-                    f"{what} on {', '.join(incident.components) or 'Visma.net ERP'}: "
-                    f"“{incident.name}” ({incident.status}). ERP calls may fail; health checks "
-                    "wait until it is resolved."
+                    f"{what} on {', '.join(incident['components']) or 'Visma.net ERP'}: "
+                    f"“{incident['name']}” ({incident['status']}). ERP calls may fail; health "
+                    "checks wait until it is resolved."
                 ),
-                "url": reverse("tenants:status_history") + f"#incident-{incident.pk}",
+                "url": reverse("tenants:status_history") + f"#incident-{incident['pk']}",
                 "link_text": "See the incident",
             }
         )
     return shown
+
+
+def _open_incidents_shown() -> list[dict[str, Any]]:
+    """What the banners show of the open ERP incidents (at most 3), kept in the cache: every page
+    shows them, and they change only when an incident is saved (which drops the copy)."""
+    try:
+        shown = cache.get(BANNERS_CACHE_KEY)
+    except Exception:  # the cache is down: read the database, as every page did before
+        shown = None
+    if shown is None:
+        shown = [
+            {
+                "pk": incident.pk,
+                "maintenance": incident.is_maintenance,
+                "components": list(incident.components),
+                "name": incident.name,
+                "status": incident.status,
+            }
+            for incident in open_erp_incidents()[:3]
+        ]
+        try:
+            cache.set(
+                BANNERS_CACHE_KEY, shown, timeout=settings.TENANTS_STATUSPAGE_BANNERS_CACHE_SECONDS
+            )
+        except Exception:  # the cache is down: the next page reads the database again
+            logger.debug("The incident banners could not be cached", exc_info=True)
+    return shown
+
+
+@receiver(post_save, sender=StatusIncident)
+@receiver(post_delete, sender=StatusIncident)
+def forget_banners(**kwargs) -> None:
+    """An incident changed: the banners are read again, now and once the change commits."""
+
+    def delete() -> None:
+        try:
+            cache.delete(BANNERS_CACHE_KEY)
+        except Exception:  # the copy expires after TENANTS_STATUSPAGE_BANNERS_CACHE_SECONDS
+            logger.warning("The incident banners could not be dropped from the cache")
+
+    delete()
+    transaction.on_commit(delete)

@@ -94,7 +94,16 @@ def client_for(client):
     """client_for(user) -> the test client, signed in as that user."""
 
     def sign_in(user):
+        from django.contrib.auth import get_user_model
+
+        from portal.grants import grants_of
+        from tenants.statuspage import banners
+
         client.force_login(user)
+        # As after a session's first page, the cache holds the user's role and permissions and
+        # the incident banners (read on a fresh copy: the test's own object stays unmarked).
+        grants_of(get_user_model().objects.get(pk=user.pk))
+        banners(None)
         return client
 
     return sign_in
@@ -215,6 +224,17 @@ def _no_hand_over_pending():
     # to forget there).
     with contextlib.suppress(RuntimeError):
         forget_hand_over()
+
+
+@pytest.fixture(autouse=True)
+def _no_incident_banners_cached():
+    """The incident banners are cached for every page; a test's incidents are rolled back with
+    it, and its cached banners must go with them."""
+    from tenants.statuspage import forget_banners
+
+    yield
+    with contextlib.suppress(RuntimeError):
+        forget_banners()
 
 
 @pytest.fixture

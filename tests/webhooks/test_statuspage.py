@@ -75,6 +75,15 @@ def test_a_confirmed_incident_puts_up_the_banner_and_its_resolution_takes_it_dow
     assert banner_text(client) == ""
 
 
+def test_a_page_that_showed_no_banner_shows_a_new_incident_at_once(
+    post_status, client_for, viewer
+):
+    client = client_for(viewer)  # every page shows the banners from the cache from now on
+    assert banner_text(client) == ""
+    post_status("incident_created", name="API errors")
+    assert "API errors" in banner_text(client)
+
+
 def test_a_payload_the_summary_contradicts_changes_nothing(post_status, client_for, viewer):
     delivery = post_status("incident_created", name="Ghost outage", apply_to_summary=False)
     assert delivery.outcome.startswith("Not confirmed")
