@@ -446,16 +446,20 @@ TENANTS_CHECK_INTERVAL_SECONDS = env.int("TENANTS_CHECK_INTERVAL_SECONDS", defau
 TENANTS_SWEEP_TICK_SECONDS = env.int("TENANTS_SWEEP_TICK_SECONDS", default=60)
 TENANTS_SWEEP_MAX_PER_TICK = env.int("TENANTS_SWEEP_MAX_PER_TICK", default=5000)
 # A sweep's claim on a tenant lasts this long: a worker killed mid-batch leaves its tenants due
-# again after it. Longer than a task may run (CELERY_TASK_TIME_LIMIT), so a live check never
-# loses its claim.
+# again after it. Longer than a batch may wait to be sent (a tick, see TENANTS_SWEEP_MIN_BATCH_SIZE)
+# and then run (CELERY_TASK_TIME_LIMIT), so a live check never loses its claim.
 TENANTS_SWEEP_LEASE_SECONDS = env.int("TENANTS_SWEEP_LEASE_SECONDS", default=300)
-if TENANTS_SWEEP_LEASE_SECONDS <= CELERY_TASK_TIME_LIMIT:
+if TENANTS_SWEEP_LEASE_SECONDS <= CELERY_TASK_TIME_LIMIT + TENANTS_SWEEP_TICK_SECONDS:
     raise ImproperlyConfigured(
         f"TENANTS_SWEEP_LEASE_SECONDS ({TENANTS_SWEEP_LEASE_SECONDS}) must be longer than "
-        f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT}), or a slow batch loses its tenants."
+        f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT}) plus TENANTS_SWEEP_TICK_SECONDS "
+        f"({TENANTS_SWEEP_TICK_SECONDS}), or a slow batch loses its tenants."
     )
-# Tenants per Celery task, and checks running at once inside one task.
+# Tenants per Celery task (at most), and checks running at once inside one task.
 TENANTS_SWEEP_BATCH_SIZE = env.int("TENANTS_SWEEP_BATCH_SIZE", default=200)
+# A tick's batches are sent one after another across the tick, not together (tenants.sweep.spread):
+# while few tenants are due, batches of at least this many, at most one a second.
+TENANTS_SWEEP_MIN_BATCH_SIZE = env.int("TENANTS_SWEEP_MIN_BATCH_SIZE", default=4)
 TENANTS_SWEEP_CONCURRENCY = env.int("TENANTS_SWEEP_CONCURRENCY", default=16)
 TENANTS_CHECK_TIMEOUT_SECONDS = env.float("TENANTS_CHECK_TIMEOUT_SECONDS", default=15.0)
 # A check step run inside a web request (onboarding, Check now) waits this long for each ERP

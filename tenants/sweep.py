@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from math import ceil
 from typing import TypeVar
 
 from django.conf import settings
@@ -208,3 +209,24 @@ def check_many(
 def batches(pks: Sequence[int], size: int | None = None) -> list[list[int]]:
     size = size or settings.TENANTS_SWEEP_BATCH_SIZE
     return [list(pks[start : start + size]) for start in range(0, len(pks), size)]
+
+
+def spread(pks: Sequence[int], *, tick: float | None = None) -> list[tuple[list[int], float]]:
+    """A claim's batches, each with its delay in seconds: sent one after another across the
+    tick rather than all at once, so a tick's checks do not start together and the pages served
+    from the same hosts never meet the whole burst.
+
+    A batch holds at most ``TENANTS_SWEEP_BATCH_SIZE`` tenants and, while few are due, at least
+    ``TENANTS_SWEEP_MIN_BATCH_SIZE`` (a task has a cost of its own); at most one batch a second.
+    """
+    tick = settings.TENANTS_SWEEP_TICK_SECONDS if tick is None else tick
+    total = len(pks)
+    if not total:
+        return []
+    largest = settings.TENANTS_SWEEP_BATCH_SIZE
+    smallest = settings.TENANTS_SWEEP_MIN_BATCH_SIZE
+    count = max(ceil(total / largest), min(ceil(total / smallest), max(1, int(tick))))
+    return [
+        (list(pks[index * total // count : (index + 1) * total // count]), index * tick / count)
+        for index in range(count)
+    ]

@@ -1,10 +1,11 @@
 """Celery tasks: thin wrappers around the sweep and the health services.
 
-Beat sends ``tenants.health_sweep`` every ``TENANTS_SWEEP_TICK_SECONDS``; it claims the tenants that
-are due and fans them out as ``tenants.check_batch`` tasks, each checking its tenants with bounded
-concurrency. A claim is a lease (see sweep.py): a batch killed mid-way is claimed again when it
-ends, and a batch delivered twice checks nothing twice. Budget holds never sleep a worker: the
-check records a deferral and the tenant's next check moves to when the budget allows it.
+Beat sends ``tenants.health_sweep`` every ``TENANTS_SWEEP_TICK_SECONDS``; it claims the tenants
+that are due and fans them out as ``tenants.check_batch`` tasks sent across the tick
+(``sweep.spread``), each checking its tenants with bounded concurrency. A claim is a lease (see
+sweep.py): a batch killed mid-way is claimed again when it ends, and a batch delivered twice
+checks nothing twice. Budget holds never sleep a worker: the check records a deferral and the
+tenant's next check moves to when the budget allows it.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ def health_sweep() -> int:
         return 0
     claim = sweep.claim()
     lease = claim.until.isoformat() if claim.until else None
-    for batch in sweep.batches(claim.pks):
-        check_batch.delay(batch, lease=lease)
+    for batch, countdown in sweep.spread(claim.pks):
+        check_batch.apply_async((batch,), {"lease": lease}, countdown=countdown)
     return len(claim.pks)
 
 
