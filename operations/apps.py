@@ -12,6 +12,7 @@ class OperationsConfig(AppConfig):
 
         # Each part registers its tasks, webhook handlers and what an ERP event refreshes
         # (operations/refresh.py) on import.
+        from .financials import read_cache as _read_cache  # noqa: F401 - imported for its registrations
         from .invoices import changes as _invoice_changes  # noqa: F401 - imported for its registrations
         from .jobs import handlers, tasks  # noqa: F401 - imported for its registrations
         from .orders import refresh as _orders_refresh  # noqa: F401 - imported for its registrations

@@ -27,6 +27,9 @@ class Read:
     fetched_at: datetime
     # The page's HTTP status: 200, 404 when the ERP has no such document, else 502.
     status: int = 200
+    # Shown from the portal's copy of a read moments ago (read_cache.py), kept this many seconds at
+    # most: no ERP call. 0: read from the ERP for this page.
+    copy_seconds: int = 0
 
 
 def erp_error(tenant: Tenant, error: ErpError) -> ShownReading:

@@ -21,7 +21,7 @@ from ..forms import TenantSearchForm
 from ..jobs import selectors as job_selectors
 from ..jobs.actions import ACTIONS
 from ..jobs.services import Upload, job_queue
-from . import selectors
+from . import read_cache, selectors
 from .forms import ActionForm, page_number
 from .kinds import DocumentKind
 
@@ -121,7 +121,7 @@ def _detail_context(
     """The document's page (and its status): the document as the ERP has it now, with the
     actions offered on it. ``posted`` (operation, form) shows that action's form as it was sent,
     errors and all, in place of a fresh one."""
-    read = selectors.document(tenant, kind.resource, document_type, number)
+    read = read_cache.document(tenant, kind, document_type, number)
     document = read.result
     context = {
         "kind": kind,

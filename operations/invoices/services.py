@@ -13,6 +13,8 @@ from portal import audit
 from tenants.models import Tenant
 
 from ..erp import StaffClient
+from ..financials import read_cache
+from ..refresh import Kind
 
 # Form field -> SupplierInvoiceUpdateDto property.
 UPDATE_FIELDS = {
@@ -58,6 +60,7 @@ def invoice_update(
         except PreconditionFailed as error:
             latest = erp.client.supplier_invoices.get(number, document_type)
             raise EditConflict(latest) from error
+    read_cache.forget(tenant.pk, Kind.SUPPLIER_INVOICE, number)
     with transaction.atomic():
         audit.record(
             actor=actor,

@@ -75,9 +75,7 @@ def test_a_confirmed_incident_puts_up_the_banner_and_its_resolution_takes_it_dow
     assert banner_text(client) == ""
 
 
-def test_a_page_that_showed_no_banner_shows_a_new_incident_at_once(
-    post_status, client_for, viewer
-):
+def test_a_page_that_showed_no_banner_shows_a_new_incident_at_once(post_status, client_for, viewer):
     client = client_for(viewer)  # every page shows the banners from the cache from now on
     assert banner_text(client) == ""
     post_status("incident_created", name="API errors")

@@ -255,3 +255,62 @@ def test_an_invoice_the_erp_does_not_have_is_a_404_in_words(client_for, viewer, 
     assert "What the ERP answered" in response.content.decode()
     bad = reverse("operations:invoice", args=[tenant.pk, "Nonsense", "100012"])
     assert client_for(viewer).get(bad).status_code == 404
+
+
+def _invoice_reads(sandbox, invoice) -> int:
+    path = f"/v1/supplierInvoice/{invoice.document_type}/{invoice.number}"
+    return sum(r["path"] == path for r in sandbox.control("GET", "/_sandbox/requests"))
+
+
+def test_reloading_an_invoice_page_reads_the_erp_once_and_never_locks_it_out(
+    client_for, viewer, tenant, sandbox
+):
+    # Ten reloads within seconds: more than the client's repeat guard lets through in a minute.
+    client = client_for(viewer)
+    invoice = find_invoice(tenant, "Balanced")
+    before = _invoice_reads(sandbox, invoice)
+    pages = [_detail(client, tenant, invoice) for _ in range(10)]
+    assert [page.status_code for page in pages] == [200] * 10
+    assert _invoice_reads(sandbox, invoice) == before + 1
+    assert "This page cost 1 ERP call" in pages[0].content.decode()
+    later = pages[-1].content.decode()
+    assert "No ERP call: the portal read this" in later and "up to 15 seconds" in later
+
+
+def test_refused_uploads_show_the_page_again_without_reading_the_erp(
+    client_for, operator, tenant, sandbox
+):
+    client = client_for(operator)
+    body, url = _attach_form(client, tenant)
+    before = len(sandbox.control("GET", "/_sandbox/requests"))
+    for _ in range(6):
+        exe = SimpleUploadedFile("setup.exe", b"MZ", content_type="application/octet-stream")
+        refused = client.post(url, {**_hidden(body, "attach"), "file": exe})
+        assert refused.status_code == 400
+        assert "does not take .exe files" in refused.content.decode()
+    assert len(sandbox.control("GET", "/_sandbox/requests")) == before
+
+
+def test_an_action_or_an_edit_makes_the_next_page_read_the_erp_again(
+    client_for, operator, tenant, sandbox
+):
+    client = client_for(operator)
+    invoice = find_invoice(tenant, "Balanced")
+    fields = _hidden(_detail(client, tenant, invoice).content.decode(), "release")
+    reads = _invoice_reads(sandbox, invoice)
+    client.post(
+        reverse(
+            "operations:invoice_action", args=[tenant.pk, "Invoice", invoice.number, "release"]
+        ),
+        fields,
+    )
+    _detail(client, tenant, invoice)
+    assert _invoice_reads(sandbox, invoice) == reads + 1, "the queued job dropped the copy"
+
+    from operations.financials import read_cache
+
+    _detail(client, tenant, invoice)
+    assert _invoice_reads(sandbox, invoice) == reads + 1, "kept again"
+    read_cache.forget_invoice_on_event(tenant, f"Invoice/{invoice.number}")
+    _detail(client, tenant, invoice)
+    assert _invoice_reads(sandbox, invoice) == reads + 2, "an ERP event dropped it"

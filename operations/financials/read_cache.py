@@ -1,0 +1,95 @@
+"""The last read of a supplier document, kept a few seconds so reloading its page costs no ERP
+call.
+
+A document's page reads it from the ERP. The client library refuses to send the same request
+more than a few times a minute (the ERP punishes repeats, erpclient/repeat_guard.py), so without a
+copy a few reloads, or a few refused uploads (each shows the page again), would leave the page
+showing "Not sent" to everyone for a minute. The copy lives ``OPERATIONS_DOCUMENT_READ_SECONDS``
+and goes as soon as the portal learns the document changed: an ERP event on it
+(``forget_on_event``), a background job on it saved at any step (``forget_on_job``), or a write
+the portal sent itself (``forget``). Only a read that found the document is kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from tenants.models import Tenant
+
+from ..jobs.models import BackgroundJob
+from ..refresh import Kind, refresher
+from . import selectors
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "operations:document-read:"
+
+
+def _key(tenant_pk: int, kind: str, number: str) -> str:
+    # By number alone: an ERP event may name "Invoice/100012" or only "100012". The document
+    # type is kept in the value and checked on the way out.
+    digest = hashlib.blake2b(str(number).encode(), digest_size=12).hexdigest()
+    return f"{PREFIX}{tenant_pk}:{kind}:{digest}"
+
+
+def document(tenant: Tenant, kind, document_type: str, number: str) -> selectors.Read:
+    """The document as the ERP had it moments ago if the portal read it then, else read now."""
+    key = _key(tenant.pk, kind.kind, number)
+    try:
+        kept = cache.get(key)
+    except Exception:  # the cache is down: read the ERP, as without a copy
+        kept = None
+    if kept is not None and kept[0] == document_type:
+        return dataclasses.replace(
+            kept[1], cost=None, copy_seconds=settings.OPERATIONS_DOCUMENT_READ_SECONDS
+        )
+    read = selectors.document(tenant, kind.resource, document_type, number)
+    if read.status == 200 and read.result is not None:
+        try:
+            cache.set(key, (document_type, read), settings.OPERATIONS_DOCUMENT_READ_SECONDS)
+        except Exception:  # the next page reads the ERP again
+            logger.warning("The read of %s %s could not be kept", document_type, number)
+    return read
+
+
+def forget(tenant_pk: int, kind: str, number: str) -> None:
+    """The document changed (or is about to): its next page reads the ERP, now and once the
+    current transaction commits."""
+    key = _key(tenant_pk, str(kind), str(number))
+
+    def delete() -> None:
+        try:
+            cache.delete(key)
+        except Exception:  # the copy expires after OPERATIONS_DOCUMENT_READ_SECONDS
+            logger.warning("The kept read of document %s could not be dropped", number)
+
+    delete()
+    transaction.on_commit(delete)
+
+
+def _number_of(document_id: str) -> str:
+    return str(document_id).rsplit("/", 1)[-1]
+
+
+@refresher(Kind.SUPPLIER_INVOICE)
+def forget_invoice_on_event(tenant: Tenant, document_id: str) -> None:
+    forget(tenant.pk, Kind.SUPPLIER_INVOICE, _number_of(document_id))
+
+
+@refresher(Kind.SUPPLIER_PAYMENT)
+def forget_payment_on_event(tenant: Tenant, document_id: str) -> None:
+    forget(tenant.pk, Kind.SUPPLIER_PAYMENT, _number_of(document_id))
+
+
+@receiver(post_save, sender=BackgroundJob)
+def forget_on_job(sender, instance: BackgroundJob, **kwargs) -> None:
+    """A job on the document was queued, advanced or ended: what it did shows on the next page."""
+    forget(instance.tenant_id, instance.document_kind, instance.document_number)
