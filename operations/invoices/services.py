@@ -52,15 +52,19 @@ def invoice_update(
 ) -> str:
     """PUT the changed header fields with ``If-Match``; the invoice's new version. Raises
     ``EditConflict`` on 412 (with the invoice as it is now) and ``ErpError`` otherwise."""
-    with StaffClient(tenant) as erp:
-        try:
-            result = erp.client.supplier_invoices.update(
-                number, update_body(changes), document_type=document_type, if_match=if_match
-            )
-        except PreconditionFailed as error:
-            latest = erp.client.supplier_invoices.get(number, document_type)
-            raise EditConflict(latest) from error
-    read_cache.forget(tenant.pk, Kind.SUPPLIER_INVOICE, number)
+    try:
+        with StaffClient(tenant) as erp:
+            try:
+                result = erp.client.supplier_invoices.update(
+                    number, update_body(changes), document_type=document_type, if_match=if_match
+                )
+            except PreconditionFailed as error:
+                latest = erp.client.supplier_invoices.get(number, document_type)
+                raise EditConflict(latest) from error
+    finally:
+        # Saved, refused as stale (someone changed it) or unknown: the invoice's page reads it
+        # again rather than show the portal's copy.
+        read_cache.forget(tenant.pk, Kind.SUPPLIER_INVOICE, number)
     with transaction.atomic():
         audit.record(
             actor=actor,
