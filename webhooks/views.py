@@ -128,10 +128,16 @@ def reprocess_range(request: HtmxHttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
+            if not result.queued:
+                messages.info(
+                    request,
+                    "No delivery received in that range has one of the statuses you chose; "
+                    "nothing was queued. Widen the range or choose other statuses.",
+                )
+                return redirect("webhooks:inbox")
             more = " More match: run it again for the rest." if result.more else ""
-            messages.success(
-                request, f"{result.queued} deliveries are queued to be processed again.{more}"
-            )
+            counted = "1 delivery is" if result.queued == 1 else f"{result.queued:,} deliveries are"
+            messages.success(request, f"{counted} queued to be processed again.{more}")
             return redirect("webhooks:inbox")
     context = {
         "form": InboxFilterForm(),

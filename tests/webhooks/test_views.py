@@ -98,6 +98,25 @@ def test_reprocessing_a_range_with_a_bad_range_says_why(failed_delivery, client_
     assert failed_delivery.status == DeliveryStatus.FAILED
 
 
+def test_a_range_that_matches_nothing_says_so_and_queues_nothing(
+    failed_delivery, client_for, admin
+):
+    response = client_for(admin).post(
+        reverse("webhooks:reprocess_range"),
+        {
+            "source": "visma",
+            "start": "2001-01-01T00:00",
+            "end": "2001-01-02T00:00",
+            "statuses": ["failed"],
+        },
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "nothing was queued" in text and "are queued" not in text
+    failed_delivery.refresh_from_db()
+    assert failed_delivery.status == DeliveryStatus.FAILED
+
+
 def test_an_admin_reprocesses_a_range(failed_delivery, client_for, admin):
     response = client_for(admin).post(
         reverse("webhooks:reprocess_range"),
@@ -109,7 +128,7 @@ def test_an_admin_reprocesses_a_range(failed_delivery, client_for, admin):
         },
         follow=True,
     )
-    assert "1 deliveries are queued" in response.content.decode()
+    assert "1 delivery is queued to be processed again" in response.content.decode()
     failed_delivery.refresh_from_db()
     assert failed_delivery.status == DeliveryStatus.QUEUED
 
