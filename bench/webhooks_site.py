@@ -1,9 +1,11 @@
-"""The portal as bench/webhooks.py serves it: its own settings and URLs plus two reference views.
+"""The portal as bench/webhooks.py serves it: its own settings and URLs plus three reference views.
 
-Both sit behind the same middleware, in the same gunicorn workers, as the inbox:
+All run in the same gunicorn workers as the inbox:
 
 - the bare view answers 200 and nothing else, so the ratio shows what the inbox itself adds
   (store, verify, dedupe, queue);
+- the bare machine endpoint answers 200 too, but as the inbox is served (portal/machine.py:
+  without the browser middleware), so its ratio shows the inbox's own work alone;
 - the store floor commits the raw body as one row of a one-column table (one INSERT through
   Django's cursor, autocommit) and answers 200: the least any store-first endpoint does before
   it answers, with no verification, dedupe, redaction or hand-over.
@@ -17,12 +19,18 @@ from django.http import HttpResponse
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 
+from portal.machine import machine_endpoint
 from portal.urls import urlpatterns as portal_urlpatterns
 
 
 @csrf_exempt
 @login_not_required
 def bare(request):
+    return HttpResponse(status=200)
+
+
+@machine_endpoint
+def machine_bare(request):
     return HttpResponse(status=200)
 
 
@@ -40,6 +48,7 @@ def store_floor(request):
 
 urlpatterns = [
     path("bench/bare/", bare),
+    path("webhooks/in/bench-bare/", machine_bare),
     path("bench/store-floor/", store_floor),
     path("", include(portal_urlpatterns)),
 ]

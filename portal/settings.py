@@ -84,6 +84,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.AllowedMethodsMiddleware",
     "portal.middleware.RequestDataLimitsMiddleware",
+    "portal.middleware.RequestContextMiddleware",
+    # Machine endpoints (inbound webhooks) are answered here, before the browser middleware.
+    "portal.machine.MachineEndpointMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -93,13 +96,14 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "portal.middleware.RequestContextMiddleware",
     "portal.middleware.LoginRequiredMiddleware",
     "portal.middleware.MfaRequiredMiddleware",
     "portal.middleware.HtmxMessagesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
+# Where MachineEndpointMiddleware looks for views marked @machine_endpoint (portal/machine.py).
+PORTAL_MACHINE_PATH_PREFIXES = ("/webhooks/in/",)
 # Every form renders through the portal's form and field templates (portal/rendering.py).
 FORM_RENDERER = "portal.rendering.PortalFormRenderer"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -603,6 +607,9 @@ WEBHOOKS_REQUEUE_AFTER_SECONDS = env.int("WEBHOOKS_REQUEUE_AFTER_SECONDS", defau
 # WEBHOOKS_HANDOFF_FLAG_SECONDS in case that round's message was lost.
 WEBHOOKS_HANDOFF_BATCH = env.int("WEBHOOKS_HANDOFF_BATCH", default=500)
 WEBHOOKS_HANDOFF_FLAG_SECONDS = env.int("WEBHOOKS_HANDOFF_FLAG_SECONDS", default=10)
+# How long a web process gathers committed deliveries before it announces them (0: each request
+# announces its own, at once; webhooks/handoff.py).
+WEBHOOKS_ANNOUNCE_DELAY_SECONDS = env.float("WEBHOOKS_ANNOUNCE_DELAY_SECONDS", default=0.05)
 # Reprocessing a range takes at most this many deliveries per click.
 WEBHOOKS_REPROCESS_MAX = env.int("WEBHOOKS_REPROCESS_MAX", default=1000)
 CELERY_BEAT_SCHEDULE.update(

@@ -217,6 +217,13 @@ def forget_hand_over() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _announce_at_once(settings):
+    """Each test's deliveries are announced by its own request, at once, so what a test sees
+    published is its own; tests/webhooks/test_handoff.py runs the announcing thread itself."""
+    settings.WEBHOOKS_ANNOUNCE_DELAY_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _no_hand_over_pending():
     """An earlier test's hand-over round that never ran (no worker, or its message purged) must
     not keep this test's deliveries from being announced."""

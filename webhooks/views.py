@@ -1,21 +1,21 @@
-"""The inbound endpoints (no login, no CSRF: verified over the raw body instead) and the inbox's
-pages (login; viewers read, admins reprocess and manage keys)."""
+"""The inbound endpoints (machine endpoints: no login, no CSRF, no browser middleware; each is
+verified over its raw body or by its URL token instead) and the inbox's pages (login; viewers
+read, admins reprocess and manage keys)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.htmx import HtmxHttpRequest, apply_errors, page_or_partial, query_without
 from portal.inputs import is_database_id
+from portal.machine import machine_endpoint
 from portal.roles import MANAGE_CREDENTIALS, VIEW
 
 from . import intake, selectors, services
@@ -38,28 +38,24 @@ ADMIN = MANAGE_CREDENTIALS
 
 def _inbound(request: HttpRequest, source: Source, endpoint: str, token: str = "") -> HttpResponse:
     answer = intake.receive(request, source=source, endpoint=endpoint, url_token=token)
-    return JsonResponse(answer.as_json(), status=answer.status)
+    response = JsonResponse(answer.as_json(), status=answer.status)
+    response["Cache-Control"] = "no-store"  # what never_cache says, without its date arithmetic
+    return response
 
 
-@csrf_exempt
-@login_not_required
-@never_cache
+@machine_endpoint
 @require_POST
 def inbound_visma(request: HttpRequest) -> HttpResponse:
     return _inbound(request, Source.VISMA, "visma")
 
 
-@csrf_exempt
-@login_not_required
-@never_cache
+@machine_endpoint
 @require_POST
 def inbound_background(request: HttpRequest) -> HttpResponse:
     return _inbound(request, Source.BACKGROUND_URL, "background")
 
 
-@csrf_exempt
-@login_not_required
-@never_cache
+@machine_endpoint
 @require_POST
 def inbound_statuspage(request: HttpRequest, token: str) -> HttpResponse:
     return _inbound(request, Source.STATUSPAGE, "statuspage", token)

@@ -117,3 +117,49 @@ def test_metrics_show_the_backlog_and_how_long_the_oldest_has_waited(
     text = scrape()
     assert "portal_webhooks_deliveries_queued 2.0" in text  # handed over, not processed yet
     assert "portal_webhooks_oldest_not_handed_over_seconds 0.0" in text
+
+
+def test_the_process_announces_from_its_own_thread_never_the_requests(
+    subscription, post_signed, published, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    import threading
+
+    settings.WEBHOOKS_ANNOUNCE_DELAY_SECONDS = 0.05
+    announcer = handoff._Announcer()  # this test's own thread, stopped at its end
+    monkeypatch.setattr(handoff, "_announcer", announcer)
+    announced_by: list[str] = []
+    done = threading.Event()
+    real_announce = handoff.announce
+
+    def announce() -> None:
+        announced_by.append(threading.current_thread().name)
+        real_announce()
+        done.set()
+
+    monkeypatch.setattr(handoff, "announce", announce)
+    try:
+        pks = post_committed(post_signed, django_capture_on_commit_callbacks, 5)
+        assert done.wait(timeout=30), "the announcing thread never announced"
+    finally:
+        announcer.stop()
+    assert set(announced_by) == {"webhooks-announcer"}  # never a request's thread
+    assert published[0] == ("hand_over",)
+    assert handoff.hand_over_queued() == 5
+    assert [entry for entry in published if entry[0] == "process"] == [
+        ("process", pk) for pk in pks
+    ]
+
+
+def test_stopping_makes_the_due_announcement_and_ends_the_thread(monkeypatch, settings):
+    settings.WEBHOOKS_ANNOUNCE_DELAY_SECONDS = 3600  # only stop() can cut this short
+    calls = []
+    monkeypatch.setattr(handoff, "announce", lambda: calls.append("announce"))
+    announcer = handoff._Announcer()
+
+    announcer.due()
+    announcer.stop()
+
+    assert calls == ["announce"]
+    assert not announcer._thread.is_alive()
+    announcer.flush()
+    assert calls == ["announce"]  # nothing due any more
