@@ -6,8 +6,8 @@ a flood it would halve what the inbox can take. Instead, after each commit the i
 and not from the request's thread (``announce_soon``): one thread per web process announces for
 all of its requests at most every WEBHOOKS_ANNOUNCE_DELAY_SECONDS, so under a flood a process
 makes one cache call per interval instead of one per delivery (bench/webhooks.py). Any delivery
-committed before that thread clears its "due" event is covered by the announcement it makes next;
-one committed after sets the event again. A process that stops takes its due announcement along
+committed before that thread takes its "due" flag is covered by the announcement it makes next;
+one committed after sets the flag again. A process that stops takes its due announcement along
 at exit; one killed outright leaves its last deliveries to ``webhooks.requeue_stale``. With the
 delay at 0 the request's own thread announces, at once.
 
