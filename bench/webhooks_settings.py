@@ -4,5 +4,7 @@ from portal.settings import *  # noqa: F403 - a settings module extends the port
 
 ROOT_URLCONF = "bench.webhooks_site"
 
-# As production runs (portal/settings.py keeps connections 60 s when DJANGO_ENV=production).
+# As production runs (portal/settings.py keeps connections 60 s and checks a kept connection once
+# per request before its first query when DJANGO_ENV=production).
 DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405 - DATABASES comes from the portal's settings
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405

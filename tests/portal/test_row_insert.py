@@ -91,3 +91,65 @@ def test_an_expression_is_refused():
     with pytest.raises(TypeError, match="expressions"):
         insert(delivery(attempts=F("attempts") + 1))
     assert not InboundDelivery.objects.exists()
+
+
+def _kill_the_connections_backend() -> None:
+    """pg_terminate_backend on this test's connection, from a connection of its own."""
+    import psycopg
+    from django.db import connection
+
+    pid = connection.connection.info.backend_pid
+    params = connection.get_connection_params()
+    with psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"}) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        for _ in range(100):  # until the backend has gone
+            row = other.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()
+            if row is None:
+                break
+            other.execute("SELECT pg_sleep(0.05)")
+
+
+@pytest.fixture
+def kept_connection_at_request_start():
+    """The default connection as a request finds it in production: kept from an earlier request,
+    with its health check due (CONN_HEALTH_CHECKS)."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    enabled = connection.health_check_enabled
+    connection.health_check_enabled = True
+    connection.health_check_done = False
+    yield connection
+    connection.health_check_enabled = enabled
+    connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_connection_that_died_is_replaced_and_the_row_stored_once(
+    kept_connection_at_request_start,
+):
+    connection = kept_connection_at_request_start
+    before = connection.connection.info.backend_pid
+    _kill_the_connections_backend()
+
+    insert(delivery(dedupe_key="after-restart"))
+
+    assert connection.connection.info.backend_pid != before
+    assert connection.health_check_done  # no check later in this request, as after Django's
+    assert InboundDelivery.objects.filter(dedupe_key="after-restart").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_that_dies_after_its_check_is_not_sent_to_again(
+    kept_connection_at_request_start,
+):
+    from django.db import OperationalError
+
+    connection = kept_connection_at_request_start
+    connection.health_check_done = True  # this request has used it already
+    _kill_the_connections_backend()
+
+    with pytest.raises(OperationalError):
+        insert(delivery(dedupe_key="not-resent"))
+    connection.close()
+    assert not InboundDelivery.objects.filter(dedupe_key="not-resent").exists()
