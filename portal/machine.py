@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import Resolver404, get_resolver
 from django.views.decorators.csrf import csrf_exempt
 
@@ -46,8 +48,28 @@ class MachineEndpointMiddleware:
 
 def _machine_view(request):
     """The URL match of ``request`` if it names a marked view, else None."""
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    key = (urlconf, request.path_info)
+    match = _fixed_matches.get(key)
+    if match is not None:
+        return match
     try:
-        match = get_resolver(getattr(request, "urlconf", None)).resolve(request.path_info)
+        match = get_resolver(urlconf).resolve(request.path_info)
     except Resolver404:
         return None
-    return match if getattr(match.func, MARK, False) else None
+    if not getattr(match.func, MARK, False):
+        return None
+    if not match.args and not match.kwargs:
+        # A path without arguments always resolves alike: kept, so a flood of deliveries does
+        # not walk the URL patterns each time. Paths with arguments (a URL token) are not kept.
+        _fixed_matches[key] = match
+    return match
+
+
+_fixed_matches: dict[tuple[str, str], object] = {}
+
+
+@receiver(setting_changed)
+def _forget_matches(*, setting, **kwargs) -> None:
+    if setting == "ROOT_URLCONF":
+        _fixed_matches.clear()

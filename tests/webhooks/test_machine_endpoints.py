@@ -73,3 +73,21 @@ def test_a_machine_endpoint_refuses_other_methods(subscription):
         client.post(url + "nothing/", data=b"{}", content_type="application/json").status_code
         == 404
     )
+
+
+def test_only_paths_without_arguments_are_kept_resolved(subscription):
+    from portal import machine
+
+    machine._fixed_matches.clear()
+    client = Client()
+    post_visma(client, notification())
+    token = "a-url-token-nobody-was-given"
+    client.post(
+        reverse("webhooks:inbound_statuspage", args=[token]),
+        data=b"{}",
+        content_type="application/json",
+    )
+
+    kept = [path for _urlconf, path in machine._fixed_matches]
+    assert kept == [reverse("webhooks:inbound_visma")]
+    assert post_visma(client, notification()).status_code == 202  # served from what was kept
