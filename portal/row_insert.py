@@ -20,6 +20,8 @@ transaction, it reconnects and sends the INSERT once more, which is what the hea
 have done first. A statement lost with its connection *after* the server committed it would be
 sent twice; the inbox's unique dedupe key turns that second copy into a stored duplicate. Use
 RowInsert only where a repeat is as harmless.
+
+On a database other than PostgreSQL (the embedded SQLite of ``make run``) it is ``save()``.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ class RowInsert:
         if pre_save.has_listeners(self.model) or post_save.has_listeners(self.model):
             raise TypeError(f"{self.model.__name__} has save signals; use save() for it.")
         connection = connections[using]
+        if connection.vendor != "postgresql":
+            # The fast path is psycopg's; elsewhere (`make run`'s SQLite) it is Django's own.
+            row.save(force_insert=True, using=using)
+            return
         params = [
             field.get_db_prep_save(field.pre_save(row, True), connection) for field in self.fields
         ]

@@ -44,6 +44,7 @@ def stored(row: InboundDelivery) -> dict:
     return values
 
 
+@pytest.mark.smoke  # on SQLite too, where RowInsert is save()
 def test_the_row_is_the_one_save_writes():
     by_save = delivery(dedupe_key="by-save")
     by_save.save(force_insert=True)
@@ -60,6 +61,7 @@ def test_the_row_is_the_one_save_writes():
     assert stored(inserted)["body"] == b'{"a": 1}\x00\xff'
 
 
+@pytest.mark.smoke
 def test_a_collision_raises_djangos_integrity_error_and_leaves_the_transaction_usable():
     insert(delivery())
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -27,6 +27,7 @@ def post_visma(client: Client, payload: dict, **extra):
     )
 
 
+@pytest.mark.smoke  # also on the embedded defaults: the delivery's INSERT on SQLite
 def test_an_inbound_webhook_skips_the_browser_middleware(subscription):
     response = post_visma(Client(), notification(), HTTP_COOKIE="sessionid=whatever")
 
