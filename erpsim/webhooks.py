@@ -15,6 +15,7 @@ import hmac
 import itertools
 import json
 import threading
+import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -127,7 +128,10 @@ class Dispatcher:
     ) -> Delivery:
         sandbox = self._sandbox
         kind, action = CATALOGUE[occurrence.event]
-        notification_id = sandbox.ids.guid()
+        # Not from the seeded ids: a notification id never repeats, not even after a restart,
+        # since a receiver's inbox (the portal's, under `make run`) outlives the sandbox and takes
+        # a repeated id for a copy of a notification it already has (docs/sandbox.md).
+        notification_id = str(uuid.uuid4())
         payload: dict[str, Any] = {
             "notificationId": notification_id,
             "eventId": occurrence.event.value,

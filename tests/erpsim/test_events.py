@@ -389,6 +389,18 @@ def test_a_burst_on_one_document_is_that_many_distinct_notifications(sandbox, re
     assert {b["notificationId"] for _h, b, _r in found} == set(answer["notification_ids"])
 
 
+def test_notification_ids_never_repeat_after_a_reset(sandbox, receiver):
+    """A receiver's inbox outlives the sandbox (make run restarts it against the same portal): a
+    seeded id would come back after a reset and be taken for a copy."""
+    subscribe(sandbox, receiver)
+    first = press(sandbox, "apinvoice_statuschanged", "Invoice/100001", count=3)
+    sandbox.reset()
+    subscribe(sandbox, receiver)
+    second = press(sandbox, "apinvoice_statuschanged", "Invoice/100001", count=3)
+
+    assert not set(first["notification_ids"]) & set(second["notification_ids"])
+
+
 def test_a_replay_sends_the_same_notification_again(sandbox, receiver):
     subscribe(sandbox, receiver)
     press(sandbox, "customer_changed", "10000")
