@@ -102,6 +102,19 @@ def test_release_queues_one_job_with_if_match_and_a_repeat_gets_it_back(
     assert client_for(operator).post(url, fields).status_code == 302
 
 
+def test_amounts_are_shown_with_thousands_separators(client_for, viewer, tenant):
+    from operations.erp import StaffClient
+
+    with StaffClient(tenant) as erp:
+        page = erp.client.supplier_invoices.page(page_size=100)
+    large = next(invoice for invoice in page.items if invoice.amount >= 1000)
+    shown = f"{large.amount:,.2f} {large.currency_id}"  # e.g. 83,833.97 NOK
+
+    listed = client_for(viewer).get(reverse("operations:tenant_invoices", args=[tenant.pk]))
+    assert shown in listed.content.decode()
+    assert shown in _detail(client_for(viewer), tenant, large).content.decode()
+
+
 def test_viewer_cannot_act(client_for, viewer, tenant):
     url = reverse("operations:invoice_action", args=[tenant.pk, "Invoice", "100012", "release"])
     assert client_for(viewer).post(url, {}).status_code == 403

@@ -345,7 +345,7 @@ def test_a_picked_item_shows_the_erps_price(opened, new_url, tenant):
     suggest = client.get(
         reverse("operations:order_items", args=[tenant.pk]), {"lines-0-inventory_id": "kitchen"}
     ).content.decode()
-    assert "KITCHEN-CUSTOM" in suggest and "89000" in suggest and "purchase to order" in suggest
+    assert "KITCHEN-CUSTOM" in suggest and "89,000" in suggest and "purchase to order" in suggest
     html = client.post(
         new_url,
         {**form_data(token), "action": "item:0:KITCHEN-CUSTOM"},
