@@ -91,6 +91,27 @@ def query_without(request: HttpRequest, *names: str) -> str:
     return query.urlencode()
 
 
+# What moves through a list rather than narrowing it.
+LIST_CONTROLS = frozenset({"page", "per_page", "sort"})
+
+
+def filters_in_use(form: forms.Form) -> bool:
+    """Whether a list's filter form narrows the list: a value in any field but the page, the
+    page size and the sort. An empty list then says "nothing matches these filters" and offers
+    to clear them, instead of "nothing yet" (and the other way round)."""
+    if not form.is_bound:
+        return False
+    data = form.data
+    for name in form.fields:
+        if name in LIST_CONTROLS:
+            continue
+        key = form.add_prefix(name)
+        values = data.getlist(key) if hasattr(data, "getlist") else [data.get(key)]
+        if any(str(value).strip() for value in values if value is not None):
+            return True
+    return False
+
+
 def query_with(request: HttpRequest, **changes: str) -> str:
     """The current query string with ``changes``; a new sort or filter starts on page one."""
     query = request.GET.copy()
@@ -108,6 +129,9 @@ class Column:
     label: str
     numeric: bool = False
     first_descending: bool = False
+    # The key itself orders the column's values high to low ("problems": most problems first),
+    # so screen readers hear "descending" for it.
+    key_sorts_descending: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,7 +157,8 @@ def sort_headers(
     for column in columns:
         active = column.key == sort
         flip = not descending if active else column.first_descending
-        aria = ("descending" if descending else "ascending") if active else "none"
+        high_to_low = descending != column.key_sorts_descending
+        aria = ("descending" if high_to_low else "ascending") if active else "none"
         headers.append(
             SortHeader(
                 key=column.key,

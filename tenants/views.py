@@ -64,7 +64,7 @@ TENANT_COLUMNS = (
     Column("tenant_id", "Tenant id"),
     Column("client", "Client"),
     Column("status", "Status"),
-    Column("problems", "Health"),  # "problems" already puts the most problems first
+    Column("problems", "Health", key_sorts_descending=True),  # "problems": most problems first
     Column("checked", "Last checked", first_descending=True),
 )
 

@@ -8,7 +8,7 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.utils.html import format_html
 
-from portal import pk_urls, times
+from portal import htmx, pk_urls, times
 
 register = template.Library()
 
@@ -18,6 +18,12 @@ def pk_url(name: str, pk: int) -> str:
     """``{% pk_url "tenants:detail" tenant.pk %}``: ``{% url %}`` for the rows of a long page, at
     the cost of one reverse per URL name (``portal/pk_urls.py``)."""
     return pk_urls.pk_url(name, pk)
+
+
+@register.filter
+def filters_in_use(form) -> bool:
+    """``{% if form|filters_in_use %}``: the list is narrowed (``portal.htmx.filters_in_use``)."""
+    return form is not None and htmx.filters_in_use(form)
 
 
 @register.filter(is_safe=True)

@@ -247,3 +247,9 @@ def test_a_failed_check_step_shows_the_erps_answer_explained(
     expect(entry.locator("pre.customer-message")).to_contain_text("API User")
     entry.get_by_text("The ERP's answer").click()
     expect(entry.locator(".erp-error-raw pre")).to_contain_text("12027")
+
+    # On a phone the raw answer's long line scrolls inside its box; the page does not widen.
+    page.set_viewport_size({"width": 390, "height": 800})
+    raw_width = entry.locator(".erp-error-raw pre").evaluate("pre => pre.scrollWidth")
+    assert raw_width > 390  # a line longer than the screen, so the check below can fail
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

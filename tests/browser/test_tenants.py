@@ -161,6 +161,13 @@ def test_the_sort_select_and_the_headers_are_one_sort(sign_in, page, live_server
     expect(page).to_have_url(re.compile(r"status=onboarding"))
     expect(page).to_have_url(re.compile(r"sort=tenant_id"))
     expect(page.get_by_label("Sort")).to_have_value("tenant_id")
+    # Health sorts the most problems first, and says so to screen readers (and with its arrow).
+    page.locator("th a.sort", has_text="Health").click()
+    expect(page).to_have_url(re.compile(r"sort=problems"))
+    expect(page.locator("th[aria-sort='descending']")).to_have_text("Health")
+    page.locator("th a.sort", has_text="Health").click()
+    expect(page).to_have_url(re.compile(r"sort=-problems"))
+    expect(page.locator("th[aria-sort='ascending']")).to_have_text("Health")
 
 
 def test_no_match_under_filters_offers_to_clear_them(sign_in, page, live_server, viewer, clients):

@@ -269,13 +269,21 @@ def test_supplier_lists_say_when_nothing_matches_and_offer_only_filters_the_erp_
     page.get_by_label("Supplier", exact=True).fill("99999")
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_role("main")).to_contain_text("No invoice matches these filters.")
+    page.get_by_role("link", name="Clear filters").click()
+    expect(page).to_have_url(invoices)
+    expect(page.get_by_label("Supplier", exact=True)).to_have_value("")
+    expect(page.get_by_role("row")).not_to_have_count(1)  # the header and the invoices again
 
     page.goto(f"{invoices}?page=999")
-    expect(page.get_by_role("main")).to_contain_text("No invoice matches these filters.")
+    expect(page.get_by_role("main")).to_contain_text("Page 999 is past the end of this list.")
+    expect(page.get_by_role("main")).not_to_contain_text("matches these filters")
     expect(page.get_by_role("link", name="← Previous")).to_be_visible()
+    page.get_by_role("link", name="Back to the first page").click()
+    expect(page).to_have_url(invoices)
+    expect(page.get_by_test_id("empty-list")).to_have_count(0)
 
     page.goto(f"{live_server.url}/operations/tenants/{tenant.pk}/payments/?page=999")
-    expect(page.get_by_role("main")).to_contain_text("No payment matches.")
+    expect(page.get_by_role("main")).to_contain_text("Page 999 is past the end of this list.")
 
     # Every document type the filter offers is one the ERP's list accepts.
     page.goto(invoices)

@@ -83,6 +83,42 @@ def test_sort_headers_flip_the_active_column_and_keep_the_filters():
     assert checked.aria_sort == "none" and checked.query == "q=ab&sort=-checked"
 
 
+def test_a_key_that_sorts_high_to_low_is_announced_as_descending():
+    # The tenants' Health column: "problems" puts the most problems first.
+    health = htmx.Column("problems", "Health", key_sorts_descending=True)
+    sort = lambda key, desc: {"sort": f"-{key}" if desc else key}  # noqa: E731
+    request = _request("/x/?sort=problems")
+    [most_first] = htmx.sort_headers(
+        request, [health], sort="problems", descending=False, encode=sort
+    )
+    [fewest_first] = htmx.sort_headers(
+        request, [health], sort="problems", descending=True, encode=sort
+    )
+    assert most_first.aria_sort == "descending" and most_first.query == "sort=-problems"
+    assert fewest_first.aria_sort == "ascending" and fewest_first.query == "sort=problems"
+
+
+class _Filters(forms.Form):
+    q = forms.CharField(required=False)
+    status = forms.MultipleChoiceField(required=False, choices=[("a", "A"), ("b", "B")])
+    sort = forms.CharField(required=False)
+    per_page = forms.IntegerField(required=False)
+
+
+def test_filters_in_use_counts_values_but_not_the_page_size_sort_or_blanks():
+    def used(query: str) -> bool:
+        return htmx.filters_in_use(_Filters(_request(f"/x/?{query}").GET or None))
+
+    assert not used("")
+    assert not used("q=&status=&page=3&sort=-name&per_page=100")
+    assert not used("q=%20%20")
+    assert used("q=acme")
+    assert used("status=b")
+    assert used("q=&status=a&status=b")
+    assert htmx.filters_in_use(_Filters({"q": "acme"}))  # a plain dict, as tests bind forms
+    assert not htmx.filters_in_use(_Filters({"q": None}))
+
+
 def test_with_client_event_merges_with_the_messages_event(rf):
     from django.http import HttpResponse
 
