@@ -257,7 +257,7 @@ def _step_context(ctx: CheckContext) -> tuple[str, dict[str, Any]]:
 def _step_financials(ctx: CheckContext) -> tuple[str, dict[str, Any]]:
     page = ctx.client.supplier_invoices.page(page_size=1)
     total = page.total_count if page.total_count is not None else len(page.items)
-    return f"Read the supplier invoices: {total} in the company.", {}
+    return f"Read the supplier invoices: {total:,} in the company.", {}
 
 
 def _step_salesorders(ctx: CheckContext) -> tuple[str, dict[str, Any]]:
@@ -266,7 +266,7 @@ def _step_salesorders(ctx: CheckContext) -> tuple[str, dict[str, Any]]:
     total = page.total_count if page.total_count is not None else len(page.items)
     granted = sorted(s for s in token.scopes if s.startswith("visma.net.erp.salesorder"))
     return (
-        f"SalesOrders v3 answers ({total} orders); granted: {', '.join(granted) or 'read'}.",
+        f"SalesOrders v3 answers ({total:,} orders); granted: {', '.join(granted) or 'read'}.",
         {},
     )
 
@@ -298,7 +298,9 @@ def _step_ratelimit(ctx: CheckContext) -> StepResult:
     else:
         used, remaining = state.used, state.remaining
     facts.update(used=used, limit=limit, remaining=remaining)
-    sentence = f"{used} of {limit} calls used this hour ({remaining} left, by the ERP's count)."
+    sentence = (
+        f"{used:,} of {limit:,} calls used this hour ({remaining:,} left, by the ERP's count)."
+    )
     if limit and near_limit(used, limit):
         details = {
             "step": Step.RATELIMIT,

@@ -69,7 +69,7 @@ def details_for(kind: str, call: CallRecord, state: WindowState, limit: int) -> 
         "share": round(state.used / max(limit, 1), 3),
         "erp_remaining": state.erp_remaining,
         "resets_at": _iso(state.window_end),
-        "summary": f"{state.used} of {limit} calls used this hour.",
+        "summary": f"{state.used:,} of {limit:,} calls used this hour.",
     }
 
 

@@ -132,12 +132,12 @@ def decide(
         wait = state.window_end - now
         if priority is Priority.INTERACTIVE or cap >= limit:
             reason = (
-                f"all {limit} calls of this hour are used; the budget resets at "
+                f"all {limit:,} calls of this hour are used; the budget resets at "
                 f"{_clock(state.window_end)}"
             )
         else:
             reason = (
-                f"{state.used} of {limit} calls used this hour; the last {reserve:.0%} is kept "
+                f"{state.used:,} of {limit:,} calls used this hour; the last {reserve:.0%} is kept "
                 f"for staff until {_clock(state.window_end)}"
             )
         return LimitDecision.wait(wait, reason), state

@@ -171,8 +171,8 @@ def heavy_test_clients_alert(*, now: datetime | None = None) -> list[MeteredComp
                 "limit": found.limit,
                 "hours": found.hours,
                 "summary": (
-                    f"This test client averaged {found.average:.0f} calls an hour over the last "
-                    f"{found.hours} hours, above {found.share:.0%} of its {found.limit}-call "
+                    f"This test client averaged {found.average:,.0f} calls an hour over the last "
+                    f"{found.hours} hours, above {found.share:.0%} of its {found.limit:,}-call "
                     "limit."
                 ),
             },

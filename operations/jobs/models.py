@@ -183,6 +183,15 @@ class BackgroundJob(models.Model):
         return "info"
 
     @property
+    def outcome_text(self) -> str:
+        """The outcome as the job page words it; while it is pending, what happens next."""
+        if self.outcome != JobOutcome.PENDING:
+            return self.get_outcome_display()
+        if self.status in DONE_STATUSES:
+            return "Being confirmed: the portal is reading the document to see what the ERP did"
+        return "Known once the ERP has run the job and the portal has read the document"
+
+    @property
     def summary(self) -> str:
         """In a few words: "finished, verified: Open"."""
         text = self.get_status_display().lower()

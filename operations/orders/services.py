@@ -75,7 +75,7 @@ def held_message(tenant: Tenant, error: errors.ErpError) -> str:
             f"held until {times.shown(until, 'time')}. Nothing was sent: create again after that."
         )
     return (
-        f"{company} has used {state.used} of {state.limit} calls this hour; the window resets "
+        f"{company} has used {state.used:,} of {state.limit:,} calls this hour; the window resets "
         f"at {times.shown(state.resets_at, 'time')}. Nothing was sent: create again after that."
     )
 

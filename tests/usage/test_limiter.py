@@ -241,3 +241,12 @@ def test_lua_and_python_agree_on_a_random_walk(db, company):
             assert (a.blocked_until or 0) == pytest.approx(b.blocked_until or 0, abs=0.01), step
     finally:
         drop_prefix(client, prefix)
+
+
+@pytest.mark.parametrize("priority", [Priority.INTERACTIVE, Priority.BACKGROUND])
+def test_a_held_calls_reason_groups_thousands(priority):
+    now = T0
+    state = rules.WindowState(window_end=HOUR_END, used=15_000)
+    decision, _ = rules.decide(state, now=now, limit=15_000, reserve=0.2, priority=priority)
+    assert decision.action is LimitAction.WAIT
+    assert "15,000" in decision.reason and "15000" not in decision.reason

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from operations.jobs import services
-from operations.jobs.models import BackgroundJob, JobOutcome
+from operations.jobs.models import BackgroundJob, JobOutcome, JobStatus
 
 from .helpers import find_invoice, queue, run_until_ended
 
@@ -29,6 +29,7 @@ def test_a_running_job_polls_and_an_ended_one_stops(
     url = reverse("operations:job", args=[job.pk])
     running = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert 'hx-trigger="every 1s"' in running and "queued" in running
+    assert "Known once the ERP has run the job" in _outcome(running)
     assert 'hx-trigger="every' in client.get(reverse("operations:jobs")).content.decode()
 
     services.job_send(job.pk)
@@ -39,6 +40,22 @@ def test_a_running_job_polls_and_an_ended_one_stops(
     assert "Verified by GET" in ended and "202 accepted" in ended
     listing = client.get(reverse("operations:tenant_jobs", args=[tenant.pk])).content.decode()
     assert "finished, verified: Open" in listing and 'hx-trigger="every' not in listing
+
+
+def _outcome(html: str) -> str:
+    return html.split('data-testid="job-outcome">', 1)[1].split("</dd>", 1)[0]
+
+
+def test_a_job_the_erp_finished_but_not_yet_confirmed_says_what_the_portal_is_doing(
+    client_for, viewer, tenant
+):
+    job = queue(tenant, find_invoice(tenant, "Balanced"))
+    BackgroundJob.objects.filter(pk=job.pk).update(status=JobStatus.FINISHED)
+    html = client_for(viewer).get(reverse("operations:job", args=[job.pk])).content.decode()
+    outcome = _outcome(html)
+    assert "Being confirmed: the portal is reading the document" in outcome
+    assert "Not verified yet" not in html
+    assert 'hx-trigger="every' in html  # and the page keeps updating until it is confirmed
 
 
 def test_unknown_job_is_404(client_for, viewer, tenant):
