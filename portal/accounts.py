@@ -49,6 +49,30 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         super().authentication_failed(request, **credentials)
         _record_sign_in("user.sign_in_failed", credentials)
 
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """allauth asks for the password again before any change to a person's second factors,
+        even seconds after the sign-in where they typed it (to allauth a sign-in is not a
+        re-authentication). Enrolling the *first* factor within allauth's re-authentication
+        timeout of a password sign-in, where the MFA rule sends operators and admins, is let
+        through; every later change (removing TOTP, new recovery codes) still asks."""
+        if app == "allauth.mfa" and _first_factor_right_after_password(self.request):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+
+def _first_factor_right_after_password(request) -> bool:
+    from allauth.account import app_settings
+    from allauth.account.internal.flows.login import get_authentication_records  # no public API
+    from allauth.mfa.models import Authenticator
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    if Authenticator.objects.filter(user=user).exists():
+        return False
+    typed = [r for r in get_authentication_records(request, user) if r.get("method") == "password"]
+    return bool(typed) and time.time() - typed[-1]["at"] < app_settings.REAUTHENTICATION_TIMEOUT
+
 
 def lockout_seconds(request, key: str) -> int:
     """How long until allauth's failed-sign-in limits let this address and email try again."""

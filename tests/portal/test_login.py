@@ -97,9 +97,42 @@ def test_mfa_is_mandatory_for_operators_when_the_setting_is_on(client, operator,
     response = client.get("/audit/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/2fa/totp/activate/"
-    # The enrolment page stays reachable (allauth asks for the password again first).
+    # Right after typing the password, enrolling does not ask for it again.
+    assert client.get("/accounts/2fa/totp/activate/").status_code == 200
+
+
+def _sign_in_and_age(client, user, seconds: float) -> None:
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+
+    client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    session = client.session
+    for record in session[AUTHENTICATION_METHODS_SESSION_KEY]:
+        record["at"] -= seconds
+    session.save()
+
+
+def test_enrolling_the_first_factor_long_after_signing_in_asks_for_the_password(
+    client, operator, settings
+):
+    settings.PORTAL_MFA_REQUIRED_FOR_STAFF = True
+    from allauth.account import app_settings
+
+    _sign_in_and_age(client, operator, app_settings.REAUTHENTICATION_TIMEOUT + 1)
+    response = client.get("/accounts/2fa/totp/activate/")
+    assert response.status_code == 302 and "/accounts/reauthenticate/" in response["Location"]
     client.post("/accounts/reauthenticate/", {"password": PASSWORD})
     assert client.get("/accounts/2fa/totp/activate/").status_code == 200
+
+
+def test_changing_an_enrolled_factor_asks_for_the_password_even_right_after_signing_in(
+    client, operator
+):
+    secret = _enrol_totp(operator)
+    client.post("/accounts/login/", {"login": operator.email, "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": _current_code(secret)})
+    assert client.session["_auth_user_id"] == str(operator.pk)
+    response = client.get("/accounts/2fa/totp/deactivate/")
+    assert response.status_code == 302 and "/accounts/reauthenticate/" in response["Location"]
 
 
 def test_mfa_is_not_forced_on_viewers(client_for, viewer, settings):
