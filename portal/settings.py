@@ -634,8 +634,9 @@ OPERATIONS_EVENT_COALESCE_SECONDS = env.float("OPERATIONS_EVENT_COALESCE_SECONDS
 # An invoice page asks the portal (no ERP call) this often whether an ERP event changed the
 # invoice, and stops asking after OPERATIONS_INVOICE_WATCH_SECONDS (reloading starts again).
 OPERATIONS_INVOICE_POLL_SECONDS = env.float("OPERATIONS_INVOICE_POLL_SECONDS", default=3.0)
-# A supplier document's page shows the portal's copy of a read this recent instead of reading the
-# ERP again (operations/financials/read_cache.py); any change the portal learns of drops it.
+# A supplier document's page, and a page of their lists, show the portal's copy of a read this
+# recent instead of reading the ERP again (operations/financials/read_cache.py); any change the
+# portal learns of drops it.
 OPERATIONS_DOCUMENT_READ_SECONDS = env.int("OPERATIONS_DOCUMENT_READ_SECONDS", default=15)
 OPERATIONS_INVOICE_WATCH_SECONDS = env.int("OPERATIONS_INVOICE_WATCH_SECONDS", default=3600)
 # status.visma.com: the page whose public summary confirms what its webhooks say (the sandbox

@@ -8,6 +8,9 @@ showing "Not sent" to everyone for a minute. The copy lives ``OPERATIONS_DOCUMEN
 and goes as soon as the portal learns the document changed: an ERP event on it
 (``forget_on_event``), a background job on it saved at any step (``forget_on_job``), or a write
 the portal sent itself (``forget``). Only a read that found the document is kept.
+
+A page of the lists (``page``) is kept the same way, by operations/list_reads.py; what drops a
+document's copy drops every kept page of its kind's lists too.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,8 +26,10 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from erpclient.pagination import PageData
 from tenants.models import Tenant
 
+from .. import list_reads
 from ..jobs.models import BackgroundJob
 from ..refresh import Kind, refresher
 from . import selectors
@@ -60,12 +66,42 @@ def document(tenant: Tenant, kind, document_type: str, number: str) -> selectors
     return read
 
 
+def page(tenant: Tenant, kind, filters: dict[str, Any], page_number: int) -> selectors.Read:
+    """A page of the list as the ERP had it moments ago if the portal read it then, else read
+    now (operations/list_reads.py)."""
+    key, kept = list_reads.kept(tenant.pk, kind.kind, {"filters": filters, "page": page_number})
+    if kept is not None:
+        return dataclasses.replace(
+            kept, cost=None, copy_seconds=settings.OPERATIONS_DOCUMENT_READ_SECONDS
+        )
+    read = selectors.page(tenant, kind.resource, filters, page_number)
+    if read.status == 200 and read.result is not None:
+        list_reads.keep(key, _without_client(read))
+    return read
+
+
+def _without_client(read: selectors.Read) -> selectors.Read:
+    """The read as kept: a page holds the ERP client that fetches the next one; its data is
+    what a page of the list shows."""
+    page = read.result
+    data = PageData(
+        items=page.items,
+        page_number=page.page_number,
+        page_size=page.page_size,
+        total_count=page.total_count,
+        has_next=page.has_next,
+        ratelimit=page.ratelimit,
+    )
+    return dataclasses.replace(read, result=data)
+
+
 def forget(tenant_pk: int, kind: str, number: str) -> None:
-    """The document changed (or is about to): its next page reads the ERP, now and once the
-    current transaction commits."""
+    """The document changed (or is about to): its next page, and the next view of any list of
+    its kind, read the ERP, now and once the current transaction commits."""
     key = _key(tenant_pk, str(kind), str(number))
 
     def delete() -> None:
+        list_reads.lists_changed(tenant_pk, kind)
         try:
             cache.delete(key)
         except Exception:  # the copy expires after OPERATIONS_DOCUMENT_READ_SECONDS

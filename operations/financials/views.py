@@ -21,7 +21,7 @@ from ..forms import TenantSearchForm
 from ..jobs import selectors as job_selectors
 from ..jobs.actions import ACTIONS
 from ..jobs.services import Upload, job_queue
-from . import read_cache, selectors
+from . import read_cache
 from .forms import ActionForm, page_number
 from .kinds import DocumentKind
 
@@ -75,7 +75,7 @@ def tenant_list(request: HtmxHttpRequest, tenant_pk: int, *, kind: DocumentKind)
     read = None
     if not form.is_bound or form.is_valid():
         filters = form.erp_filters() if form.is_bound else {}
-        read = selectors.page(tenant, kind.resource, filters, number)
+        read = read_cache.page(tenant, kind, filters, number)
     context = {
         "kind": kind,
         "tenant": tenant,

@@ -3,16 +3,19 @@ it, and the company's orders in the ERP, a page at a time (v3 counts pages from 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from erpclient import errors
 from erpclient.models.sales_orders import SalesOrder, SalesOrderLine, SalesOrderSummary
 from tenants.models import Tenant
 
+from .. import list_reads
 from ..erp import Cost, StaffClient
+from ..refresh import Kind
 from .models import PortalOrder
 
 ERP_PAGE_SIZE = 25
@@ -73,7 +76,10 @@ class ErpOrderPage:
     has_next: bool
     total: int | None
     error: errors.ErpError | None
-    cost: Cost
+    cost: Cost | None
+    # Shown from the portal's copy of a read moments ago (operations/list_reads.py), kept this
+    # many seconds at most: no ERP call. 0: read from the ERP for this page.
+    copy_seconds: int = 0
 
 
 def erp_orders(
@@ -84,7 +90,24 @@ def erp_orders(
     customer_id: str | None = None,
     modified_since: datetime | None = None,
 ) -> ErpOrderPage:
-    """One page of the company's orders in the ERP, newest change first."""
+    """One page of the company's orders in the ERP, newest change first; the portal's copy
+    if it read the same page moments ago."""
+    asked = {
+        "page": page_number,
+        "status": status,
+        "customer": customer_id,
+        "since": modified_since,
+    }
+    key, kept = list_reads.kept(tenant.pk, Kind.SALES_ORDER, asked)
+    if kept is not None:
+        return replace(kept, cost=None, copy_seconds=settings.OPERATIONS_DOCUMENT_READ_SECONDS)
+    read = _erp_orders(tenant, page_number, status, customer_id, modified_since)
+    if read.error is None:
+        list_reads.keep(key, read)
+    return read
+
+
+def _erp_orders(tenant, page_number, status, customer_id, modified_since) -> ErpOrderPage:
     with StaffClient(tenant) as erp:
         try:
             page = erp.client.sales_orders.page(

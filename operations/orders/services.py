@@ -25,7 +25,9 @@ from portal import audit, times
 from tenants.models import Tenant
 from usage.selectors import budget_state
 
+from .. import list_reads
 from ..erp import StaffClient
+from ..refresh import Kind
 from .models import OrderNumberSequence, Outcome, PortalOrder
 
 
@@ -248,6 +250,8 @@ def order_create(
         )
         raise
     _finish(order, answer, actor)
+    # Whatever the answer, the ERP's list of orders may have changed: read it again.
+    list_reads.lists_changed(tenant.pk, Kind.SALES_ORDER)
     return CreateResult(order, error=answer.error)
 
 

@@ -252,3 +252,17 @@ def test_the_erps_own_429_holds_the_create_and_says_until_when(
     assert "429 Too Many Requests" in held.value.message and "held until" in held.value.message
     assert [e["status"] for e in posted_orders()] == [429]
     assert not PortalOrder.objects.exists()
+
+
+def test_the_erps_order_list_shows_an_order_the_portal_just_created(tenant, operator):
+    from operations.orders import selectors
+
+    before = selectors.erp_orders(tenant)
+    assert selectors.erp_orders(tenant).copy_seconds  # the second view is the portal's copy
+    services.order_create(
+        actor=operator, tenant=tenant, token=uuid.uuid4(), command=command("WEB-000177")
+    )
+    after = selectors.erp_orders(tenant)
+    assert after.copy_seconds == 0 and after.cost is not None
+    assert "WEB-000177" in [row.order_id for row in after.rows]
+    assert "WEB-000177" not in [row.order_id for row in before.rows]

@@ -340,6 +340,40 @@ def test_the_erp_list_pages_with_a_zero_based_page_index(client_for, viewer, ten
     assert client.get(url, {"page": "abc"}).status_code == 200
 
 
+def _order_list_reads(sandbox) -> int:
+    requests = sandbox.control("GET", "/_sandbox/requests")
+    return sum(r["path"] == "/api/v3/SalesOrders" for r in requests)
+
+
+def test_paging_the_erp_list_back_and_forth_reads_each_page_once(
+    client_for, viewer, tenant, sandbox
+):
+    client = client_for(viewer)
+    url = reverse("operations:order_erp_list", args=[tenant.pk])
+    before = _order_list_reads(sandbox)
+    pages = [client.get(url, {"page": str(1 + n % 2)}) for n in range(12)]
+    assert [page.status_code for page in pages] == [200] * 12
+    assert _order_list_reads(sandbox) == before + 2  # the repeat guard would refuse the 6th
+    assert "1 ERP call;" in pages[0].content.decode()
+    assert "No ERP call: the portal read this page" in pages[-1].content.decode()
+
+
+def test_an_order_event_makes_the_next_erp_list_view_read_again(
+    client_for, viewer, tenant, sandbox
+):
+    from operations.orders.refresh import sales_order_changed
+
+    client = client_for(viewer)
+    url = reverse("operations:order_erp_list", args=[tenant.pk])
+    client.get(url)
+    reads = _order_list_reads(sandbox)
+    client.get(url)
+    assert _order_list_reads(sandbox) == reads
+    sales_order_changed(tenant, "SO/000123")
+    client.get(url)
+    assert _order_list_reads(sandbox) == reads + 1
+
+
 def test_a_picked_item_shows_the_erps_price(opened, new_url, tenant):
     client, token, _ = opened
     suggest = client.get(
