@@ -202,7 +202,7 @@ def test_a_company_at_its_limit_gets_the_held_message(
 
     held = page.locator("#order-held")
     expect(held).to_contain_text(f"{tenant.display_name} has used")
-    expect(held).to_contain_text(f"of {limit} calls this hour; the window resets at")
+    expect(held).to_contain_text(f"of {limit:,} calls this hour; the window resets at")
     expect(page.get_by_label("Customer reference")).to_have_value("KEEP-ME")
     expect(page.get_by_label("Line 1, item")).to_have_value("PAPER-A4")
     assert _creates(sandbox) == []
