@@ -123,9 +123,20 @@ def forget_invoice_on_event(tenant: Tenant, document_id: str) -> None:
 @refresher(Kind.SUPPLIER_PAYMENT)
 def forget_payment_on_event(tenant: Tenant, document_id: str) -> None:
     forget(tenant.pk, Kind.SUPPLIER_PAYMENT, _number_of(document_id))
+    _paid_invoices_changed(tenant.pk)
 
 
 @receiver(post_save, sender=BackgroundJob)
 def forget_on_job(sender, instance: BackgroundJob, **kwargs) -> None:
     """A job on the document was queued, advanced or ended: what it did shows on the next page."""
     forget(instance.tenant_id, instance.document_kind, instance.document_number)
+    if instance.document_kind == Kind.SUPPLIER_PAYMENT:
+        _paid_invoices_changed(instance.tenant_id)
+
+
+def _paid_invoices_changed(tenant_pk: int) -> None:
+    """A payment changes the balance and status of the invoices it pays: the invoice lists read
+    the ERP again. (Their own pages keep a copy of at most OPERATIONS_DOCUMENT_READ_SECONDS,
+    which they say; the payment does not name its invoices without a read.)"""
+    list_reads.lists_changed(tenant_pk, Kind.SUPPLIER_INVOICE)
+    transaction.on_commit(lambda: list_reads.lists_changed(tenant_pk, Kind.SUPPLIER_INVOICE))

@@ -376,3 +376,25 @@ def test_a_change_to_any_invoice_makes_the_next_list_view_read_the_erp_again(
     read_cache.forget_invoice_on_event(tenant, f"Invoice/{invoice.number}")
     client.get(payments)
     assert len(sandbox.control("GET", "/_sandbox/requests")) == payment_reads
+
+
+def test_a_payment_job_makes_the_next_invoice_list_view_read_the_erp_again(
+    client_for, viewer, tenant, sandbox
+):
+    from operations.jobs.models import BackgroundJob
+
+    client = client_for(viewer)
+    url = reverse("operations:tenant_invoices", args=[tenant.pk])
+    client.get(url)
+    reads = _list_reads(sandbox)
+    client.get(url)
+    assert _list_reads(sandbox) == reads, "kept"
+    BackgroundJob.objects.create(
+        tenant=tenant,
+        operation="release",
+        document_kind="supplier_payment",
+        document_type="Payment",
+        document_number="000123",
+    )
+    client.get(url)
+    assert _list_reads(sandbox) == reads + 1, "a payment changes the invoices it pays"
