@@ -61,7 +61,9 @@ def lists_changed(tenant_pk: int, kind: str) -> None:
     """A document of ``kind`` changed: no kept page of its lists is shown again."""
     key = _generation_key(tenant_pk, str(kind))
     try:
-        cache.add(key, 0, None)  # kept for good: the pages' keys carry it
-        cache.incr(key)
+        try:
+            cache.incr(key)
+        except ValueError:  # no page kept since the cache started: any new value drops them
+            cache.add(key, 1, None)  # kept for good: the pages' keys carry it
     except Exception:  # the kept pages expire after OPERATIONS_DOCUMENT_READ_SECONDS
         logger.warning("The kept pages of %s could not be dropped", kind)

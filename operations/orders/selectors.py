@@ -107,7 +107,13 @@ def erp_orders(
     return read
 
 
-def _erp_orders(tenant, page_number, status, customer_id, modified_since) -> ErpOrderPage:
+def _erp_orders(
+    tenant: Tenant,
+    page_number: int,
+    status: str | None,
+    customer_id: str | None,
+    modified_since: datetime | None,
+) -> ErpOrderPage:
     with StaffClient(tenant) as erp:
         try:
             page = erp.client.sales_orders.page(

@@ -83,16 +83,19 @@ def test_sort_headers_flip_the_active_column_and_keep_the_filters():
     assert checked.aria_sort == "none" and checked.query == "q=ab&sort=-checked"
 
 
+def _sort(key: str, descending: bool) -> dict[str, str]:
+    return {"sort": f"-{key}" if descending else key}
+
+
 def test_a_key_that_sorts_high_to_low_is_announced_as_descending():
     # The tenants' Health column: "problems" puts the most problems first.
     health = htmx.Column("problems", "Health", key_sorts_descending=True)
-    sort = lambda key, desc: {"sort": f"-{key}" if desc else key}  # noqa: E731
     request = _request("/x/?sort=problems")
     [most_first] = htmx.sort_headers(
-        request, [health], sort="problems", descending=False, encode=sort
+        request, [health], sort="problems", descending=False, encode=_sort
     )
     [fewest_first] = htmx.sort_headers(
-        request, [health], sort="problems", descending=True, encode=sort
+        request, [health], sort="problems", descending=True, encode=_sort
     )
     assert most_first.aria_sort == "descending" and most_first.query == "sort=-problems"
     assert fewest_first.aria_sort == "ascending" and fewest_first.query == "sort=problems"
