@@ -28,12 +28,18 @@ def _generation_key(tenant_pk: int, kind: str) -> str:
     return f"{PREFIX}{tenant_pk}:{kind}:generation"
 
 
+def generation(tenant_pk: int, name: str) -> int:
+    """How often the tenant's copies named ``name`` were dropped (``move_on``); a key that
+    carries it is never found again once it moves on. Raises if the cache is down."""
+    return cache.get(_generation_key(tenant_pk, name), 0)
+
+
 def _page_key(tenant_pk: int, kind: str, asked: dict[str, Any]) -> str:
-    generation = cache.get(_generation_key(tenant_pk, kind), 0)
+    generation_now = generation(tenant_pk, kind)
     digest = hashlib.blake2b(
         json.dumps(asked, sort_keys=True, default=str).encode(), digest_size=12
     ).hexdigest()
-    return f"{PREFIX}{tenant_pk}:{kind}:{generation}:{digest}"
+    return f"{PREFIX}{tenant_pk}:{kind}:{generation_now}:{digest}"
 
 
 def kept(tenant_pk: int, kind: str, asked: dict[str, Any]) -> tuple[str | None, Any]:
@@ -59,11 +65,16 @@ def keep(key: str | None, page: Any) -> None:
 
 def lists_changed(tenant_pk: int, kind: str) -> None:
     """A document of ``kind`` changed: no kept page of its lists is shown again."""
-    key = _generation_key(tenant_pk, str(kind))
+    move_on(tenant_pk, str(kind))
+
+
+def move_on(tenant_pk: int, name: str) -> None:
+    """Drop every copy of the tenant kept under a key that carries ``generation(name)``."""
+    key = _generation_key(tenant_pk, name)
     try:
         try:
             cache.incr(key)
         except ValueError:  # no page kept since the cache started: any new value drops them
             cache.add(key, 1, None)  # kept for good: the pages' keys carry it
     except Exception:  # the kept pages expire after OPERATIONS_DOCUMENT_READ_SECONDS
-        logger.warning("The kept pages of %s could not be dropped", kind)
+        logger.warning("The kept copies of %s could not be dropped", name)

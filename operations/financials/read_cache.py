@@ -10,7 +10,8 @@ and goes as soon as the portal learns the document changed: an ERP event on it
 the portal sent itself (``forget``). Only a read that found the document is kept.
 
 A page of the lists (``page``) is kept the same way, by operations/list_reads.py; what drops a
-document's copy drops every kept page of its kind's lists too.
+document's copy drops every kept page of its kind's lists too. A payment's job or event drops
+every kept invoice of the tenant as well as the invoice lists: it changes the invoices it pays.
 """
 
 from __future__ import annotations
@@ -39,26 +40,35 @@ logger = logging.getLogger(__name__)
 PREFIX = "operations:document-read:"
 
 
+# What a payment changes without naming it: the balance and status of the invoices it pays.
+PAID_INVOICES = "paid-invoices"
+
+
 def _key(tenant_pk: int, kind: str, number: str) -> str:
     # By number alone: an ERP event may name "Invoice/100012" or only "100012". The document
     # type is kept in the value and checked on the way out.
     digest = hashlib.blake2b(str(number).encode(), digest_size=12).hexdigest()
-    return f"{PREFIX}{tenant_pk}:{kind}:{digest}"
+    key = f"{PREFIX}{tenant_pk}:{kind}:{digest}"
+    if kind == Kind.SUPPLIER_INVOICE:
+        # A payment's job or event drops every kept invoice of the tenant: which ones it pays
+        # is not known without a read (_paid_invoices_changed).
+        key += f":{list_reads.generation(tenant_pk, PAID_INVOICES)}"
+    return key
 
 
 def document(tenant: Tenant, kind, document_type: str, number: str) -> selectors.Read:
     """The document as the ERP had it moments ago if the portal read it then, else read now."""
-    key = _key(tenant.pk, kind.kind, number)
     try:
+        key = _key(tenant.pk, kind.kind, number)
         kept = cache.get(key)
-    except Exception:  # the cache is down: read the ERP, as without a copy
-        kept = None
+    except Exception:  # the cache is down: read the ERP, as without a copy, and keep nothing
+        key = kept = None
     if kept is not None and kept[0] == document_type:
         return dataclasses.replace(
             kept[1], cost=None, copy_seconds=settings.OPERATIONS_DOCUMENT_READ_SECONDS
         )
     read = selectors.document(tenant, kind.resource, document_type, number)
-    if read.status == 200 and read.result is not None:
+    if key is not None and read.status == 200 and read.result is not None:
         try:
             cache.set(key, (document_type, read), settings.OPERATIONS_DOCUMENT_READ_SECONDS)
         except Exception:  # the next page reads the ERP again
@@ -98,12 +108,11 @@ def _without_client(read: selectors.Read) -> selectors.Read:
 def forget(tenant_pk: int, kind: str, number: str) -> None:
     """The document changed (or is about to): its next page, and the next view of any list of
     its kind, read the ERP, now and once the current transaction commits."""
-    key = _key(tenant_pk, str(kind), str(number))
 
     def delete() -> None:
         list_reads.lists_changed(tenant_pk, kind)
         try:
-            cache.delete(key)
+            cache.delete(_key(tenant_pk, str(kind), str(number)))
         except Exception:  # the copy expires after OPERATIONS_DOCUMENT_READ_SECONDS
             logger.warning("The kept read of document %s could not be dropped", number)
 
@@ -135,8 +144,12 @@ def forget_on_job(sender, instance: BackgroundJob, **kwargs) -> None:
 
 
 def _paid_invoices_changed(tenant_pk: int) -> None:
-    """A payment changes the balance and status of the invoices it pays: the invoice lists read
-    the ERP again. (Their own pages keep a copy of at most OPERATIONS_DOCUMENT_READ_SECONDS,
-    which they say; the payment does not name its invoices without a read.)"""
-    list_reads.lists_changed(tenant_pk, Kind.SUPPLIER_INVOICE)
-    transaction.on_commit(lambda: list_reads.lists_changed(tenant_pk, Kind.SUPPLIER_INVOICE))
+    """A payment changes the balance and status of the invoices it pays, which it does not name
+    without a read: the invoice lists and every invoice's page read the ERP again."""
+
+    def drop() -> None:
+        list_reads.lists_changed(tenant_pk, Kind.SUPPLIER_INVOICE)
+        list_reads.move_on(tenant_pk, PAID_INVOICES)
+
+    drop()
+    transaction.on_commit(drop)

@@ -87,6 +87,7 @@ def test_the_list_filters_survive_paging_and_a_reload(sign_in, page, live_server
     sign_in(viewer)
     page.goto(f"{live_server.url}/operations/tenants/{tenant.pk}/invoices/")
     page.get_by_label("Status").select_option("Open")
+    expect(page).to_have_url(re.compile(r"status=Open"))  # the filtered page and its links
     table = page.get_by_role("table", name="Supplier invoices")
     expect(table.locator("tbody tr").first).to_contain_text("Open")
     page.get_by_role("link", name="Next →").click()

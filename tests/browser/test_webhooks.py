@@ -207,6 +207,8 @@ def test_the_inbox_for_each_role(sign_in, page, live_server, admin, operator, vi
     expect(results.get_by_role("cell", name="No")).to_have_count(1)
     page.get_by_label("Status").select_option(label="Any")
     page.get_by_label("Event").fill("apinvoice")
+    # Typing filters after a pause: wait for that answer, not the one for "Any" before it.
+    expect(page).to_have_url(re.compile(r"event=apinvoice"))
     expect(results).not_to_contain_text("customer_changed")
     results.get_by_role("link", name=str(failed.pk)).click()
     expect(page.locator("#traceback")).to_contain_text("Traceback: boom")

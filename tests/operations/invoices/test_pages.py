@@ -401,3 +401,70 @@ def test_a_payment_job_makes_the_next_invoice_list_view_read_the_erp_again(
     )
     client.get(url)
     assert _list_reads(sandbox) == reads + 1, "a payment changes the invoices it pays"
+
+
+def test_a_payment_job_or_event_makes_the_next_invoice_page_read_the_erp_again(
+    client_for, viewer, tenant, sandbox
+):
+    from operations.financials import read_cache
+    from operations.jobs.models import BackgroundJob
+
+    client = client_for(viewer)
+    invoice = find_invoice(tenant, "Balanced")
+    _detail(client, tenant, invoice)
+    reads = _invoice_reads(sandbox, invoice)
+    _detail(client, tenant, invoice)
+    assert _invoice_reads(sandbox, invoice) == reads, "kept"
+
+    BackgroundJob.objects.create(
+        tenant=tenant,
+        operation="release",
+        document_kind="supplier_payment",
+        document_type="Payment",
+        document_number="000123",
+    )
+    page = _detail(client, tenant, invoice).content.decode()
+    assert _invoice_reads(sandbox, invoice) == reads + 1, "the payment may have paid it"
+    assert "This page cost 1 ERP call" in page
+
+    _detail(client, tenant, invoice)
+    assert _invoice_reads(sandbox, invoice) == reads + 1, "kept again"
+    read_cache.forget_payment_on_event(tenant, "Payment/000123")
+    _detail(client, tenant, invoice)
+    assert _invoice_reads(sandbox, invoice) == reads + 2, "a payment's ERP event dropped it"
+
+    # Another invoice's job drops only that invoice's page (and the lists).
+    other = find_invoice(tenant, "Open")
+    BackgroundJob.objects.create(
+        tenant=tenant,
+        operation="release",
+        document_kind="supplier_invoice",
+        document_type=other.document_type,
+        document_number=other.number,
+    )
+    _detail(client, tenant, invoice)
+    assert _invoice_reads(sandbox, invoice) == reads + 2, "still kept"
+
+
+def test_an_invoice_page_reads_the_erp_while_the_cache_is_down(
+    client_for, viewer, tenant, sandbox, monkeypatch
+):
+    from operations.financials import read_cache
+
+    class Down:
+        def __getattr__(self, name):
+            def refuse(*args, **kwargs):
+                raise ConnectionError("the cache is down")
+
+            return refuse
+
+    # Only the copies' cache: the session and the grants still have theirs.
+    monkeypatch.setattr(read_cache, "cache", Down())
+    monkeypatch.setattr(read_cache.list_reads, "cache", Down())
+    client = client_for(viewer)
+    invoice = find_invoice(tenant, "Balanced")
+    reads = _invoice_reads(sandbox, invoice)
+    page = _detail(client, tenant, invoice)
+    assert page.status_code == 200
+    assert "This page cost 1 ERP call" in page.content.decode()
+    assert _invoice_reads(sandbox, invoice) == reads + 1
