@@ -177,7 +177,9 @@ def test_no_match_under_filters_offers_to_clear_them(sign_in, page, live_server,
     page.wait_for_load_state("load")
     page.get_by_label("Search").fill("no company has this name")
     empty = page.get_by_test_id("no-tenants")
-    expect(empty).to_have_text("No tenant matches these filters. Clear filters")
+    expect(empty).to_have_text(
+        "No tenant matches these filters. Clear filters to see every tenant."
+    )
     expect(empty.get_by_role("link", name="Add one")).to_have_count(0)
     empty.get_by_role("link", name="Clear filters").click()
     expect(page.locator("#tenant-results tbody tr")).to_have_count(1)

@@ -401,7 +401,11 @@ def test_no_match_under_filters_offers_to_clear_them(client_for, operator, make_
     )
     empty = html.split('data-testid="no-tenants"', 1)[1].split("</td>", 1)[0]
     assert "No tenant matches these filters." in empty
-    assert f'href="{reverse("tenants:list")}?sort=-name">Clear filters</a>' in empty
+    assert (
+        f'href="{reverse("tenants:list")}?sort=-name" data-testid="clear-filters">Clear filters</a>'
+        in empty
+    )
+    assert "to see every tenant." in empty
     assert "Add one" not in empty
 
 
