@@ -300,11 +300,15 @@ _ENTRIES: tuple[Entry, ...] = (
     Entry(
         "repeated_request",
         "Not sent: the ERP punishes repeating this request",
-        "The same request failed twice in five minutes, or was sent five times in a minute; the "
-        "ERP would answer 429 and count it against the company, so the portal did not send it. "
+        "The ERP answers 429, and counts it against the company, when the same request fails "
+        "twice in five minutes or is sent five times in a minute, so the portal did not send it. "
         "{detail}",
         Owner.ISV,
-        ("Change the request (the cause of the first failure), or wait the time given.",),
+        (
+            "Try again once that time has passed.",
+            "If the request failed before, change what made it fail first: sent unchanged, it "
+            "fails again.",
+        ),
         links=(Link.USAGE_PAGE,),
     ),
     Entry(
@@ -312,7 +316,7 @@ _ENTRIES: tuple[Entry, ...] = (
         "Held back to protect the company's hourly budget",
         "{detail}",
         Owner.ISV,
-        ("Try again after the time given, or on the company's usage page see what used it.",),
+        ("Try again after the time above, or on the company's usage page see what used it.",),
         links=(Link.USAGE_PAGE,),
     ),
     # --- the Background API ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ answer, which is always shown too.
 from __future__ import annotations
 
 import json
+import math
 import re
 import string
 from collections.abc import Mapping
@@ -172,10 +173,12 @@ def _v3_codes(facts: _Facts, values: dict[str, Any]) -> list[Explanation]:
 def _by_kind(facts: _Facts, values: dict[str, Any]) -> str:
     error = facts.error
     if isinstance(error, e.BudgetHeld | e.BudgetRefused):
-        values["detail"] = error.reason
+        values["detail"] = _sentence(error.reason)
         return "budget_held"
     if isinstance(error, e.RepeatedRequestRefused):
-        values["detail"] = error.reason
+        values["detail"] = (
+            f"Here, {_sentence(error.reason, opening=False)}{_again_in(error.wait_seconds)}"
+        )
         return "repeated_request"
     if isinstance(error, e.InvalidClient):
         return "invalid_client"
@@ -218,6 +221,25 @@ def _by_kind(facts: _Facts, values: dict[str, Any]) -> str:
     return "unknown"
 
 
+def _sentence(text: str, *, opening: bool = True) -> str:
+    """A reason from the client library ("the same request ...") as a sentence of a page, or
+    the rest of one (``opening=False``)."""
+    text = text.strip()
+    if not text:
+        return ""
+    first = text[:1].upper() if opening else text[:1]
+    return f"{first}{text[1:]}{'' if text.endswith('.') else '.'}"
+
+
+def _again_in(wait_seconds: float | None) -> str:
+    if not wait_seconds or wait_seconds <= 0:
+        return ""
+    seconds = math.ceil(wait_seconds)
+    if seconds >= 120:
+        return f" It can be sent again in about {round(seconds / 60)} minutes."
+    return f" It can be sent again in {seconds} second{'s' if seconds != 1 else ''}."
+
+
 def _throttle_detail(error: e.ErpError | None) -> str:
     if not isinstance(error, e.RateLimited):
         return ""
@@ -245,7 +267,9 @@ def _read(facts: _Facts, *, company: str, isv: str, request_id: str | None, body
             explanations = [by_text]
         else:
             key = _by_kind(facts, values)
-            explanations = [_explanation(key, values, erp_message=facts.message or None)]
+            # A request the client kept back never reached the ERP: it said nothing.
+            said = None if isinstance(facts.error, e.BudgetError) else facts.message or None
+            explanations = [_explanation(key, values, erp_message=said)]
     return Reading(
         explanations=tuple(explanations),
         status=facts.status,

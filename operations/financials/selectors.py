@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from erpclient import ErpError, NotFound
+from erpclient import BudgetError, ErpError, NotFound
 from errorguide import explain
 from portal.erp_errors import ShownReading, shown
 from tenants.links import error_links
@@ -30,6 +30,10 @@ class Read:
     # Shown from the portal's copy of a read moments ago (read_cache.py), kept this many seconds at
     # most: no ERP call. 0: read from the ERP for this page.
     copy_seconds: int = 0
+    # False when the client kept the request back (repeat guard, budget): the ERP was not asked.
+    sent: bool = True
+    # Why the ERP was not asked again, when the result is the portal's last read instead.
+    held_back: ShownReading | None = None
 
 
 def erp_error(tenant: Tenant, error: ErpError) -> ShownReading:
@@ -43,7 +47,14 @@ def read_erp(tenant: Tenant, fetch) -> Read:
             result = fetch(erp.client)
         except ErpError as error:
             status = 404 if isinstance(error, NotFound) else 502
-            return Read(None, erp_error(tenant, error), erp.cost(), datetime.now(UTC), status)
+            return Read(
+                None,
+                erp_error(tenant, error),
+                erp.cost(),
+                datetime.now(UTC),
+                status,
+                sent=not isinstance(error, BudgetError),
+            )
         return Read(result, None, erp.cost(), datetime.now(UTC))
 
 

@@ -20,6 +20,7 @@ from portal.roles import OPERATE
 
 from ..conflicts import diff, snapshot
 from ..documents import form_scope
+from ..financials import read_cache
 from ..financials.selectors import erp_error
 from ..financials.views import from_url
 from . import live, rules, selectors, services
@@ -64,7 +65,10 @@ def invoice_edit(
         return refusal
     context = {"tenant": tenant, "document_type": document_type, "number": number}
     if request.method == "GET":
-        read = selectors.invoice(tenant, document_type, number)
+        # The page the person came from read the invoice moments ago: opening the form takes that
+        # copy, so a few edits in a minute never meet the repeat guard. A copy older than the ERP's
+        # version only costs a conflict view on save (If-Match).
+        read = read_cache.document(tenant, INVOICES, document_type, number)
         if read.result is None:
             return render(
                 request,

@@ -7,7 +7,8 @@ from importlib import resources
 
 import pytest
 
-from errorguide import CATALOGUE, Owner, explain_background_failure
+from erpclient import errors as e
+from errorguide import CATALOGUE, Owner, explain, explain_background_failure
 from errorguide.catalogue import Link
 from errorguide.explain import _explanation
 
@@ -111,3 +112,20 @@ def test_the_docs_list_every_entry():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "errorguide.md").read_text()
     missing = [key for key in CATALOGUE if f"`{key.removeprefix('v3:')}`" not in doc]
     assert missing == []
+
+
+def test_a_request_the_client_kept_back_says_when_it_may_go_and_quotes_no_erp_answer():
+    refused = e.RepeatedRequestRefused(
+        "not sent: the same request was sent 5 times in the last minute",
+        reason="the same request was sent 5 times in the last minute",
+        wait_seconds=41.2,
+        method="GET",
+        path="/v1/supplierInvoice/Invoice/1",
+    )
+    first = explain(refused).first
+    assert first.key == "repeated_request"
+    assert "Here, the same request was sent 5 times in the last minute." in first.meaning
+    assert first.meaning.endswith("It can be sent again in 42 seconds.")
+    assert first.erp_message is None  # nothing was sent, so the ERP said nothing
+    held = explain(e.BudgetHeld("held", reason="all 1,000 calls of this hour are used")).first
+    assert held.meaning == "All 1,000 calls of this hour are used." and held.erp_message is None

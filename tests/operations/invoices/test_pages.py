@@ -272,7 +272,8 @@ def test_an_invoice_the_erp_does_not_have_is_a_404_in_words(client_for, viewer, 
 
 def _invoice_reads(sandbox, invoice) -> int:
     path = f"/v1/supplierInvoice/{invoice.document_type}/{invoice.number}"
-    return sum(r["path"] == path for r in sandbox.control("GET", "/_sandbox/requests"))
+    requests = sandbox.control("GET", "/_sandbox/requests")
+    return sum(r["path"] == path and r["method"] == "GET" for r in requests)
 
 
 def test_reloading_an_invoice_page_reads_the_erp_once_and_never_locks_it_out(
@@ -288,6 +289,54 @@ def test_reloading_an_invoice_page_reads_the_erp_once_and_never_locks_it_out(
     assert "This page cost 1 ERP call" in pages[0].content.decode()
     later = pages[-1].content.decode()
     assert "No ERP call: the portal read this" in later and "up to 15 seconds" in later
+
+
+def test_editing_an_invoice_several_times_a_minute_never_shows_not_sent(
+    client_for, operator, tenant, sandbox
+):
+    # Open the form, save, land on the invoice, within seconds, until the ERP's limit of five
+    # identical reads a minute is reached. The form takes the read of the page before it, so
+    # each round reads the invoice once (the page after the save). The read that would be
+    # throttled is kept back, and the page shows the last read, saying so, instead of an error.
+    client = client_for(operator)
+    invoice = find_invoice(tenant, "Balanced")  # the first read of the minute
+    url = reverse("operations:invoice_edit", args=[tenant.pk, "Invoice", invoice.number])
+    before = _invoice_reads(sandbox, invoice)
+    _detail(client, tenant, invoice)
+    pages = []
+    while not pages or "Not read again" not in pages[-1]:
+        assert len(pages) < 6, "the repeat guard never kept a read back"
+        fields = _edit_fields(client, tenant, invoice)
+        saved = client.post(url, {**fields, "description": f"Round {len(pages)}"}, follow=True)
+        assert saved.status_code == 200
+        pages.append(saved.content.decode())
+    assert all("Not sent" not in page for page in pages)
+    *fresh, held = pages
+    assert len(fresh) == 3  # reads: the list, the first page, the pages after three saves
+    assert all(f"Round {n}" in page for n, page in enumerate(fresh))
+    assert _invoice_reads(sandbox, invoice) == before + 1 + len(fresh)
+    assert "Not read again: this is the portal's read from" in held
+    assert "Here, the same request was sent 5 times in the last minute." in held
+    assert "It can be sent again in" in held
+    assert "Saved." in held and f"Round {len(fresh) - 1}" in held  # the last read, shown older
+    # The form opens from that read; the ERP's version decides whether a save goes through.
+    assert client.get(url).status_code == 200
+
+
+def test_asking_again_for_an_invoice_the_erp_does_not_have_stays_a_404(
+    client_for, viewer, operator, tenant, sandbox
+):
+    # The ERP's 404 counts as a failure for the repeat guard: a third read within five minutes
+    # would be refused ("Not sent", 502). The portal keeps the answer instead of asking again.
+    client = client_for(viewer)
+    missing = type("Missing", (), {"document_type": "Invoice", "number": "999998"})
+    before = _invoice_reads(sandbox, missing)
+    pages = [_detail(client, tenant, missing) for _ in range(4)]
+    assert [page.status_code for page in pages] == [404] * 4
+    assert _invoice_reads(sandbox, missing) == before + 1
+    assert "Not sent" not in pages[-1].content.decode()
+    edit = reverse("operations:invoice_edit", args=[tenant.pk, "Invoice", "999998"])
+    assert client_for(operator).get(edit).status_code == 404
 
 
 def test_refused_uploads_show_the_page_again_without_reading_the_erp(
