@@ -78,6 +78,36 @@ def _empty_line() -> dict[str, str]:
     return {"purchase_order_source": NONE}
 
 
+# What a person fills in on a line; the hidden helpers (the item's defaults) are not among them.
+_TYPED = ("inventory_id", "description", "quantity", "unit", "unit_price", "warehouse_id")
+_TYPED += ("discount_percent", "supplier_id")
+
+
+def _is_blank(line: dict[str, str]) -> bool:
+    return not any(line[name].strip() for name in _TYPED) and line["purchase_order_source"] in (
+        "",
+        NONE,
+    )
+
+
+def _without_blank_lines(data):
+    """The posted form without the lines left empty ("Add line" pressed once too often), so they
+    neither block a preview nor reach the ERP; one line stays to carry "Add at least one line"."""
+    lines = _posted_lines(data)
+    kept = [line for line in lines if not _is_blank(line)] or lines[:1]
+    if len(kept) == len(lines):
+        return data
+    trimmed = data.copy()
+    for key in list(trimmed):
+        if key.startswith(f"{PREFIX}-") and key.split("-")[1].isdigit():
+            del trimmed[key]
+    for index, line in enumerate(kept):
+        for name, value in line.items():
+            trimmed[f"{PREFIX}-{index}-{name}"] = value
+    trimmed[f"{PREFIX}-TOTAL_FORMS"] = trimmed[f"{PREFIX}-INITIAL_FORMS"] = str(len(kept))
+    return trimmed
+
+
 class _Page:
     """What one rendering of the form needs."""
 
@@ -121,7 +151,7 @@ class _Page:
         header_form = OrderHeaderForm(
             data, types=list(self.types.rows), locations=self.locations(header)
         )
-        return header_form, LineFormSet(data, prefix=PREFIX)
+        return header_form, LineFormSet(_without_blank_lines(data), prefix=PREFIX)
 
     def render(self, header_form, lines, token: str, status: int = 200, **extra: Any):
         order_type = header_form["order_type"].value()

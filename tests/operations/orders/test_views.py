@@ -150,6 +150,26 @@ def test_preview_shows_exactly_the_command(opened, new_url):
     assert not PortalOrder.objects.exists()
 
 
+def test_lines_left_empty_are_left_out_of_the_preview_and_the_order(opened, new_url):
+    # "Add line" pressed once too often: the empty lines neither block the preview nor reach
+    # the ERP; a line with anything typed in it is checked as before.
+    client, token, _ = opened
+    blank = {"purchase_order_source": "none"}
+    filled = {"inventory_id": "STOCKITEM1", "quantity": "2"}
+    data = form_data(token, lines=[blank, filled, blank, {"quantity": "3"}, blank])
+    response = client.post(new_url, {**data, "action": "preview"}, HTTP_HX_REQUEST="true")
+    text = response.content.decode()
+    assert 'id="order-preview"' not in text  # the line with a quantity and no item
+    assert "Line 2, item: This field is required." in text  # renumbered: the blank ones went
+    assert 'name="lines-TOTAL_FORMS" value="2"' in text
+    assert "Lines left empty are left out." in text
+    data = form_data(token, lines=[blank, filled, blank])
+    response = client.post(new_url, {**data, "action": "preview"}, HTTP_HX_REQUEST="true")
+    preview = response.content.decode().split('id="order-preview"', 1)[1].split("</pre>", 1)[0]
+    assert preview.count("inventoryId") == 1 and "STOCKITEM1" in preview
+    assert not PortalOrder.objects.exists()
+
+
 def test_create_sends_once_and_shows_the_order_as_the_erp_has_it(opened, new_url, posted_orders):
     client, token, _ = opened
     data = {
