@@ -320,6 +320,11 @@ class MuteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
         help_text="Written to the audit log.",
+        error_messages={
+            "required": "Say why this issue is muted, so others know.",
+            "max_length": "Keep the reason to %(limit_value)d characters (it has %(show_value)d); "
+            "nothing was muted.",
+        },
     )
 
 

@@ -278,7 +278,7 @@ def _status_change(request: HtmxHttpRequest, pk: int, service, done: str) -> Htt
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors["reason"])
+            raise ValidationError(form.errors["reason"].as_data())
         service(actor=request.user, tenant=tenant, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -387,7 +387,7 @@ def issue_mute(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = MuteForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError("Say why this issue is muted, so others know.")
+            raise ValidationError(form.errors["reason"].as_data())
         health.issue_mute(actor=request.user, issue=issue, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

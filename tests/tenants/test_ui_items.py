@@ -63,6 +63,20 @@ def test_the_audit_and_the_mute_toast_name_an_unnamed_tenant(client_for, operato
     assert f"on {tenant.tenant_id}." in response.content.decode()
 
 
+def test_a_mute_reason_that_is_too_long_says_so_and_mutes_nothing(
+    client_for, operator, make_tenant
+):
+    issue = make_issue(make_tenant("no_license"))
+    url = reverse("tenants:issue_mute", args=[issue.pk])
+    response = client_for(operator).post(url, {"reason": "x" * 2001}, follow=True)
+    html = response.content.decode()
+    assert "Keep the reason to 2000 characters (it has 2001); nothing was muted." in html
+    issue.refresh_from_db()
+    assert issue.status != "muted"
+    blank = client_for(operator).post(url, {"reason": ""}, follow=True).content.decode()
+    assert "Say why this issue is muted, so others know." in blank
+
+
 # --- the list -----------------------------------------------------------------------------------
 
 
