@@ -277,7 +277,8 @@ def test_supplier_lists_say_when_nothing_matches_and_offer_only_filters_the_erp_
     page.goto(f"{invoices}?page=999")
     expect(page.get_by_role("main")).to_contain_text("Page 999 is past the end of this list.")
     expect(page.get_by_role("main")).not_to_contain_text("matches these filters")
-    expect(page.get_by_role("link", name="← Previous")).to_be_visible()
+    # Page 998 would be past the end too: only the way back to the first page is offered.
+    expect(page.get_by_role("link", name="← Previous")).to_have_count(0)
     page.get_by_role("link", name="Back to the first page").click()
     expect(page).to_have_url(invoices)
     expect(page.get_by_test_id("empty-list")).to_have_count(0)
