@@ -145,6 +145,13 @@ class Subscription(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispatcher_id"],
+                condition=~Q(dispatcher_id=""),
+                name="webhooks_one_subscription_per_dispatcher_id",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

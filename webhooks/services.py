@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -171,12 +171,23 @@ def _requeue(delivery: InboundDelivery) -> None:
 
 
 def subscription_create(*, actor, name: str, dispatcher_id: str = "") -> Subscription:
-    name = name.strip()
+    name, dispatcher_id = name.strip(), dispatcher_id.strip()
     if Subscription.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": "A subscription of that name exists already."})
-    with transaction.atomic():
-        subscription = Subscription.objects.create(name=name, dispatcher_id=dispatcher_id.strip())
-        audit.record(actor=actor, action="webhooks.subscription_create", target=subscription)
+    # One dispatcher id names one subscription: its keys are the ones tried first.
+    taken = dispatcher_id and Subscription.objects.filter(dispatcher_id=dispatcher_id).first()
+    if taken:
+        raise ValidationError(
+            {"dispatcher_id": f"The subscription “{taken.name}” has this dispatcher id already."}
+        )
+    try:
+        with transaction.atomic():
+            subscription = Subscription.objects.create(name=name, dispatcher_id=dispatcher_id)
+            audit.record(actor=actor, action="webhooks.subscription_create", target=subscription)
+    except IntegrityError as error:  # added by someone else at the same moment
+        raise ValidationError(
+            "A subscription with this name or dispatcher id was just added. Nothing was added."
+        ) from error
     return subscription
 
 

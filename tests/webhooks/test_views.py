@@ -166,6 +166,22 @@ def test_a_duplicate_subscription_name_is_refused(subscription, client_for, admi
     assert "exists already" in response.content.decode()
 
 
+def test_a_dispatcher_id_another_subscription_has_is_refused(subscription, client_for, admin):
+    # Two subscriptions with one dispatcher id would make "its keys are tried first" ambiguous.
+    response = client_for(admin).post(
+        reverse("webhooks:subscription_create"), {"name": "Second", "dispatcher_id": "sub-1"}
+    )
+    assert response.status_code == 400
+    assert "The subscription “ERP events” has this dispatcher id already." in (
+        response.content.decode()
+    )
+    assert services.Subscription.objects.count() == 1
+    # Several subscriptions may leave the id empty.
+    for name in ("No id 1", "No id 2"):
+        client_for(admin).post(reverse("webhooks:subscription_create"), {"name": name})
+    assert services.Subscription.objects.filter(dispatcher_id="").count() == 2
+
+
 def test_an_admin_makes_a_statuspage_url_shown_once_and_retires_it(client_for, admin):
     client = client_for(admin)
     response = client.post(reverse("webhooks:statuspage_token_create"), {"label": "status"})
