@@ -83,7 +83,7 @@ def test_a_conflict_shows_the_new_status_and_confirms_again(
     status_row = html.split('data-field="status"', 1)[1].split("</tr>", 1)[0]
     assert "Balanced" in status_row and "Hold" in status_row and "changed in the ERP" in status_row
     # On hold, release is no longer possible: nothing to confirm.
-    assert "is no longer possible" in html
+    assert "is no longer possible: the document's status is now Hold." in html
 
     erp_settings.control(
         "POST",

@@ -197,6 +197,9 @@ def test_create_sends_once_and_shows_the_order_as_the_erp_has_it(opened, new_url
     page = client.get(url).content.decode()
     assert "Drop ship" in page and "Purchase to order" in page and "50005" in page
     assert 'id="erp-etag"' in page
+    # The company's budget as people read figures (the sandbox's limit is in the thousands).
+    budget = re.search(r"of the company's ([\d,]+) left this hour", page).group(1)
+    assert "," in budget
 
 
 BAD_INPUT = {
