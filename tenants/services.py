@@ -32,7 +32,7 @@ from .models import (
     TenantStatus,
     offered_environments,
 )
-from .validators import normalize_tenant_id
+from .validators import check_organisation_number, normalize_tenant_id
 
 MAX_REASON = 2000
 # The longest tenant or customer name (the columns' size).
@@ -218,6 +218,12 @@ def _check_customer(values: dict[str, Any], *, instance: Customer | None = None)
             values["customer_tenant_id"] = normalize_tenant_id(values["customer_tenant_id"])
         except ValidationError as error:
             errors["customer_tenant_id"] = error.messages[0]
+    if values["organisation_number"]:
+        values["organisation_number"] = " ".join(values["organisation_number"].split())
+        try:
+            check_organisation_number(values["organisation_number"])
+        except ValidationError as error:
+            errors["organisation_number"] = error.messages[0]
     if values["contact_email"]:
         try:
             validate_email(values["contact_email"])

@@ -1,4 +1,4 @@
-"""Checks on what people type or import: tenant ids, client ids."""
+"""Checks on what people type or import: tenant ids, client ids, organisation numbers."""
 
 from __future__ import annotations
 
@@ -41,3 +41,25 @@ def is_tenant_id(value: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+# An organisation number as registers print them in the countries Visma.net ERP serves
+# ("923 609 016", "556036-0793", "1234567-8", "NL 12345678"): letters and digits, with single
+# spaces, dots, dashes or slashes between them, and at least four digits. The country is not
+# known, so the check is of the shape, not a register's checksum.
+_ORGANISATION_NUMBER = re.compile(r"[0-9A-Za-z]+(?:[ .\-/][0-9A-Za-z]+)*")
+ORGANISATION_NUMBER_MIN_DIGITS = 4
+
+
+def check_organisation_number(value: str) -> None:
+    """ValidationError unless ``value`` (already stripped, not empty) looks like an
+    organisation number."""
+    if not _ORGANISATION_NUMBER.fullmatch(value) or (
+        sum(c.isdigit() for c in value) < ORGANISATION_NUMBER_MIN_DIGITS
+    ):
+        raise ValidationError(
+            "Enter the organisation number as the company register shows it, e.g. "
+            "“923 609 016” or “556036-0793”: digits and letters, with spaces, dots or dashes "
+            "between them.",
+            code="invalid",
+        )

@@ -85,6 +85,27 @@ def test_a_bad_new_customer_saves_no_tenant(demo_clients):
     assert not Tenant.objects.exists() and not Customer.objects.exists()
 
 
+@pytest.mark.parametrize("number", ["923 609 016", "556036-0793", "1234567-8", "NL 12345678"])
+def test_an_organisation_number_as_registers_print_it_is_kept(number):
+    customer = services.customer_create(actor=None, name="Fjord AS", organisation_number=number)
+    assert customer.organisation_number == number
+
+
+def test_an_organisation_number_typed_with_extra_spaces_is_kept_with_single_ones():
+    customer = services.customer_create(
+        actor=None, name="Fjord AS", organisation_number="923  609\t016"
+    )
+    assert customer.organisation_number == "923 609 016"
+
+
+@pytest.mark.parametrize("number", ["abc!!", "-1", "12", "923--609", "<b>923609016</b>"])
+def test_a_wrong_organisation_number_is_refused_in_words_and_saves_nothing(number):
+    with pytest.raises(ValidationError) as caught:
+        services.customer_create(actor=None, name="Fjord AS", organisation_number=number)
+    assert "as the company register shows it" in caught.value.message_dict["organisation_number"][0]
+    assert not Customer.objects.exists()
+
+
 def test_an_api_client_needs_a_unique_id_and_a_secret(demo_clients):
     with pytest.raises(ValidationError) as caught:
         services.api_client_create(

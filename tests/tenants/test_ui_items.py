@@ -246,6 +246,13 @@ def test_customers_are_listed_and_edited_with_an_audit_row(client_for, operator,
     assert bad.status_code == 200 and "errorlist" in bad.content.decode()
     customer.refresh_from_db()
     assert customer.name == "Nordlys Gruppen ASA"
+    wrong = client.post(
+        reverse("tenants:customer_edit", args=[customer.pk]),
+        {"name": "Nordlys Gruppen ASA", "organisation_number": "-1"},
+    )
+    assert "as the company register shows it" in wrong.content.decode()
+    customer.refresh_from_db()
+    assert customer.organisation_number != "-1"
 
 
 # --- Test credentials ------------------------------------------------------------------------
