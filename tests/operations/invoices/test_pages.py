@@ -112,7 +112,10 @@ def test_amounts_are_shown_with_thousands_separators(client_for, viewer, tenant)
 
     listed = client_for(viewer).get(reverse("operations:tenant_invoices", args=[tenant.pk]))
     assert shown in listed.content.decode()
-    assert shown in _detail(client_for(viewer), tenant, large).content.decode()
+    html = _detail(client_for(viewer), tenant, large).content.decode()
+    assert shown in html
+    costs = re.findall(r'<td data-label="Cost" class="num">([^<]*)</td>', html)
+    assert costs and all(cost.endswith(f" {large.currency_id}") for cost in costs), costs
 
 
 def test_viewer_cannot_act(client_for, viewer, tenant):

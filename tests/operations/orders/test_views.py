@@ -359,6 +359,9 @@ def test_the_erp_list_pages_with_a_zero_based_page_index(client_for, viewer, ten
         if e["path"] == "/api/v3/SalesOrders"
     ]
     assert "pageIndex 0" in first and "pageIndex 1" in second
+    # Every total with two decimals, whole or not, and its currency.
+    totals = re.findall(r'<td data-label="Total" class="num">([^<]*)</td>', first)
+    assert totals and all(re.fullmatch(r"[\d,]+\.\d\d [A-Z]{3}", t) for t in totals), totals
     assert any("pageIndex=1" in str(q) for q in asked)
     assert client.get(url, {"page": "abc"}).status_code == 200
 

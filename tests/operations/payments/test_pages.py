@@ -29,6 +29,11 @@ def test_list_and_release_a_payment(client_for, operator, tenant, advance_sandbo
         reverse("operations:payment", args=[tenant.pk, "Payment", "300001"])
     ).content.decode()
     assert 'data-action="payment_release"' in detail
+    # Every amount carries its currency: the balance and what each invoice is paid.
+    balance = re.search(r"<dt>Balance</dt><dd>([^<]*)</dd>", detail).group(1)
+    assert re.fullmatch(r"[\d,]+\.\d\d [A-Z]{3}", balance), balance
+    paid = re.findall(r"</a>: ([\d,.]+ [A-Z]{3}) \(invoice balance now [\d,.]+ [A-Z]{3}\)", detail)
+    assert paid, detail.split("What it pays", 1)[1][:500]
     block = detail.split('data-action="payment_release"', 1)[1]
     data = {
         n: v.replace("&quot;", '"')
