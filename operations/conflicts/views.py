@@ -19,6 +19,7 @@ from ..financials.forms import ActionForm
 from ..financials.kinds import DocumentKind
 from ..financials.selectors import erp_error
 from ..invoices.kind import INVOICES
+from ..invoices.rules import approval_words
 from ..jobs import selectors as job_selectors
 from ..jobs.actions import ACTIONS, fetch_document
 from ..jobs.models import BackgroundJob, JobOutcome
@@ -62,12 +63,12 @@ def job_conflict(request, pk: int) -> HttpResponse:
         context["cost"] = erp.cost()
     opened = {
         "status": job.seen.get("status", ""),
-        "approval_status": job.seen.get("approval_status", ""),
+        "approval_status": approval_words(job.seen.get("approval_status", "")),
         "version": job.if_match,
     }
     now = {
         "status": document.status or "",
-        "approval_status": getattr(document, "approval_status", None) or "",
+        "approval_status": approval_words(getattr(document, "approval_status", None)),
         "version": document.etag or "",
     }
     kind = KINDS[job.document_kind]

@@ -38,6 +38,25 @@ IN_APPROVAL = (
     "InProgressApproval",
     "ActiveWorkflowApproval",
 )
+# The approval states in words, for pages (the spec's approvalStatus enum).
+APPROVAL_WORDS = {
+    "": "None",
+    "New": "New",
+    "Canceled": "Approval canceled",
+    "SentToApproval": "Sent to approval",
+    "ReceivedByApproval": "Received by the approvers",
+    "InProgressApproval": "Being approved",
+    "RejectedInApproval": "Rejected by the approvers",
+    "ApprovedInApproval": "Approved",
+    "ActiveWorkflowApproval": "In an approval workflow",
+}
+
+
+def approval_words(code: str | None) -> str:
+    """An approval status as staff read it; a code the spec does not list, as the ERP sent it."""
+    return APPROVAL_WORDS.get(code or "", code or "")
+
+
 # Approval states from which an invoice may be sent to approval.
 APPROVABLE = ("", "New", "Canceled", "RejectedInApproval")
 REVERSIBLE_TYPES = ("Invoice", "CreditAdj", "DebitAdj")

@@ -156,7 +156,7 @@ def _edit_conflict(request, tenant, document_type, number, opened, submitted, co
     context_rows = diff.rows(
         (("status", "Status"), ("approval_status", "Approval status")),
         {},
-        {"status": latest.status, "approval_status": latest.approval_status},
+        {"status": latest.status, "approval_status": rules.approval_words(latest.approval_status)},
     )
     already_saved = all((submitted[f] or "") == (now[f] or "") for f in EDIT_FIELDS)
     # Re-applying carries only the fields the person changed, on top of the latest values: a

@@ -14,6 +14,7 @@ from django.utils import timezone
 from erpclient import ErpError, Gone, NotFound, Priority
 from usage.deferral import DEFERRED_ERRORS, countdown_for
 
+from ..invoices.rules import approval_words
 from . import actions
 from .models import DONE_STATUSES, BackgroundJob, FinishedBy, JobOutcome, JobStatus, Step
 from .steps import (
@@ -207,5 +208,6 @@ def _verified(job: BackgroundJob, document: Any) -> None:
         conclude(job, JobOutcome.CONFLICT)
     else:
         conclude(job, JobOutcome.REFUSED)
-    approval = f", approval {job.verified_approval_status}" if job.verified_approval_status else ""
+    words = approval_words(job.verified_approval_status)
+    approval = f", approval: {words}" if job.verified_approval_status else ""
     record(job, Step.VERIFIED, f"{job.verified_status}{approval}, version {job.verified_etag}")

@@ -269,7 +269,7 @@ def test_the_other_actions(
     page.get_by_role("button", name=f"Confirm: {action.lower()} Invoice {number}").click()
     _expect_job(page, verified)
     if action == "Send to approval":
-        expect(page.locator("dl.details")).to_contain_text("approval SentToApproval")
+        expect(page.locator("dl.details")).to_contain_text("approval: Sent to approval")
     if action in ("Reverse", "Correct"):
         expect(page.get_by_test_id("created-reference")).to_contain_text("1002")
 

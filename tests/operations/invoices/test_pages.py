@@ -118,6 +118,29 @@ def test_amounts_are_shown_with_thousands_separators(client_for, viewer, tenant)
     assert costs and all(cost.endswith(f" {large.currency_id}") for cost in costs), costs
 
 
+def test_states_are_shown_in_words_not_the_erps_codes(client_for, viewer, tenant):
+    opened = find_invoice(tenant, "Open", approval="ApprovedInApproval")
+    html = _detail(client_for(viewer), tenant, opened).content.decode()
+    assert '<dd id="invoice-approval">Approved</dd>' in html and "ApprovedInApproval" not in html
+    held = find_invoice(tenant, "Hold")
+    html = _detail(client_for(viewer), tenant, held).content.decode()
+    assert "<strong>Hold</strong>" in html and "(on hold)" not in html
+    listed = client_for(viewer).get(
+        reverse("operations:tenant_invoices", args=[tenant.pk]), {"status": "Open"}
+    )
+    assert '<td data-label="Approval">Approved</td>' in listed.content.decode()
+
+
+def test_a_hold_is_named_once_and_an_unknown_approval_code_is_shown_as_sent():
+    from operations.invoices.rules import approval_words
+    from operations.templatetags.documents import with_hold
+
+    assert with_hold("Balanced", True) == "Balanced (on hold)"
+    assert with_hold("Hold", True) == "Hold" and with_hold("Open", False) == "Open"
+    assert approval_words("SentToApproval") == "Sent to approval"
+    assert approval_words("SomethingNew") == "SomethingNew" and approval_words(None) == "None"
+
+
 def test_viewer_cannot_act(client_for, viewer, tenant):
     url = reverse("operations:invoice_action", args=[tenant.pk, "Invoice", "100012", "release"])
     assert client_for(viewer).post(url, {}).status_code == 403
