@@ -31,6 +31,8 @@ class Action:
     # What the confirmation says will happen.
     promise: str
     send: Send
+    # How the confirm button joins the action to the document: "attach a file to Invoice 7".
+    joins_with: str = ""
 
 
 def _invoice(job: BackgroundJob) -> dict[str, Any]:
@@ -133,6 +135,7 @@ ACTIONS: dict[str, Action] = {
             "Upload the file to the invoice (or to the line you chose); the same file name "
             "again makes a new revision.",
             _invoice_action("attach", arguments=_attach_arguments),
+            joins_with="to",
         ),
         Action(
             "payment_release",

@@ -172,6 +172,15 @@ class BackgroundJob(models.Model):
         return action.label if action else self.operation
 
     @property
+    def action_title(self) -> str:
+        """The action on its document, as a heading says it: "Attach a file to Invoice 7"."""
+        from .actions import ACTIONS
+
+        action = ACTIONS.get(self.operation)
+        joins = f" {action.joins_with}" if action and action.joins_with else ""
+        return f"{self.action_label}{joins} {self.document_label}"
+
+    @property
     def tone(self) -> str:
         """The badge colour of the summary: ok, bad, warn or info (still running)."""
         if self.outcome == JobOutcome.VERIFIED:

@@ -183,7 +183,7 @@ def test_a_refused_file_type_comes_back_on_the_same_form(
         files=[{"name": "setup.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}]
     )
     page.get_by_label("Attach to").select_option("1")
-    page.get_by_role("button", name=f"Confirm: attach a file Invoice {number}").click()
+    page.get_by_role("button", name=f"Confirm: attach a file to Invoice {number}").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Invoice {number}")
     attach = page.locator('details[data-action="attach"]')
@@ -206,7 +206,7 @@ def test_attach_a_file_to_a_line(sign_in, page, live_server, operator, tenant, w
         ]
     )
     page.get_by_label("Attach to").select_option("1")
-    page.get_by_role("button", name=f"Confirm: attach a file Invoice {number}").click()
+    page.get_by_role("button", name=f"Confirm: attach a file to Invoice {number}").click()
     _expect_job(page, "finished, verified: Balanced")
     page.get_by_role("link", name=f"Invoice {number}").click()
     line = page.get_by_role("table", name="Lines").locator("tbody tr").first

@@ -219,6 +219,10 @@ def test_a_refused_file_type_comes_back_as_the_same_form_with_its_error(
     sent = client.post(url, {**_hidden(html, "attach"), "file": pdf})
     assert sent.status_code == 302
     assert BackgroundJob.objects.count() == 1
+    number = BackgroundJob.objects.get().document_number
+    assert f"Confirm: attach a file to Invoice {number}</button>" in html
+    job_page = client.get(sent["Location"]).content.decode()
+    assert f"Attach a file to Invoice {number}</h1>" in job_page
 
 
 def test_a_file_for_a_line_is_kept_for_its_job(client_for, operator, tenant):
