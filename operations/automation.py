@@ -167,6 +167,10 @@ def mapping_set_active(*, actor, mapping: AutomationMapping, active: bool) -> No
         AutomationMapping.objects.filter(pk=mapping.pk).update(active=active)
         audit.record(
             actor=actor,
-            action="operations.automation_mapping_" + ("enable" if active else "disable"),
+            action=(
+                "operations.automation_mapping_enable"
+                if active
+                else "operations.automation_mapping_disable"
+            ),
             target=mapping,
         )

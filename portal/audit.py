@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from . import audit_words
 from .models import AuditEvent, User
 from .request_context import current_ip
 
@@ -19,6 +20,10 @@ _SECRET_KEY = re.compile(r"secret|password|passwd|token|api[_-]?key|credential|o
 
 
 class SecretInAuditDetails(ValueError):
+    pass
+
+
+class UnknownAuditAction(ValueError):
     pass
 
 
@@ -46,6 +51,10 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit event. Must run inside the caller's transaction."""
+    if not audit_words.is_known(action):
+        raise UnknownAuditAction(
+            f"{action!r} has no words in portal/audit_words.py; add it there before recording it."
+        )
     details = details or {}
     _check_no_secrets(details)
     if target is not None:

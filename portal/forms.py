@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from . import audit_words
 from .inputs import DateField
 from .models import AuditEvent
 from .roles import Role
@@ -38,8 +39,11 @@ class AuditFilterForm(forms.Form):
         actions = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
         types = AuditEvent.objects.exclude(target_type="").order_by("target_type")
         types = types.values_list("target_type", flat=True).distinct()
-        self.fields["action"].choices = [("", "Any action"), *[(a, a) for a in actions]]
-        self.fields["target_type"].choices = [("", "Any type"), *[(t, t) for t in types]]
+        # Choices in words, sorted as read; the value stays the stored code.
+        action_choices = sorted(((a, audit_words.action_in_words(a)) for a in actions), key=_words)
+        type_choices = sorted(((t, audit_words.target_type_in_words(t)) for t in types), key=_words)
+        self.fields["action"].choices = [("", "Any action"), *action_choices]
+        self.fields["target_type"].choices = [("", "Any type"), *type_choices]
 
     def clean(self):
         cleaned = super().clean()
@@ -47,3 +51,7 @@ class AuditFilterForm(forms.Form):
         if since and until and since > until:
             raise forms.ValidationError("The start date is after the end date.")
         return cleaned
+
+
+def _words(choice: tuple[str, str]) -> str:
+    return choice[1].lower()

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from . import audit_words
 from .models import AuditEvent, User
 
 
@@ -25,6 +26,7 @@ def audit_events(
             Q(target_label__icontains=q)
             | Q(target_id=q)
             | Q(action__icontains=q)
+            | Q(action__in=audit_words.codes_described_by(q))
             | Q(actor_label__icontains=q)
         )
     if action:

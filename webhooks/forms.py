@@ -53,6 +53,8 @@ class ReprocessRangeForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        # Ids of its own: the inbox's filter form beside it has a "source" too.
+        kwargs.setdefault("auto_id", "id_range_%s")
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             now = timezone.localtime().replace(second=0, microsecond=0)

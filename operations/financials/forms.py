@@ -24,6 +24,13 @@ class ActionForm(forms.Form):
     seen_status = forms.CharField(widget=forms.HiddenInput, max_length=40, required=False)
     seen_approval = forms.CharField(widget=forms.HiddenInput, max_length=40, required=False)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A page offers several actions, each with these hidden fields: ids would repeat, and no
+        # label points at a hidden field, so they go without.
+        for name in ("token", "etag", "seen_status", "seen_approval"):
+            self.fields[name].widget.attrs["id"] = False
+
     def payload(self) -> dict:
         return {}
 

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 
-from portal import htmx, pk_urls, times
+from portal import audit_words, htmx, pk_urls, times
 
 register = template.Library()
 
@@ -43,3 +43,49 @@ def when(moment: datetime | None, style: str = "datetime"):
     return format_html(
         '<time datetime="{}" title="{}">{}</time>', times.iso_utc(moment), hover, visible
     )
+
+
+@register.filter
+def audit_action(code: str) -> str:
+    """``{{ event.action|audit_action }}``: "Staff member invited" for ``user.invited``."""
+    return audit_words.action_in_words(code)
+
+
+@register.filter
+def audit_target_type(target_type: str) -> str:
+    return audit_words.target_type_in_words(target_type)
+
+
+@register.filter
+def audit_details(details) -> list[tuple[str, str]]:
+    """An event's details as (label, shown value) pairs: keys in words, times in the viewer's
+    zone, lists as lists."""
+    if not isinstance(details, dict):
+        return [("Details", str(details))] if details else []
+    return [(audit_words.detail_key_in_words(key), _detail_value(v)) for key, v in details.items()]
+
+
+def _detail_value(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None or value == "":
+        return "(none)"
+    if isinstance(value, list | tuple):
+        return format_html_join(", ", "{}", ((_detail_value(item),) for item in value)) or "(none)"
+    if isinstance(value, dict):
+        return format_html_join(
+            "; ", "{}: {}", ((str(k), _detail_value(v)) for k, v in value.items())
+        )
+    if isinstance(value, str) and _looks_like_a_time(value):
+        return when(datetime.fromisoformat(value), "seconds")
+    return conditional_escape(str(value))
+
+
+def _looks_like_a_time(text: str) -> bool:
+    # Only full timestamps with a zone: a bare number or date stays as written.
+    if len(text) < 20 or "T" not in text:
+        return False
+    try:
+        return datetime.fromisoformat(text).tzinfo is not None
+    except ValueError:
+        return False

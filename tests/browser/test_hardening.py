@@ -1,5 +1,5 @@
-"""In Chromium: an impossible audit date is explained in place of the results, a lockout says how
-long it lasts, and the admin offers browsing only."""
+"""In Chromium: the audit log reads in words and fits a phone, an impossible audit date is explained
+in place of the results, a lockout says how long it lasts, and the admin offers browsing only."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import re
 import uuid
 
 import pytest
+from django.db import transaction
 from playwright.sync_api import expect
 
+from portal import audit
 from portal.roles import Role
 from tests.factories import make_user
 
@@ -24,6 +26,43 @@ def private_rate_limits(settings):
             "LOCATION": f"browser-lockout-{uuid.uuid4()}",
         }
     }
+
+
+def test_the_audit_log_reads_in_words_filters_by_them_and_fits_a_phone(
+    sign_in, page, live_server, viewer, admin
+):
+    with transaction.atomic():
+        audit.record(
+            actor=admin,
+            action="console.write",
+            target_type="tenants.tenant",
+            target_id="1",
+            target_label="Aktiebolaget" + "Ö" * 80,
+            details={
+                "path": "/controller/api/v1/supplierInvoice/Invoice/000123/action/release"
+                + "?filter="
+                + "x" * 120,
+                "when": "2026-05-01T09:30:00+00:00",
+            },
+        )
+        audit.record(actor=admin, action="user.role_changed", target=admin, details={"role": "x"})
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(viewer)
+    page.goto(f"{live_server.url}/audit/")
+    results = page.locator("#audit-results")
+    expect(results).to_contain_text("Write sent from the API console")
+    write = results.get_by_role("row").filter(has_text="Write sent from the API console")
+    expect(write.locator("td[data-label=Object]")).to_contain_text("Tenant Aktiebolaget")
+    expect(write.locator("td[data-label=Details] time")).to_have_attribute(
+        "datetime", "2026-05-01T09:30:00Z"
+    )
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390, f"the audit log is {width} px wide on a phone"
+
+    page.get_by_label("Action", exact=True).select_option(label="Role changed")
+    expect(results).not_to_contain_text("Write sent from the API console")
+    expect(results).to_contain_text("Role changed")
+    assert "action=user.role_changed" in page.url
 
 
 def test_an_impossible_audit_date_is_explained_in_place(sign_in, page, live_server, viewer):

@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from django.db import transaction
 
-from portal import audit
+from portal import audit, audit_words
 from portal.models import AuditEvent
 from portal.request_context import current_ip
 
 pytestmark = pytest.mark.django_db
+
+# How the audit page shows an event's code, beneath its words.
+CODE = b'audit-code">%s</div>'
 
 
 def _record(**kwargs):
@@ -42,19 +48,21 @@ def test_an_event_names_actor_target_details_and_address(admin):
 )
 def test_details_that_look_like_secrets_are_refused(admin, details):
     with pytest.raises(audit.SecretInAuditDetails):
-        _record(actor=admin, action="test", details=details)
+        _record(actor=admin, action="user.invited", details=details)
     assert not AuditEvent.objects.exists()
 
 
 def test_a_changed_secret_is_recorded_by_name_only(admin):
-    event = _record(actor=admin, action="apiclient.updated", details={"changed": ["client_secret"]})
+    event = _record(
+        actor=admin, action="api_client.updated", details={"changed": ["client_secret"]}
+    )
     assert event.details == {"changed": ["client_secret"]}
 
 
 @pytest.mark.django_db(transaction=True)
 def test_recording_outside_a_transaction_is_a_programming_error(admin):
     with pytest.raises(RuntimeError, match="inside the change's transaction"):
-        audit.record(actor=admin, action="oops")
+        audit.record(actor=admin, action="user.invited")
 
 
 def test_events_are_append_only(admin):
@@ -94,7 +102,8 @@ def test_the_audit_page_filters(client_for, viewer, admin):
     assert b"user.invited" in everything.content and b"user.role_changed" in everything.content
     only = client.get("/audit/", {"action": "user.role_changed"})
     assert b"user.role_changed" in only.content
-    assert b"<code>user.invited</code>" not in only.content
+    assert CODE % b"user.role_changed" in only.content
+    assert CODE % b"user.invited" not in only.content
 
 
 def test_the_audit_page_answers_htmx_with_the_results_only(client_for, viewer, admin):
@@ -121,4 +130,56 @@ def test_pages_of_the_audit_log_keep_the_filters(client_for, viewer, admin):
     assert 'href="?action=user.invited&amp;page=2"' in first
     assert "Page 1 of 2" in first
     second = client_for(viewer).get("/audit/", {"action": "user.invited", "page": 2}).content
-    assert second.count(b"<code>user.invited</code>") == 5
+    assert second.count(CODE % b"user.invited") == 5
+
+
+def test_an_action_without_words_is_refused(admin):
+    with pytest.raises(audit.UnknownAuditAction, match="audit_words"):
+        _record(actor=admin, action="user.did_something_new")
+    assert not AuditEvent.objects.exists()
+
+
+def test_every_action_the_code_records_has_words():
+    # A code written as a literal anywhere in the project must be one the log can put in words,
+    # including both codes of a conditional (`action="a" if x else "b"`, or in parentheses).
+    root = Path(__file__).resolve().parents[2]
+    argument = re.compile(
+        r'action=(\([^)]*\)|"[^\n]*)|_(?:record_sign_in|on_authenticator)\("[^"]*"'
+    )
+    code = re.compile(r'"([a-z_]+\.[a-z_]+)"')
+    found = set()
+    for app in ("portal", "tenants", "usage", "operations", "webhooks"):
+        for source in (root / app).rglob("*.py"):
+            for match in argument.finditer(source.read_text()):
+                found.update(code.findall(match.group(0)))
+    scan_works = {"user.invited", "user.locked_out", "user.deactivated"}
+    assert scan_works | {"operations.automation_mapping_disable"} <= found
+    assert sorted(found - set(audit_words.ACTIONS)) == []
+
+
+def test_the_audit_page_reads_in_words(client_for, viewer, admin):
+    when = "2026-05-01T09:30:00+00:00"
+    _record(
+        actor=admin,
+        action="webhooks.deliveries_reprocess_range",
+        target_type="webhooks.inbounddelivery",
+        target_label="visma range",
+        details={"source": "visma", "start": when, "statuses": ["failed", "rejected"]},
+    )
+    _record(actor=admin, action="user.role_changed", target=admin, details={"role": "operator"})
+    html = client_for(viewer).get("/audit/").content.decode()
+    assert "Webhook deliveries processed again (a time range)" in html
+    assert "Role changed" in html
+    assert '<span class="muted small">Inbound delivery</span> visma range' in html
+    assert '<span class="muted">Statuses:</span> failed, rejected' in html
+    # The time in the viewer's zone, the moment itself machine-readable.
+    assert '<time datetime="2026-05-01T09:30:00Z"' in html
+    assert 'value="user.role_changed">Role changed</option>' in html
+
+
+def test_the_audit_search_finds_an_event_by_its_words(client_for, viewer, admin):
+    _record(actor=admin, action="user.invited", target=admin, target_label="someone")
+    _record(actor=admin, action="api_client.secret_changed", target=admin, target_label="other")
+    found = client_for(viewer).get("/audit/", {"q": "secret replaced"}).content
+    assert CODE % b"api_client.secret_changed" in found
+    assert CODE % b"user.invited" not in found

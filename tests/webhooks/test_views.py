@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from tests.html_checks import repeated_ids
 from webhooks import services
 from webhooks.models import DeliveryStatus, InboundDelivery, SigningKey, StatuspageToken
 
@@ -131,6 +132,14 @@ def test_an_admin_reprocesses_a_range(failed_delivery, client_for, admin):
     assert "1 delivery is queued to be processed again" in response.content.decode()
     failed_delivery.refresh_from_db()
     assert failed_delivery.status == DeliveryStatus.QUEUED
+
+
+def test_the_admins_inbox_has_each_id_once(failed_delivery, client_for, admin):
+    # The filter and the range form both ask for a source: each label must find its own field.
+    page = client_for(admin).get(reverse("webhooks:inbox")).content.decode()
+    assert "Process a range again" in page
+    assert repeated_ids(page) == []
+    assert 'for="id_range_source"' in page and 'id="id_range_source"' in page
 
 
 def test_an_admin_adds_a_subscription_and_a_key_that_is_never_shown(client_for, admin):

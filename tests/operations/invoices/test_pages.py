@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from operations.jobs.models import BackgroundJob, JobFile
+from tests.html_checks import repeated_ids
 from tests.operations.jobs.helpers import find_invoice
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +78,7 @@ def test_detail_shows_the_version_and_offers_only_allowed_actions(
     for offered in ("release", "prebook", "void", "send_to_approval", "attach"):
         assert f'data-action="{offered}"' in body
     assert 'data-action="reverse"' not in body
+    assert repeated_ids(body) == [], "five action forms, each with the same hidden fields"
     viewer_body = _detail(client_for(viewer), tenant, invoice).content.decode()
     assert 'data-action="release"' not in viewer_body
 
