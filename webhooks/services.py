@@ -26,6 +26,7 @@ from .intake import queue
 from .keys import forget_keys
 from .models import (
     REPROCESSABLE,
+    SOURCE_CHOICES,
     DeliveryStatus,
     InboundDelivery,
     SigningKey,
@@ -145,7 +146,8 @@ def deliveries_reprocess_range(
             actor=actor,
             action="webhooks.deliveries_reprocess_range",
             target_type="webhooks.inbounddelivery",
-            target_label=f"{source} {start.isoformat()} to {end.isoformat()}",
+            # The range itself is in the details, shown in each reader's zone.
+            target_label=f"{dict(SOURCE_CHOICES).get(source, source)} deliveries",
             details={
                 "source": source,
                 "start": start.isoformat(),

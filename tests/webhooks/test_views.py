@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from portal.models import AuditEvent
 from tests.html_checks import repeated_ids
 from webhooks import services
 from webhooks.models import DeliveryStatus, InboundDelivery, SigningKey, StatuspageToken
@@ -132,6 +133,9 @@ def test_an_admin_reprocesses_a_range(failed_delivery, client_for, admin):
     assert "1 delivery is queued to be processed again" in response.content.decode()
     failed_delivery.refresh_from_db()
     assert failed_delivery.status == DeliveryStatus.QUEUED
+    event = AuditEvent.objects.get(action="webhooks.deliveries_reprocess_range")
+    assert event.target_label == "Visma Webhook Dispatcher deliveries"
+    assert event.details["start"].startswith("2001-01-01T")  # shown in the reader's zone
 
 
 def test_the_admins_inbox_has_each_id_once(failed_delivery, client_for, admin):
