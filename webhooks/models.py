@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from portal.fields import EncryptedTextField
@@ -115,8 +116,11 @@ class InboundDelivery(models.Model):
         indexes = [
             models.Index(fields=["received_at"], name="webhooks_received_idx"),
             models.Index(fields=["source", "status"], name="webhooks_source_status_idx"),
-            models.Index(fields=["erp_tenant_id"], name="webhooks_tenant_idx"),
-            models.Index(fields=["event_type"], name="webhooks_event_idx"),
+            # The inbox's tenant filter ignores case (iexact: UPPER(col) = UPPER(value)),
+            # which only an index on the same expression serves. The event filter is a substring
+            # search that no btree serves, so the event has no index: each one is a write on
+            # every delivery's hot path.
+            models.Index(Upper("erp_tenant_id"), name="webhooks_tenant_ci_idx"),
             # The silence survey and reprocessing a range: one source's deliveries over time.
             models.Index(fields=["source", "received_at"], name="webhooks_source_time_idx"),
             # Hand-over rounds and the stale sweep read only the queued few among millions.
