@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from django import template
@@ -78,7 +79,12 @@ def _detail_value(value) -> str:
         )
     if isinstance(value, str) and _looks_like_a_time(value):
         return when(datetime.fromisoformat(value), "seconds")
+    if isinstance(value, str) and _SNAKE_CASE.fullmatch(value):
+        return value.replace("_", " ")  # a code such as near_limit or client_secret
     return conditional_escape(str(value))
+
+
+_SNAKE_CASE = re.compile(r"[a-z]+(?:_[a-z0-9]+)+")
 
 
 def _looks_like_a_time(text: str) -> bool:

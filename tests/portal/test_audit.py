@@ -164,14 +164,20 @@ def test_the_audit_page_reads_in_words(client_for, viewer, admin):
         action="webhooks.deliveries_reprocess_range",
         target_type="webhooks.inbounddelivery",
         target_label="visma range",
-        details={"source": "visma", "start": when, "statuses": ["failed", "rejected"]},
+        details={
+            "source": "visma",
+            "start": when,
+            "statuses": ["failed", "no_handler"],
+            "path": "/v1/supplier_invoice",
+        },
     )
     _record(actor=admin, action="user.role_changed", target=admin, details={"role": "operator"})
     html = client_for(viewer).get("/audit/").content.decode()
     assert "Webhook deliveries processed again (a time range)" in html
     assert "Role changed" in html
     assert '<span class="muted small">Inbound delivery</span> visma range' in html
-    assert '<span class="muted">Statuses:</span> failed, rejected' in html
+    assert '<span class="muted">Statuses:</span> failed, no handler' in html
+    assert '<span class="muted">Path:</span> /v1/supplier_invoice' in html  # not a code: as is
     # The time in the viewer's zone, the moment itself machine-readable.
     assert '<time datetime="2026-05-01T09:30:00Z"' in html
     assert 'value="user.role_changed">Role changed</option>' in html
