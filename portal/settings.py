@@ -439,6 +439,9 @@ PORTAL_DASHBOARD_PANELS: list[str] = []
 # Callables (dotted paths) taking the request and returning banners for the top of every page
 # (dicts: text, url, link_text, level); each app appends its own below.
 PORTAL_BANNERS: list[str] = []
+# The page of an audit row's object: target type (app_label.model) → URL name taking its id
+# (``<int:pk>``); the audit log links the object there. Each app adds its own below.
+PORTAL_AUDIT_TARGET_URLS: dict[str, str] = {}
 # usage's registries, which other apps append to below: callables (dotted paths) yielding extra
 # Prometheus metric families for /metrics, and handlers of usage's throttling alerts (see
 # usage/alerts.py; usage imports no other app).
@@ -494,6 +497,9 @@ USAGE_METRICS_EXTRA.append("tenants.metrics.open_issues")
 # usage's throttling alerts become health issues (queued for a worker, never on the ERP call path).
 USAGE_ALERT_HANDLERS.append("tenants.alerts.throttling_seen")
 PORTAL_DASHBOARD_PANELS.append("tenants.panels.health_panel")
+PORTAL_AUDIT_TARGET_URLS.update(
+    {"tenants.tenant": "tenants:detail", "tenants.customer": "tenants:customer"}
+)
 # Callables (dotted paths) taking a tenant and returning extra context for its page
 # (tenants/detail.html), so an app built on tenants can say there what it offers; each app appends
 # its own below.
@@ -553,11 +559,18 @@ if REDIS_URL:
     CELERY_BEAT_SCHEDULE["usage-flush"] = {"task": "usage.flush", "schedule": 5.0}
 PORTAL_DEMO_SEEDERS.append("usage.demo.seed")
 PORTAL_DASHBOARD_PANELS.append("usage.panels.dashboard_panel")
+PORTAL_AUDIT_TARGET_URLS["usage.meteredcompany"] = "usage:company"
 
 
 # --- operations (ERP documents staff act on) -----------------------------------------------------
 # Which operations open for a tenant, and why not, on the tenant's page.
 TENANTS_PAGE_CONTEXT.append("operations.access.tenant_page_context")
+PORTAL_AUDIT_TARGET_URLS.update(
+    {
+        "operations.backgroundjob": "operations:job",
+        "operations.portalorder": "operations:order_detail",
+    }
+)
 # A person waits for every call: the ERP gets this long per call before the page says it did not
 # answer (no retry of a write; reads retry once within the client's rules).
 OPERATIONS_TIMEOUT_SECONDS = env.float("OPERATIONS_TIMEOUT_SECONDS", default=10.0)
@@ -627,6 +640,7 @@ CELERY_BEAT_SCHEDULE.update(
 USAGE_METRICS_EXTRA.append("webhooks.metrics.silence")
 USAGE_METRICS_EXTRA.append("webhooks.metrics.backlog")
 PORTAL_DASHBOARD_PANELS.append("webhooks.panels.silence_panel")
+PORTAL_AUDIT_TARGET_URLS["webhooks.inbounddelivery"] = "webhooks:delivery"
 # make run: the demo clients' dispatcher subscriptions, with the key the sandbox signs with.
 PORTAL_DEMO_SEEDERS.append("webhooks.demo.seed")
 # ERP events on one document within this many seconds cost one refresh (operations/events.py).

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from portal import audit
 from portal.roles import Role
+from tenants.models import Customer
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,6 +47,8 @@ def test_the_audit_log_reads_in_words_filters_by_them_and_fits_a_phone(
             },
         )
         audit.record(actor=admin, action="user.role_changed", target=admin, details={"role": "x"})
+        customer = Customer.objects.create(name="Fjordkraft Regnskap AS")
+        audit.record(actor=admin, action="customer.updated", target=customer)
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(viewer)
     page.goto(f"{live_server.url}/audit/")
@@ -63,6 +66,11 @@ def test_the_audit_log_reads_in_words_filters_by_them_and_fits_a_phone(
     expect(results).not_to_contain_text("Write sent from the API console")
     expect(results).to_contain_text("Role changed")
     assert "action=user.role_changed" in page.url
+
+    # An object with a page of its own is a link to it.
+    page.get_by_label("Action", exact=True).select_option(label="Customer changed")
+    results.get_by_role("link", name="Fjordkraft Regnskap AS").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Fjordkraft Regnskap AS")
 
 
 def test_an_impossible_audit_date_is_explained_in_place(sign_in, page, live_server, viewer):

@@ -4,10 +4,13 @@ import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.db import transaction
 
 from portal import audit, audit_words
 from portal.models import AuditEvent
+from portal.pk_urls import pk_url
 from portal.request_context import current_ip
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +192,23 @@ def test_the_audit_search_finds_an_event_by_its_words(client_for, viewer, admin)
     found = client_for(viewer).get("/audit/", {"q": "secret replaced"}).content
     assert CODE % b"api_client.secret_changed" in found
     assert CODE % b"user.invited" not in found
+
+
+def test_the_audit_log_links_an_object_to_its_page(client_for, viewer, admin):
+    _record(
+        actor=admin,
+        action="tenant.updated",
+        target_type="tenants.tenant",
+        target_id=7,
+        target_label="Nordlys Handel AS",
+    )
+    _record(actor=admin, action="user.role_changed", target=admin, target_label="Ada")
+    html = client_for(viewer).get("/audit/").content.decode()
+    assert '<a href="/tenants/7/">Nordlys Handel AS</a>' in html
+    assert '<span class="muted small">User</span> Ada</td>' in html  # no page: no link
+
+
+def test_each_audit_link_names_a_model_and_a_page():
+    for target_type, url_name in settings.PORTAL_AUDIT_TARGET_URLS.items():
+        apps.get_model(target_type)
+        assert pk_url(url_name, 41).endswith("/41/"), url_name
