@@ -7,8 +7,9 @@ HMAC computed over the raw bytes, then the row is inserted and committed, and on
 worker told (handoff.py: announced by a thread of the process, one broker message per burst)
 and the sender answered. A check that crashes is caught and stored as a refusal (500); a crash
 of the process before the commit leaves no row, and no 2xx either, so the sender delivers again.
-The INSERT is Django's, compiled once and bound on the server (portal/row_insert.py), and the
-inbound URLs skip the browser middleware (portal/machine.py): the two were half the inbox's CPU.
+The INSERT is Django's, compiled once and bound on the server (portal/row_insert.py), of a row
+kept as a plain mapping rather than a model instance, and the inbound URLs skip the browser
+middleware (portal/machine.py): the three were half the inbox's CPU.
 
 Dedupe: the first *verified* delivery of a (source, key) is inserted as the key's first, which
 a unique index guards; a later copy collides and is stored as a duplicate linked to the first,
@@ -36,6 +37,8 @@ from .handlers import Source
 from .models import DeliveryStatus, InboundDelivery, Verification
 from .verification import SIGNATURE_HEADER, body_sha256, redacted_headers
 
+Row = dict[str, Any]  # one InboundDelivery row, by column name (what RowInsert takes)
+
 logger = logging.getLogger(__name__)
 
 JSON_TYPES = ("application/json",)
@@ -58,21 +61,23 @@ def receive(request: HttpRequest, *, source: Source, endpoint: str, url_token: s
     too_big = length > limit
     body = b"" if too_big else _read_body(request, limit)
     too_big = too_big or len(body) > limit
-    delivery = InboundDelivery(
-        source=source.value,
-        endpoint=endpoint,
-        received_at=timezone.now(),
-        remote_ip=client_ip(request),
-        headers=redacted_headers(request.headers),
-        content_type=request.META.get("CONTENT_TYPE", "")[:200],
-        body=b"" if too_big else body,
-        body_size=max(length, len(body)),
-        body_stored=not too_big,
-        body_sha256="" if too_big else body_sha256(body),
-        event_type=_header(request, "x-vwd-event-id")[:100],
-        erp_tenant_id=_header(request, "x-vwd-tenant-id")[:64],
-        subscription_id=_header(request, "x-vwd-subscription-id")[:100],
-    )
+    delivery: Row = {
+        "source": source.value,
+        "endpoint": endpoint,
+        "received_at": timezone.now(),
+        "remote_ip": client_ip(request),
+        "headers": redacted_headers(request.headers),
+        "content_type": request.META.get("CONTENT_TYPE", "")[:200],
+        "body": b"" if too_big else body,
+        "body_size": max(length, len(body)),
+        "body_stored": not too_big,
+        "body_sha256": "" if too_big else body_sha256(body),
+        "event_type": _header(request, "x-vwd-event-id")[:100],
+        "erp_tenant_id": _header(request, "x-vwd-tenant-id")[:64],
+        "subscription_id": _header(request, "x-vwd-subscription-id")[:100],
+        "verification": Verification.NONE,
+        "verified": None,
+    }
     if too_big:
         return _refuse(delivery, 413, f"The body is over the limit of {limit:,} bytes.")
     if request.content_type not in JSON_TYPES:
@@ -82,12 +87,12 @@ def receive(request: HttpRequest, *, source: Source, endpoint: str, url_token: s
     except DatabaseError:
         raise
     except Exception as error:  # a check that crashed: stored as a refusal, never lost
-        logger.exception("Webhook delivery from %s could not be checked", delivery.remote_ip)
+        logger.exception("Webhook delivery from %s could not be checked", delivery["remote_ip"])
         return _refuse(delivery, 500, f"The inbox could not check this delivery: {error!r}")
-    if delivery.verified is False:
+    if delivery["verified"] is False:
         # A wrong Statuspage token answers like an unknown URL.
         return _refuse(
-            delivery, 404 if source is Source.STATUSPAGE else 401, delivery.verification_note
+            delivery, 404 if source is Source.STATUSPAGE else 401, delivery["verification_note"]
         )
     if payload is _NOT_JSON:
         return _refuse(delivery, 400, "The body is not valid JSON.")
@@ -99,29 +104,31 @@ _NOT_JSON = object()
 
 
 def _verify(
-    delivery: InboundDelivery, request: HttpRequest, body: bytes, *, source: Source, url_token: str
+    delivery: Row, request: HttpRequest, body: bytes, *, source: Source, url_token: str
 ) -> Any:
     """Set the delivery's verification; the parsed payload (``_NOT_JSON`` if it is not)."""
     if source is Source.VISMA:
-        delivery.verification = Verification.SIGNATURE
-        key = keys.signing_key_for(body, _header(request, SIGNATURE_HEADER), delivery)
-        delivery.verified = key is not None
-        delivery.verification_note = (
+        key = keys.signing_key_for(
+            body, _header(request, SIGNATURE_HEADER), delivery["subscription_id"]
+        )
+        delivery["verification"] = Verification.SIGNATURE
+        delivery["verified"] = key is not None
+        delivery["verification_note"] = (
             f"Signed with key “{key}”." if key else "No active signing key matches the signature."
         )
     elif source is Source.STATUSPAGE:
-        delivery.verification = Verification.URL_TOKEN
         token = keys.statuspage_token_for(url_token)
-        delivery.verified = token is not None
-        delivery.verification_note = (
+        delivery["verification"] = Verification.URL_TOKEN
+        delivery["verified"] = token is not None
+        delivery["verification_note"] = (
             f"URL token “{token}”." if token else "The URL token is not an active one."
         )
     else:
         # Nothing signs a legacy Background URL callback: its handler GETs the state.
-        delivery.verification = Verification.REFETCH
-        delivery.verified = None
-        delivery.verification_note = "Unsigned; its handler confirms it with a GET."
-    if delivery.verified is False:
+        delivery["verification"] = Verification.REFETCH
+        delivery["verified"] = None
+        delivery["verification_note"] = "Unsigned; its handler confirms it with a GET."
+    if delivery["verified"] is False:
         return None
     try:
         return json.loads(body)
@@ -129,40 +136,41 @@ def _verify(
         return _NOT_JSON
 
 
-def _store_verified(delivery: InboundDelivery) -> Answer:
-    delivery.status = DeliveryStatus.QUEUED
-    delivery.response_status = 202
-    delivery.first_of_key = bool(delivery.dedupe_key)
+def _store_verified(delivery: Row) -> Answer:
+    delivery["status"] = DeliveryStatus.QUEUED
+    delivery["response_status"] = 202
+    delivery["first_of_key"] = bool(delivery["dedupe_key"])
     try:
-        _insert(delivery)
+        pk = _insert(delivery)
     except IntegrityError:
-        first = InboundDelivery.objects.only("pk").get(
-            source=delivery.source, dedupe_key=delivery.dedupe_key, first_of_key=True
+        first = (
+            InboundDelivery.objects.filter(
+                source=delivery["source"], dedupe_key=delivery["dedupe_key"], first_of_key=True
+            )
+            .values_list("pk", flat=True)
+            .get()
         )
-        delivery.pk = None
-        delivery.first_of_key = False
-        delivery.duplicate_of = first
-        delivery.status = DeliveryStatus.DUPLICATE
-        delivery.outcome = f"A copy of delivery {first.pk}; not processed again."
-        delivery.response_status = 200
-        _insert(delivery)
-        return Answer(200, "duplicate", delivery.pk)
+        delivery["first_of_key"] = False
+        delivery["duplicate_of_id"] = first
+        delivery["status"] = DeliveryStatus.DUPLICATE
+        delivery["outcome"] = f"A copy of delivery {first}; not processed again."
+        delivery["response_status"] = 200
+        return Answer(200, "duplicate", _insert(delivery))
     transaction.on_commit(handoff.announce_soon)
-    return Answer(202, "queued", delivery.pk)
+    return Answer(202, "queued", pk)
 
 
-_insert_row = RowInsert(InboundDelivery)
+_rows = RowInsert(InboundDelivery)
 
 
-def _insert(delivery: InboundDelivery) -> None:
+def _insert(delivery: Row) -> int:
     """One INSERT (committed at once in autocommit; a savepoint inside a caller's transaction,
-    so that a dedupe collision does not break it). RowInsert: compiled once, bound on the
-    server, the hot path's largest cost otherwise."""
+    so that a dedupe collision does not break it); the new pk. RowInsert: compiled once, bound
+    on the server, the hot path's largest cost otherwise."""
     if transaction.get_connection().in_atomic_block:
         with transaction.atomic():
-            _insert_row(delivery)
-    else:
-        _insert_row(delivery)
+            return _rows.insert(delivery)
+    return _rows.insert(delivery)
 
 
 def queue(pk: int) -> None:
@@ -181,23 +189,26 @@ def queue(pk: int) -> None:
     transaction.on_commit(send)
 
 
-def _describe(delivery: InboundDelivery, source: Source, payload: Any) -> None:
+def _describe(delivery: Row, source: Source, payload: Any) -> None:
     """Event type, tenant and dedupe key, from the headers or else the payload."""
     data = payload if isinstance(payload, dict) else {}
+    by_hash = f"sha256:{delivery['body_sha256']}"
     if source is Source.VISMA:
-        delivery.event_type = delivery.event_type or str(data.get("eventId") or "")[:100]
-        delivery.erp_tenant_id = delivery.erp_tenant_id or str(data.get("tenantId") or "")[:64]
-        notification = delivery.headers.get("x-vwd-notification-id") or data.get("notificationId")
-        delivery.dedupe_key = str(notification or f"sha256:{delivery.body_sha256}")[:200]
+        delivery["event_type"] = delivery["event_type"] or str(data.get("eventId") or "")[:100]
+        delivery["erp_tenant_id"] = (
+            delivery["erp_tenant_id"] or str(data.get("tenantId") or "")[:64]
+        )
+        notification = delivery["headers"].get("x-vwd-notification-id") or data.get(
+            "notificationId"
+        )
+        delivery["dedupe_key"] = str(notification or by_hash)[:200]
     elif source is Source.STATUSPAGE:
-        delivery.event_type, key = statuspage_event(data)
-        delivery.dedupe_key = (key or f"sha256:{delivery.body_sha256}")[:200]
+        delivery["event_type"], key = statuspage_event(data)
+        delivery["dedupe_key"] = (key or by_hash)[:200]
     else:
-        delivery.event_type = "background_response"
+        delivery["event_type"] = "background_response"
         job = data.get("id")
-        delivery.dedupe_key = (
-            f"{job}:{data.get('statusCode')}" if job else f"sha256:{delivery.body_sha256}"
-        )[:200]
+        delivery["dedupe_key"] = (f"{job}:{data.get('statusCode')}" if job else by_hash)[:200]
 
 
 def statuspage_event(data: dict) -> tuple[str, str]:
@@ -215,15 +226,14 @@ def statuspage_event(data: dict) -> tuple[str, str]:
     return "unknown", ""
 
 
-def _refuse(delivery: InboundDelivery, status: int, message: str) -> Answer:
-    delivery.status = DeliveryStatus.REJECTED
-    delivery.response_status = status
-    delivery.last_error = message[:500]
-    delivery.first_of_key = False
-    if delivery.verified is None and delivery.verification == Verification.NONE:
-        delivery.verification_note = "Not checked: refused first."
-    _insert(delivery)
-    return Answer(status, message, delivery.pk)
+def _refuse(delivery: Row, status: int, message: str) -> Answer:
+    delivery["status"] = DeliveryStatus.REJECTED
+    delivery["response_status"] = status
+    delivery["last_error"] = message[:500]
+    delivery["first_of_key"] = False
+    if delivery["verified"] is None and delivery["verification"] == Verification.NONE:
+        delivery["verification_note"] = "Not checked: refused first."
+    return Answer(status, message, _insert(delivery))
 
 
 def _content_length(request: HttpRequest) -> int:

@@ -16,7 +16,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .models import InboundDelivery, SigningKey, StatuspageToken
+from .models import SigningKey, StatuspageToken
 from .verification import matching_key, token_sha256
 
 
@@ -54,13 +54,13 @@ def forget_keys(**kwargs) -> None:
         _cached = None
 
 
-def signing_key_for(body: bytes, signature: str, delivery: InboundDelivery) -> SigningKey | None:
-    """The active key that signed ``body``: the named subscription's keys first, then every
-    other active key (a subscription whose dispatcher id nobody entered)."""
+def signing_key_for(body: bytes, signature: str, subscription_id: str) -> SigningKey | None:
+    """The active key that signed ``body``: the keys of the subscription the dispatcher named
+    first, then every other active key (a subscription whose dispatcher id nobody entered)."""
     if not signature:
         return None
     active = list(_active_keys())
-    named = delivery.subscription_id
+    named = subscription_id
     active.sort(key=lambda key: key.subscription.dispatcher_id != named or not named)
     by_id = {key.pk: key for key in active}
     found = matching_key(

@@ -1,4 +1,5 @@
-"""portal/row_insert.py: the same row as save() writes, Django's errors, save()'s refusals."""
+"""portal/row_insert.py: the same row as save() writes, defaults as save() takes them, Django's
+errors, save()'s refusals."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 insert = RowInsert(InboundDelivery)
 
 
-def delivery(**fields) -> InboundDelivery:
+def delivery(**fields) -> dict:
     values = {
         "source": "visma",
         "endpoint": "visma",
@@ -34,11 +35,11 @@ def delivery(**fields) -> InboundDelivery:
         "first_of_key": True,
         "status": "queued",
     }
-    return InboundDelivery(**{**values, **fields})
+    return {**values, **fields}
 
 
-def stored(row: InboundDelivery) -> dict:
-    fresh = InboundDelivery.objects.get(pk=row.pk)
+def stored(pk: int) -> dict:
+    fresh = InboundDelivery.objects.get(pk=pk)
     values = model_to_dict(fresh, exclude=["id"])
     values["body"] = bytes(fresh.body)
     return values
@@ -46,32 +47,70 @@ def stored(row: InboundDelivery) -> dict:
 
 @pytest.mark.smoke  # on SQLite too, where RowInsert is save()
 def test_the_row_is_the_one_save_writes():
-    by_save = delivery(dedupe_key="by-save")
+    by_save = InboundDelivery(**delivery(dedupe_key="by-save"))
     by_save.save(force_insert=True)
-    inserted = delivery(dedupe_key="by-save")
-    inserted.first_of_key = False  # the unique key is held by the first
 
-    insert(inserted)
+    # The unique key is held by the first.
+    pk = insert.insert(delivery(dedupe_key="by-save", first_of_key=False))
 
-    assert inserted.pk and inserted.pk != by_save.pk
-    assert not inserted._state.adding
-    expected = stored(by_save) | {"first_of_key": False}
-    assert stored(inserted) == expected
-    assert stored(inserted)["headers"]["ü"] == ["nested", 1, None]
-    assert stored(inserted)["body"] == b'{"a": 1}\x00\xff'
+    assert pk and pk != by_save.pk
+    assert stored(pk) == stored(by_save.pk) | {"first_of_key": False}
+    assert stored(pk)["headers"]["ü"] == ["nested", 1, None]
+    assert stored(pk)["body"] == b'{"a": 1}\x00\xff'
+
+
+@pytest.mark.smoke
+def test_a_column_not_given_takes_its_default_as_save_does_and_a_callable_one_each_time():
+    minimal = {"source": "visma", "endpoint": "visma"}
+    by_save = InboundDelivery(**minimal)
+    by_save.save(force_insert=True)
+
+    first = insert.insert(minimal)
+    second = insert.insert(minimal)
+
+    def without_time(pk: int) -> dict:
+        return {k: v for k, v in stored(pk).items() if k != "received_at"}
+
+    assert without_time(first) == without_time(by_save.pk)
+    assert stored(first)["verification"] == "none"  # a constant default, prepared once
+    assert stored(first)["headers"] == {}  # dict, called for the row
+    times = [InboundDelivery.objects.get(pk=pk).received_at for pk in (by_save.pk, first, second)]
+    assert times[0] < times[1] < times[2]  # timezone.now, called for each row
+
+
+@pytest.mark.smoke
+def test_a_foreign_key_is_given_by_its_column():
+    first = insert.insert(delivery())
+    copy = insert.insert(delivery(first_of_key=False, duplicate_of_id=first))
+    assert InboundDelivery.objects.get(pk=copy).duplicate_of_id == first
+    with pytest.raises(TypeError, match=r"no column duplicate_of$"):
+        insert.insert(delivery(first_of_key=False, duplicate_of=first))
+
+
+def test_an_unknown_column_is_refused_and_nothing_is_stored():
+    with pytest.raises(TypeError, match="no column colour"):
+        insert.insert(delivery(colour="blue"))
+    assert not InboundDelivery.objects.exists()
+
+
+def test_a_model_whose_fields_change_on_save_is_refused():
+    from usage.models import MeteredCompany
+
+    with pytest.raises(TypeError, match="created_at, updated_at change on save"):
+        RowInsert(MeteredCompany)
 
 
 @pytest.mark.smoke
 def test_a_collision_raises_djangos_integrity_error_and_leaves_the_transaction_usable():
-    insert(delivery())
+    insert.insert(delivery())
     with pytest.raises(IntegrityError), transaction.atomic():
-        insert(delivery())
+        insert.insert(delivery())
     assert InboundDelivery.objects.filter(dedupe_key="n-1").count() == 1
 
 
 def test_a_row_inserted_in_a_transaction_is_rolled_back_with_it():
     with pytest.raises(RuntimeError), transaction.atomic():
-        insert(delivery(dedupe_key="rolled-back"))
+        insert.insert(delivery(dedupe_key="rolled-back"))
         raise RuntimeError
     assert not InboundDelivery.objects.filter(dedupe_key="rolled-back").exists()
 
@@ -83,7 +122,7 @@ def test_a_model_with_save_signals_is_refused():
     post_save.connect(receiver, sender=InboundDelivery, weak=False)
     try:
         with pytest.raises(TypeError, match="save signals"):
-            insert(delivery())
+            insert.insert(delivery())
     finally:
         post_save.disconnect(receiver, sender=InboundDelivery)
     assert not InboundDelivery.objects.exists()
@@ -91,7 +130,7 @@ def test_a_model_with_save_signals_is_refused():
 
 def test_an_expression_is_refused():
     with pytest.raises(TypeError, match="expressions"):
-        insert(delivery(attempts=F("attempts") + 1))
+        insert.insert(delivery(attempts=F("attempts") + 1))
     assert not InboundDelivery.objects.exists()
 
 
@@ -134,7 +173,7 @@ def test_a_kept_connection_that_died_is_replaced_and_the_row_stored_once(
     before = connection.connection.info.backend_pid
     _kill_the_connections_backend()
 
-    insert(delivery(dedupe_key="after-restart"))
+    insert.insert(delivery(dedupe_key="after-restart"))
 
     assert connection.connection.info.backend_pid != before
     assert connection.health_check_done  # no check later in this request, as after Django's
@@ -152,6 +191,6 @@ def test_a_connection_that_dies_after_its_check_is_not_sent_to_again(
     _kill_the_connections_backend()
 
     with pytest.raises(OperationalError):
-        insert(delivery(dedupe_key="not-resent"))
+        insert.insert(delivery(dedupe_key="not-resent"))
     connection.close()
     assert not InboundDelivery.objects.filter(dedupe_key="not-resent").exists()
