@@ -1,10 +1,11 @@
 """Signed dispatcher notifications posted to the portal served by gunicorn, next to a bare view.
 
-    python -m bench.webhooks [--database-url postgres://...] [--requests 3000] [--concurrency 16]
+    python -m bench.webhooks [--database-url postgres://...] [--redis redis://...] [--requests 3000]
 
 Starts gunicorn with the portal's own ``gunicorn.conf.py`` (gthread, as production runs the web),
-2 workers, on the portal with PostgreSQL and the configured Celery broker (``CELERY_BROKER_URL``;
-Redis in production), then posts the same number of requests, at the same concurrency, to
+2 workers, on the portal with PostgreSQL, and Redis as its cache and Celery broker as in
+production (``--redis``; a ``CELERY_BROKER_URL`` already set is kept), then posts the same number
+of requests, at the same concurrency, to
 
 - the bare view: a Django view behind the portal's whole middleware that only answers 200;
 - the store floor: the same, plus one committed INSERT of the raw body into a one-column table
@@ -249,6 +250,11 @@ def main() -> None:
             "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench_webhooks"
         ),
     )
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14",
+        help="the cache and broker, as production has them (the inbox's announcements use both)",
+    )
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
@@ -272,6 +278,8 @@ def main() -> None:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PORTAL_VAR_DIR": str(ROOT / "var" / "bench-webhooks"),
+        "REDIS_URL": args.redis,
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or args.redis,
     }
     prepare_database(env)
     log_path = Path(env["PORTAL_VAR_DIR"]) / "gunicorn.log"
