@@ -108,17 +108,17 @@ def _verify(
 ) -> Any:
     """Set the delivery's verification; the parsed payload (``_NOT_JSON`` if it is not)."""
     if source is Source.VISMA:
+        delivery["verification"] = Verification.SIGNATURE
         key = keys.signing_key_for(
             body, _header(request, SIGNATURE_HEADER), delivery["subscription_id"]
         )
-        delivery["verification"] = Verification.SIGNATURE
         delivery["verified"] = key is not None
         delivery["verification_note"] = (
             f"Signed with key “{key}”." if key else "No active signing key matches the signature."
         )
     elif source is Source.STATUSPAGE:
-        token = keys.statuspage_token_for(url_token)
         delivery["verification"] = Verification.URL_TOKEN
+        token = keys.statuspage_token_for(url_token)
         delivery["verified"] = token is not None
         delivery["verification_note"] = (
             f"URL token “{token}”." if token else "The URL token is not an active one."

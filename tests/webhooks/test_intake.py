@@ -221,3 +221,23 @@ def test_a_legacy_background_callback_is_queued_unverified_for_its_handler(
     assert delivery.verification == Verification.REFETCH and delivery.verified is None
     assert delivery.dedupe_key == "job-1:200"
     assert len(callbacks) == 1
+
+
+def test_a_check_that_crashes_is_stored_as_a_refusal_with_the_check_it_was(
+    subscription, post_signed, monkeypatch, django_capture_on_commit_callbacks
+):
+    from webhooks import keys
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the key store is unreadable")
+
+    monkeypatch.setattr(keys, "signing_key_for", broken)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = post_signed(notification())
+    assert response.status_code == 500
+    delivery = only_delivery()
+    assert delivery.status == DeliveryStatus.REJECTED and delivery.response_status == 500
+    assert delivery.verification == Verification.SIGNATURE and delivery.verified is None
+    assert "could not check" in delivery.last_error and "unreadable" in delivery.last_error
+    assert bytes(delivery.body)  # what arrived is kept, to be looked at
+    assert callbacks == []
