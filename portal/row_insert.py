@@ -54,6 +54,12 @@ class RowInsert:
                 f"{model.__name__}.{', '.join(changed_on_save)} change on save(); use save()."
             )
         self.columns = {field.attname: index for index, field in enumerate(self.fields)}
+        # Columns whose default is a callable: called for each row that does not give them.
+        self._per_row = [
+            index
+            for index, field in enumerate(self.fields)
+            if field.has_default() and callable(field.default)
+        ]
         self._sql: dict[str, str] = {}
         self._defaults: dict[str, list[Any]] = {}
 
@@ -98,8 +104,8 @@ class RowInsert:
         for column, value in values.items():
             index = self.columns[column]
             params[index] = fields[index].get_db_prep_save(value, connection)
-        for index, param in enumerate(params):
-            if param is _PER_ROW:
+        for index in self._per_row:
+            if params[index] is _PER_ROW:
                 field = fields[index]
                 params[index] = field.get_db_prep_save(field.get_default(), connection)
         return params
@@ -109,9 +115,9 @@ class RowInsert:
         if defaults is None:
             defaults = [
                 _PER_ROW
-                if field.has_default() and callable(field.default)
+                if index in self._per_row
                 else field.get_db_prep_save(field.get_default(), connection)
-                for field in self.fields
+                for index, field in enumerate(self.fields)
             ]
             self._defaults[using] = defaults
         return defaults
