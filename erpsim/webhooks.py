@@ -58,16 +58,31 @@ class Delivery:
 
 
 class WebhookLog:
-    """Every attempt, in order; each keeps its delivery so it can be sent again (replay)."""
+    """Every attempt, in order; each keeps its delivery so it can be sent again (replay).
+
+    A reset starts a new generation. An attempt that was already in flight when the log was
+    reset (the background runner drains the queue on its own) finishes after it; it belongs to
+    the world before the reset and is not recorded in the new one.
+    """
 
     def __init__(self) -> None:
         self._entries: list[dict[str, Any]] = []
         self._deliveries: dict[int, Delivery] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        self.generation = 0
 
-    def add(self, entry: dict[str, Any], delivery: Delivery | None = None) -> dict[str, Any]:
+    def add(
+        self,
+        entry: dict[str, Any],
+        delivery: Delivery | None = None,
+        *,
+        generation: int | None = None,
+    ) -> dict[str, Any]:
+        """Record an attempt; ``generation`` is the log's when the attempt began."""
         with self._lock:
+            if generation is not None and generation != self.generation:
+                return dict(entry, delivery_id=None)
             entry["delivery_id"] = next(self._ids)
             self._entries.append(entry)
             if delivery is not None:
@@ -87,6 +102,7 @@ class WebhookLog:
             self._entries.clear()
             self._deliveries.clear()
             self._ids = itertools.count(1)
+            self.generation += 1
 
 
 class Dispatcher:
@@ -212,6 +228,7 @@ class Dispatcher:
     async def send(self, delivery: Delivery, **meta: Any) -> dict[str, Any]:
         """POST one delivery now (never raises); the attempt goes into the webhook log."""
         sandbox = self._sandbox
+        generation = sandbox.webhooks.generation
         headers = dict(delivery.headers)
         if "X-VWD-Notification-Id" in headers:
             headers["X-VWD-Webhook-Timestamp"] = epoch_ms(sandbox.clock.now())
@@ -227,7 +244,7 @@ class Dispatcher:
         }
         if delivery.url is None:
             entry["error"] = meta.get("error") or delivery.meta.get("error")
-            return sandbox.webhooks.add(entry, delivery)
+            return sandbox.webhooks.add(entry, delivery, generation=generation)
         try:
             response = await self._http().post(delivery.url, content=delivery.body, headers=headers)
             entry["status"] = response.status_code
@@ -235,7 +252,7 @@ class Dispatcher:
                 entry["error"] = f"HTTP {response.status_code}"
         except httpx.HTTPError as error:
             entry["error"] = f"{type(error).__name__}: {error}"
-        return sandbox.webhooks.add(entry, delivery)
+        return sandbox.webhooks.add(entry, delivery, generation=generation)
 
     async def replay(self, delivery_id: int) -> dict[str, Any] | None:
         """The same notification again: same body, same notification id and signature."""
