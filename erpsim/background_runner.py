@@ -92,14 +92,18 @@ class BackgroundRunner:
         """Run every operation whose time has come (by the virtual clock), notify callers, and
         deliver the ERP events waiting in the dispatcher's queue."""
         sandbox = self._sandbox
+        generation = sandbox.generation
         now = sandbox.clock.now()
         sandbox.background.expire(now, sandbox.options.background_retention)
-        notifications = []
+        finished = []
         for operation in sandbox.background.claim_due(now):
+            # What was claimed before a reset belongs to the world before it.
+            if sandbox.generation != generation:
+                return
             await self._execute(operation)
-            notifications.append(self._notify(operation))
-        if notifications:
-            await asyncio.gather(*notifications)
+            finished.append(operation)
+        if finished and sandbox.generation == generation:
+            await asyncio.gather(*(self._notify(operation) for operation in finished))
         await sandbox.dispatcher.drain()
 
     async def _execute(self, operation: BackgroundOperation) -> None:

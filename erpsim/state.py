@@ -225,6 +225,8 @@ class Sandbox:
         self.lost_answers = LostAnswers()
         self.armed_errors = ArmedErrors()
         self.requests = RequestLog(options.request_log_size)
+        # Counts resets (see reset).
+        self.generation = 0
         self.background = BackgroundStore()
         self.webhooks = WebhookLog()
         self.subscriptions = Subscriptions()
@@ -248,6 +250,9 @@ class Sandbox:
     def reset(self) -> None:
         """Back to the seeded world: data, clock, counters, logs and fault dice."""
         with self.lock:
+            # Work already under way (a notification on its way, a background operation being
+            # run) checks this when it ends, so it does not land in the new world.
+            self.generation += 1
             self.clock.reset()
             for name, value in self._startup_settings.items():
                 setattr(self.options, name, value)

@@ -58,31 +58,16 @@ class Delivery:
 
 
 class WebhookLog:
-    """Every attempt, in order; each keeps its delivery so it can be sent again (replay).
-
-    A reset starts a new generation. An attempt that was already in flight when the log was
-    reset (the background runner drains the queue on its own) finishes after it; it belongs to
-    the world before the reset and is not recorded in the new one.
-    """
+    """Every attempt, in order; each keeps its delivery so it can be sent again (replay)."""
 
     def __init__(self) -> None:
         self._entries: list[dict[str, Any]] = []
         self._deliveries: dict[int, Delivery] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self.generation = 0
 
-    def add(
-        self,
-        entry: dict[str, Any],
-        delivery: Delivery | None = None,
-        *,
-        generation: int | None = None,
-    ) -> dict[str, Any]:
-        """Record an attempt; ``generation`` is the log's when the attempt began."""
+    def add(self, entry: dict[str, Any], delivery: Delivery | None = None) -> dict[str, Any]:
         with self._lock:
-            if generation is not None and generation != self.generation:
-                return dict(entry, delivery_id=None)
             entry["delivery_id"] = next(self._ids)
             self._entries.append(entry)
             if delivery is not None:
@@ -102,7 +87,6 @@ class WebhookLog:
             self._entries.clear()
             self._deliveries.clear()
             self._ids = itertools.count(1)
-            self.generation += 1
 
 
 class Dispatcher:
@@ -226,9 +210,14 @@ class Dispatcher:
         return sent
 
     async def send(self, delivery: Delivery, **meta: Any) -> dict[str, Any]:
-        """POST one delivery now (never raises); the attempt goes into the webhook log."""
+        """POST one delivery now (never raises); the attempt goes into the webhook log.
+
+        An attempt still in flight when the sandbox is reset (the background runner drains the
+        queue on its own) belongs to the world before the reset: the new world's log does not
+        show it, and its ``delivery_id`` is None.
+        """
         sandbox = self._sandbox
-        generation = sandbox.webhooks.generation
+        generation = sandbox.generation
         headers = dict(delivery.headers)
         if "X-VWD-Notification-Id" in headers:
             headers["X-VWD-Webhook-Timestamp"] = epoch_ms(sandbox.clock.now())
@@ -244,7 +233,7 @@ class Dispatcher:
         }
         if delivery.url is None:
             entry["error"] = meta.get("error") or delivery.meta.get("error")
-            return sandbox.webhooks.add(entry, delivery, generation=generation)
+            return self._record(entry, delivery, generation)
         try:
             response = await self._http().post(delivery.url, content=delivery.body, headers=headers)
             entry["status"] = response.status_code
@@ -252,7 +241,12 @@ class Dispatcher:
                 entry["error"] = f"HTTP {response.status_code}"
         except httpx.HTTPError as error:
             entry["error"] = f"{type(error).__name__}: {error}"
-        return sandbox.webhooks.add(entry, delivery, generation=generation)
+        return self._record(entry, delivery, generation)
+
+    def _record(self, entry: dict[str, Any], delivery: Delivery, generation: int) -> dict[str, Any]:
+        if generation != self._sandbox.generation:
+            return dict(entry, delivery_id=None)
+        return self._sandbox.webhooks.add(entry, delivery)
 
     async def replay(self, delivery_id: int) -> dict[str, Any] | None:
         """The same notification again: same body, same notification id and signature."""
