@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from . import probes, selectors, services
+from .audit_links import mark_targets
 from .forms import AuditFilterForm, InviteForm, RoleForm
 from .htmx import HtmxHttpRequest, apply_errors, page_or_partial, query_without
 from .invitations import user_for_invitation
@@ -71,6 +72,7 @@ def audit_log(request: HtmxHttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         events = selectors.audit_events(**form.cleaned_data)
     page = Paginator(events.select_related("actor"), 50).get_page(request.GET.get("page"))
+    mark_targets(page)
     context = {"form": form, "page": page, "query": query_without(request, "page")}
     # A bad filter is a 400; an htmx swap of the results needs a 2xx to show the error in place.
     invalid = form.is_bound and not form.is_valid() and not request.htmx

@@ -6,7 +6,6 @@ import re
 from datetime import datetime
 
 from django import template
-from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.utils.html import conditional_escape, format_html, format_html_join
 
@@ -51,15 +50,6 @@ def when(moment: datetime | None, style: str = "datetime"):
 def audit_action(code: str) -> str:
     """``{{ event.action|audit_action }}``: "Staff member invited" for ``user.invited``."""
     return audit_words.action_in_words(code)
-
-
-@register.simple_tag
-def audit_target_url(event) -> str:
-    """The page of an audit row's object, where its app names one (PORTAL_AUDIT_TARGET_URLS)."""
-    name = settings.PORTAL_AUDIT_TARGET_URLS.get(event.target_type)
-    if not name or not str(event.target_id).isdigit():
-        return ""
-    return pk_urls.pk_url(name, int(event.target_id))
 
 
 @register.filter

@@ -194,18 +194,61 @@ def test_the_audit_search_finds_an_event_by_its_words(client_for, viewer, admin)
     assert CODE % b"user.invited" not in found
 
 
-def test_the_audit_log_links_an_object_to_its_page(client_for, viewer, admin):
+def test_the_audit_log_links_an_object_to_its_page(client_for, viewer, admin, demo_clients):
+    from tests.tenants.helpers import onboard_demo
+
+    tenant = onboard_demo(demo_clients, "healthy")
     _record(
         actor=admin,
         action="tenant.updated",
         target_type="tenants.tenant",
-        target_id=7,
+        target_id=tenant.pk,
         target_label="Nordlys Handel AS",
     )
     _record(actor=admin, action="user.role_changed", target=admin, target_label="Ada")
     html = client_for(viewer).get("/audit/").content.decode()
-    assert '<a href="/tenants/7/">Nordlys Handel AS</a>' in html
+    assert f'<a href="/tenants/{tenant.pk}/">Nordlys Handel AS</a>' in html
     assert '<span class="muted small">User</span> Ada</td>' in html  # no page: no link
+
+
+def test_an_object_no_longer_in_the_portal_is_named_without_a_link(
+    client_for, viewer, admin, demo_clients
+):
+    from tests.tenants.helpers import onboard_demo
+
+    kept = onboard_demo(demo_clients, "healthy")
+    for pk, label in ((kept.pk, "Kept AS"), (kept.pk + 1000, "Gone AS"), (kept.pk + 1001, "")):
+        _record(
+            actor=admin,
+            action="tenant.updated",
+            target_type="tenants.tenant",
+            target_id=pk,
+            target_label=label,
+        )
+    html = client_for(viewer).get("/audit/").content.decode()
+
+    assert f'<a href="/tenants/{kept.pk}/">Kept AS</a>' in html
+    assert "Gone AS <span" in html and f"/tenants/{kept.pk + 1000}/" not in html
+    assert f"{kept.pk + 1001} <span" in html
+    assert html.count("(no longer in the portal)") == 2
+
+
+def test_the_audit_page_asks_once_per_kind_of_object_whether_its_objects_are_left(
+    client_for, viewer, admin
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def page_queries(rows: int) -> int:
+        for n in range(rows):
+            for target_type in ("tenants.tenant", "tenants.customer"):
+                _record(actor=admin, action="tenant.updated", target_type=target_type, target_id=n)
+        signed_in = client_for(viewer)
+        with CaptureQueriesContext(connection) as captured:
+            signed_in.get("/audit/")
+        return len(captured.captured_queries)
+
+    assert page_queries(1) == page_queries(5)
 
 
 def test_each_audit_link_names_a_model_and_a_page():
