@@ -99,6 +99,7 @@ class SandboxApp:
             api=_api_of(path),
             base_url=_origin(scope, headers),
             request_id=sandbox.ids.guid(),
+            generation=sandbox.generation,
         )
         if not host_allowed(headers.get("host"), self._extra_hosts):
             return self._finish(call, refusals.wrong_host(call))
@@ -140,6 +141,7 @@ class SandboxApp:
         latency = 0
         identity = ""
         try:
+            self._refuse_if_reset_since(call)
             self._authenticate(call)
             identity = _identity(call)
             verdict = self._throttle(call, identity)
@@ -157,6 +159,7 @@ class SandboxApp:
                 raise ApiError(refusals.gateway_timeout(call))
             if fault in ("error", "reset"):
                 raise ApiError(refusals.server_error(call))
+            self._refuse_if_reset_since(call)  # while it waited out its latency
             access.check(call)
             armed = sandbox.armed_errors.take(call.method, call.path, call.tenant.tenant_id)
             if armed is not None:
@@ -178,9 +181,9 @@ class SandboxApp:
                 raise ApiError(refusals.gateway_timeout(call))
         except ApiError as error:
             reply = error.reply
-            if not rate_headers and reply.status != 429:
+            if not rate_headers and reply.status != 429 and self._same_world(call):
                 rate_headers = self._budget_headers(call)
-        if identity and reply.status >= 400 and reply.status != 429:
+        if identity and reply.status >= 400 and reply.status != 429 and self._same_world(call):
             sandbox.failed_request.record(identity)
         reply.headers.extend(rate_headers)
         return self._finish(call, reply, fault=fault, latency=latency)
@@ -304,7 +307,19 @@ class SandboxApp:
             self._record(call, reply, fault=fault, latency=latency)
         return reply
 
+    def _same_world(self, call: Call) -> bool:
+        """False once the sandbox was reset after the call arrived."""
+        return call.generation == self.sandbox.generation
+
+    def _refuse_if_reset_since(self, call: Call) -> None:
+        """A request that arrived before a reset never runs in the new world (its caller, a
+        test that has ended, is gone)."""
+        if not self._same_world(call):
+            raise ApiError(refusals.server_error(call))
+
     def _record(self, call: Call, reply: Reply | None, *, fault: str | None, latency: int) -> None:
+        if not self._same_world(call):
+            return
         sandbox = self.sandbox
         entry = {
             "time": sandbox.clock.utcnow().isoformat(),

@@ -119,6 +119,7 @@ class BackgroundRunner:
             base_url=operation.base_url,
             request_id=sandbox.ids.guid(),
             background=True,
+            generation=sandbox.generation,
         )
         call.client = sandbox.clients.get(operation.client_id)
         call.tenant = sandbox.tenant(operation.tenant_id)

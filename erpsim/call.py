@@ -36,6 +36,10 @@ class Call:
     company: Company | None = None
     # True while the Background API replays the request.
     background: bool = False
+    # The sandbox's reset count when the request arrived (Sandbox.reset): a request still being
+    # answered when a test resets the sandbox (a held timeout, a lost answer) leaves no trace in
+    # the new world's request log or repeat rules.
+    generation: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
     _query: dict[str, list[str]] | None = None
 

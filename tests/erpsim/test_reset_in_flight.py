@@ -8,12 +8,16 @@ import asyncio
 
 import httpx
 
+from erpsim.app import SandboxApp
 from erpsim.background import BackgroundOperation, parse_background_header
 from erpsim.background_runner import BackgroundRunner
 from erpsim.config import SandboxOptions
 from erpsim.replies import Reply, json_reply
 from erpsim.state import Sandbox
 from erpsim.webhooks import Delivery, encode
+from erpsim.world import ALL_SCOPES
+
+from .helpers import HEALTHY, TEST_CLIENT
 
 
 def a_delivery(url: str = "http://receiver.example/hook") -> Delivery:
@@ -102,3 +106,71 @@ def test_a_reset_while_a_background_operation_runs_stops_the_rest_and_their_call
     asyncio.run(BackgroundRunner(sandbox, replay).run_due())
 
     assert len(ran) == 1 and posted == [] and sandbox.webhooks.entries() == []
+
+
+# -- a request that arrived before a reset -----------------------------------------------------
+
+
+def a_token(app: SandboxApp) -> str:
+    async def ask() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+            return await http.post(
+                "/connect/token",
+                data={
+                    "grant_type": "client_credentials",
+                    "client_id": TEST_CLIENT["client_id"],
+                    "client_secret": TEST_CLIENT["client_secret"],
+                    "tenant_id": HEALTHY["tenant_id"],
+                    "scope": " ".join(ALL_SCOPES),
+                },
+            )
+
+    return asyncio.run(ask()).json()["access_token"]
+
+
+def a_request_that_straddles(app: SandboxApp, token: str, *, reset: bool) -> int:
+    """GET the company context; the sandbox is reset (or not) after the request arrived and
+    before its body was read. Returns the answer's status."""
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/resources/v1/context",
+        "query_string": b"",
+        "scheme": "http",
+        "server": ("127.0.0.1", 80),
+        "headers": [(b"host", b"127.0.0.1"), (b"authorization", f"Bearer {token}".encode())],
+    }
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        if reset:
+            app.sandbox.reset()
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    return sent[0]["status"]
+
+
+def test_a_request_answered_after_a_reset_leaves_no_trace_in_the_new_world():
+    app = SandboxApp(SandboxOptions(failed_request_limit=1))
+    token = a_token(app)
+
+    status = a_request_that_straddles(app, token, reset=True)
+
+    assert status >= 400  # it did not run in the new world
+    assert app.sandbox.requests.entries() == []
+    # Nor does its failure count against the same request in the new world.
+    assert a_request_that_straddles(app, a_token(app), reset=False) == 200
+
+
+def test_a_request_in_one_world_is_logged():
+    app = SandboxApp()
+
+    status = a_request_that_straddles(app, a_token(app), reset=False)
+
+    [entry] = [e for e in app.sandbox.requests.entries() if e["path"] == "/resources/v1/context"]
+    assert status == entry["status"] == 200
