@@ -250,8 +250,9 @@ class Sandbox:
     def reset(self) -> None:
         """Back to the seeded world: data, clock, counters, logs and fault dice."""
         with self.lock:
-            # Work already under way (a notification on its way, a background operation being
-            # run) checks this when it ends, so it does not land in the new world.
+            # Work already under way (a request still being answered, a notification on its
+            # way, a background operation being run) checks this, so it leaves no trace in the
+            # new world.
             self.generation += 1
             self.clock.reset()
             for name, value in self._startup_settings.items():
