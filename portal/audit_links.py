@@ -19,30 +19,26 @@ from .models import AuditEvent
 
 def mark_targets(events: Iterable[AuditEvent]) -> None:
     """Set ``target_url`` (or "") and ``target_gone`` on each event."""
-    events = list(events)
+    linkable = []
     wanted: dict[str, set[int]] = defaultdict(set)
     for event in events:
         event.target_url, event.target_gone = "", False
-        if _url_name(event):
-            wanted[event.target_type].add(int(event.target_id))
+        name = settings.PORTAL_AUDIT_TARGET_URLS.get(event.target_type)
+        # isdecimal: what int() reads (isdigit also takes "²", which int() refuses).
+        if name and event.target_id.isdecimal():
+            pk = int(event.target_id)
+            linkable.append((event, name, pk))
+            wanted[event.target_type].add(pk)
     present = {
         target_type: set(
             apps.get_model(target_type)
-            ._default_manager.filter(pk__in=ids)
+            ._default_manager.filter(pk__in=pks)
             .values_list("pk", flat=True)
         )
-        for target_type, ids in wanted.items()
+        for target_type, pks in wanted.items()
     }
-    for event in events:
-        name = _url_name(event)
-        if not name:
-            continue
-        if int(event.target_id) in present[event.target_type]:
-            event.target_url = pk_urls.pk_url(name, int(event.target_id))
+    for event, name, pk in linkable:
+        if pk in present[event.target_type]:
+            event.target_url = pk_urls.pk_url(name, pk)
         else:
             event.target_gone = True
-
-
-def _url_name(event: AuditEvent) -> str:
-    name = settings.PORTAL_AUDIT_TARGET_URLS.get(event.target_type, "")
-    return name if name and str(event.target_id).isdigit() else ""

@@ -60,8 +60,9 @@ def signing_key_for(body: bytes, signature: str, subscription_id: str) -> Signin
     if not signature:
         return None
     active = list(_active_keys())
-    named = subscription_id
-    active.sort(key=lambda key: key.subscription.dispatcher_id != named or not named)
+    active.sort(
+        key=lambda key: key.subscription.dispatcher_id != subscription_id or not subscription_id
+    )
     by_id = {key.pk: key for key in active}
     found = matching_key(
         body, signature, ((key.pk, _plaintext(key.secret.ciphertext)) for key in active)

@@ -233,6 +233,13 @@ def test_an_object_no_longer_in_the_portal_is_named_without_a_link(
     assert html.count("(no longer in the portal)") == 2
 
 
+def test_an_id_that_only_looks_like_a_number_is_named_without_a_link(client_for, viewer, admin):
+    _record(actor=admin, action="tenant.updated", target_type="tenants.tenant", target_id="²")
+    response = client_for(viewer).get("/audit/")
+    assert response.status_code == 200
+    assert '<span class="muted small">Tenant</span> ²</td>' in response.content.decode()
+
+
 def test_the_audit_page_asks_once_per_kind_of_object_whether_its_objects_are_left(
     client_for, viewer, admin
 ):
