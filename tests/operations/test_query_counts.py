@@ -9,13 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bench.staff_world import seed_jobs
+from tests.page_queries import EVERY_PAGE
 from tests.tenants.crowd import add_tenants
 
 pytestmark = pytest.mark.django_db
-
-# The user: every page's. The session, the role and permissions and status.visma.com's open
-# incidents come from the cache once a session's first page has read them (client_for).
-EVERY_PAGE = 1
 
 
 def _count(client, path: str, **headers) -> int:

@@ -8,13 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.page_queries import BUDGET_WINDOWS, EVERY_PAGE
 from tests.tenants.crowd import add_tenants
 
 pytestmark = pytest.mark.django_db
 
-# The user: every page's. The session, the role and permissions and status.visma.com's open
-# incidents come from the cache once a session's first page has read them (client_for).
-EVERY_PAGE = 1
 PAGES = {
     # + clients, customers, the count, statuses, problem kinds, owners, the page, its open and
     # muted problems
@@ -28,8 +26,9 @@ PAGES = {
     "/tenants/issues/": EVERY_PAGE + 4,
     "/tenants/issues/?status=": EVERY_PAGE + 4,
     # + the panels: tenant counts (2), problem kinds, the demo tenants left to onboard; usage's
-    # companies and 429s (2); webhooks' silence alarms
-    "/": EVERY_PAGE + 8,
+    # companies and 429s (2), and their budget windows where the database keeps them; webhooks'
+    # silence alarms
+    "/": EVERY_PAGE + 8 + BUDGET_WINDOWS,
 }
 
 
